@@ -1,0 +1,78 @@
+# ecom: multi-tenant e-commerce on FastCGI.
+#   make            build bin/ecom-fcgi and bin/ecom-provision
+#   make run        install what is missing, build, run the whole stack on 127.0.0.1:8080
+#   make test       install what is missing, build, run every test (last line: "N passed, N failed")
+#   make test SANITIZE=1   the same with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench      benchmark (bench/)
+
+CXX      ?= g++
+CXXFLAGS ?= -O2 -g
+WARN     := -Wall -Wextra -Werror
+CPPFLAGS := -Isrc -MMD -MP
+LDLIBS   := -lfcgi -lmysqlcppconn -lcjson -lcrypto
+
+ifeq ($(SANITIZE),1)
+  MODE     := san
+  BIN      := build/san/bin
+  CXXFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+  LDFLAGS  += -fsanitize=address,undefined
+else
+  MODE     := release
+  BIN      := bin
+endif
+OBJ := build/$(MODE)/obj
+
+LIB_SRCS  := $(filter-out src/app/main_%.cpp,$(shell find src -name '*.cpp' | sort))
+LIB_OBJS  := $(LIB_SRCS:%.cpp=$(OBJ)/%.o)
+TEST_SRCS := $(shell find tests/unit -name '*.cpp' 2>/dev/null | sort)
+TEST_OBJS := $(TEST_SRCS:%.cpp=$(OBJ)/%.o)
+LIB       := $(OBJ)/libecom.a
+
+.PHONY: all run test bench clean setup unit-tests
+all: $(BIN)/ecom-fcgi $(BIN)/ecom-provision
+
+$(OBJ)/%.o: %.cpp
+	@mkdir -p $(@D)
+	@echo "  CXX  $<"
+	@$(CXX) -std=c++20 $(CPPFLAGS) $(CXXFLAGS) $(WARN) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(BIN)/ecom-fcgi: $(OBJ)/src/app/main_fcgi.o $(LIB)
+	@mkdir -p $(@D)
+	@echo "  LD   $@"
+	@$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/ecom-provision: $(OBJ)/src/app/main_provision.o $(LIB)
+	@mkdir -p $(@D)
+	@echo "  LD   $@"
+	@$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/unit-tests: $(TEST_OBJS) $(LIB)
+	@mkdir -p $(@D)
+	@echo "  LD   $@"
+	@$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lboost_unit_test_framework
+
+unit-tests: $(BIN)/unit-tests
+
+setup:
+	@scripts/setup.sh
+
+run: setup
+	@$(MAKE) --no-print-directory all
+	@scripts/stack.sh run
+
+test: setup
+	@$(MAKE) --no-print-directory all unit-tests
+	@ECOM_BIN_DIR=$(CURDIR)/$(BIN) scripts/test.sh
+
+bench: setup
+	@$(MAKE) --no-print-directory all
+	@bench/run.sh
+
+clean:
+	rm -rf build bin
+
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(OBJ)/src/app/main_fcgi.d $(OBJ)/src/app/main_provision.d

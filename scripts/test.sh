@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Runs every test suite and prints, as its last line, "N passed, N failed".
+#   1. unit tests (Boost.Test, no database)
+#   2. integration tests (ecom-provision against a real, throwaway MariaDB)
+#   3. API tests (HTTP through real nginx into the real ecom-fcgi)
+# Suites 2 and 3 share one private stack under a temporary ECOM_VAR_DIR on free
+# ports, stopped and removed at the end (kept, with its logs, when a test failed).
+# Env: ECOM_BIN_DIR (binaries to test), TEST_FILTER (substring of test names).
+set -uo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bin="${ECOM_BIN_DIR:-$repo/bin}"
+passed=0
+failed=0
+
+add_counts() {  # "N passed, N failed" line → totals
+  local line="$1" p f
+  p=$(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1/p' <<<"$line")
+  f=$(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\2/p' <<<"$line")
+  if [[ -z "$p" ]]; then failed=$((failed + 1)); return; fi
+  passed=$((passed + p)); failed=$((failed + f))
+}
+
+free_port() {  # a port P with P and P+10000 both free
+  python3 - <<'PY'
+import random, socket
+for _ in range(200):
+    p = random.randint(20000, 45000)
+    ok = True
+    for port in (p, p + 10000):
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            ok = False
+        finally:
+            s.close()
+    if ok:
+        print(p)
+        break
+PY
+}
+
+echo "== unit tests"
+unit_out=$("$bin/unit-tests" --report_level=short --log_level=error 2>&1)
+unit_rc=$?
+echo "$unit_out" | tail -n 30
+up=$(grep -oE '[0-9]+ test cases? out of [0-9]+ passed' <<<"$unit_out" | head -1 | grep -oE '^[0-9]+')
+uf=$(grep -oE '[0-9]+ test cases? out of [0-9]+ (failed|aborted)' <<<"$unit_out" | awk '{s += $1} END {print s + 0}')
+if [[ -z "$up" && $unit_rc -ne 0 ]]; then uf=1; fi
+add_counts "${up:-0} passed, ${uf:-0} failed"
+
+export ECOM_VAR_DIR
+ECOM_VAR_DIR="$(mktemp -d /tmp/ecom-test.XXXXXX)"
+export ECOM_HTTP_PORT="${ECOM_HTTP_PORT:-$(free_port)}"
+export ECOM_DB_PORT=$((ECOM_HTTP_PORT + 10000))
+export ECOM_BIN_DIR="$bin" ECOM_WORKERS="${ECOM_WORKERS:-2}" ECOM_REPO_DIR="$repo"
+export ECOM_BASE_URL="http://127.0.0.1:$ECOM_HTTP_PORT" ECOM_CONFIG="$ECOM_VAR_DIR/ecom.conf"
+
+cleanup() { "$repo/scripts/stack.sh" stop >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+echo "== starting a throwaway stack in $ECOM_VAR_DIR on port $ECOM_HTTP_PORT"
+if "$repo/scripts/stack.sh" start; then
+  echo "== integration and API tests"
+  args=()
+  [[ -n "${TEST_FILTER:-}" ]] && args=(-k "$TEST_FILTER")
+  py_out_file="$ECOM_VAR_DIR/pytest.out"
+  python3 "$repo/tests/lib/runner.py" "${args[@]}" "$repo/tests/integration" "$repo/tests/api" 2>&1 | tee "$py_out_file"
+  add_counts "$(tail -n 1 "$py_out_file")"
+else
+  echo "the stack did not start"
+  failed=$((failed + 1))
+fi
+
+cleanup
+trap - EXIT
+if [[ $failed -eq 0 ]]; then
+  rm -rf "$ECOM_VAR_DIR"
+else
+  echo "logs kept in $ECOM_VAR_DIR/log"
+fi
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

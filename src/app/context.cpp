@@ -1,0 +1,12 @@
+#include "app/context.h"
+
+namespace ecom {
+
+Services::Services(const Config& c)
+    : config(c),
+      pool(db::ConnectOptions{c.db_url, c.db_user, c.db_password, c.control_schema,
+                              static_cast<int>(c.db_connect_timeout), static_cast<int>(c.db_read_timeout),
+                              static_cast<int>(c.db_write_timeout)}),
+      registry(c.tenant_cache_ttl_ms) {}
+
+}  // namespace ecom

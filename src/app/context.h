@@ -1,0 +1,38 @@
+// What a handler gets: the request, the response it fills, the worker's
+// long-lived services, and (for tenant routes) the resolved store. Tenant
+// identity travels only here; a handler never chooses a schema itself.
+#pragma once
+
+#include <memory>
+
+#include "common/config.h"
+#include "db/pool.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "tenancy/registry.h"
+
+namespace ecom {
+
+// Created once per worker process, after fork.
+struct Services {
+  explicit Services(const Config& c);
+  const Config& config;
+  db::Pool pool;
+  tenancy::Registry registry;
+
+  db::Connection& control() { return pool.get(config.db_url); }
+};
+
+struct Context {
+  http::Request& req;
+  http::Response& res;
+  Services& services;
+  std::shared_ptr<const tenancy::Tenant> tenant_ptr;
+
+  const tenancy::Tenant& tenant() const { return *tenant_ptr; }
+  // The connection to the server holding this store's schema (shared by all stores on it).
+  db::Connection& tenant_db() { return services.pool.get(tenant_ptr->server_url); }
+  db::Connection& control_db() { return services.control(); }
+};
+
+}  // namespace ecom

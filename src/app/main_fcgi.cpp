@@ -1,0 +1,62 @@
+// ecom-fcgi: the FastCGI application. Flags → config → pre-fork master.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "app/dispatcher.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "prefork/master.h"
+#include "prefork/worker.h"
+
+namespace {
+
+void usage(FILE* out) {
+  std::fputs(
+      "usage: ecom-fcgi [--config FILE] [--check-config]\n"
+      "  --config FILE    INI configuration (default: $ECOM_CONFIG or /etc/ecom/ecom.conf)\n"
+      "  --check-config   validate the configuration and exit (0 valid, 1 invalid)\n",
+      out);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string config_path = ecom::default_config_path();
+  bool check_only = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--config" && i + 1 < argc) config_path = argv[++i];
+    else if (a.rfind("--config=", 0) == 0) config_path = a.substr(9);
+    else if (a == "--check-config") check_only = true;
+    else if (a == "-h" || a == "--help") { usage(stdout); return 0; }
+    else { usage(stderr); return 2; }
+  }
+  auto loaded = ecom::load_config(config_path);
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) std::fprintf(stderr, "ecom-fcgi: %s\n", e.c_str());
+    return 1;
+  }
+  const ecom::Config& cfg = loaded.config;
+  if (check_only) {
+    std::printf("ecom-fcgi: configuration %s is valid\n", cfg.source.c_str());
+    return 0;
+  }
+  if (!ecom::log::open(cfg.log_file)) {
+    std::fprintf(stderr, "ecom-fcgi: cannot open log file %s\n", cfg.log_file.c_str());
+    return 1;
+  }
+  // Built once in the master; workers inherit it copy-on-write.
+  static const ecom::http::Router router = ecom::build_router();
+
+  return ecom::prefork::master_run(cfg, [&cfg](int listen_fd) {
+    ecom::Services services(cfg);  // per worker: connections, caches
+    ecom::Dispatcher dispatcher(router, services);
+    ecom::prefork::WorkerOptions o;
+    o.listen_fd = listen_fd;
+    o.max_body_bytes = static_cast<size_t>(cfg.max_body_bytes);
+    return ecom::prefork::worker_run(o, [&](ecom::http::Request& req, ecom::http::Response& res) {
+      dispatcher.handle(req, res);
+    });
+  });
+}

@@ -1,0 +1,18 @@
+// The route table: every module adds its own routes here, so any endpoint's
+// code is one hop from its path.
+#include "app/dispatcher.h"
+#include "catalog/routes.h"
+#include "health/routes.h"
+#include "storefront/routes.h"
+
+namespace ecom {
+
+http::Router build_router() {
+  http::Router r;
+  health::add_routes(r);
+  storefront::add_routes(r);
+  catalog::add_routes(r);
+  return r;
+}
+
+}  // namespace ecom

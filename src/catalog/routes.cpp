@@ -1,0 +1,55 @@
+#include "catalog/routes.h"
+
+#include "app/context.h"
+#include "catalog/product_filter.h"
+#include "catalog/product_json.h"
+#include "catalog/product_repository.h"
+#include "common/error.h"
+#include "common/uuid.h"
+
+namespace ecom::catalog {
+namespace {
+
+// GET /api/catalog/products
+void list(Context& ctx) {
+  ProductFilter f = parse_product_filter(ctx.req);
+  ProductPage page = list_products(ctx.tenant_db(), ctx.tenant(), f);
+  ctx.res.body.reserve(512 + page.items.size() * 700);
+  http::JsonWriter w(ctx.res.body);
+  w.begin_object();
+  w.key("items").begin_array();
+  for (const auto& p : page.items) write_product(w, p);
+  w.end_array();
+  http::write_page_fields(w, f.page, page.total_count);
+  w.end_object();
+}
+
+// GET /api/catalog/products/{id}
+void detail(Context& ctx) {
+  const std::string& id = ctx.req.param("id");
+  ProductRow p;
+  if (!uuid::is_valid(id) || !find_active_product(ctx.tenant_db(), ctx.tenant(), uuid::normalize(id), p))
+    throw ApiError::NotFound("Product not found.");
+  http::JsonWriter w(ctx.res.body);
+  write_product(w, p);
+}
+
+// GET /api/catalog/categories
+void categories(Context& ctx) {
+  auto rows = list_categories(ctx.tenant_db(), ctx.tenant());
+  http::JsonWriter w(ctx.res.body);
+  w.begin_array();
+  for (const auto& c : rows) write_category(w, c);
+  w.end_array();
+}
+
+}  // namespace
+
+void add_routes(http::Router& r) {
+  r.add("GET", "/api/catalog/products", list, {.tenant = true, .feature = "catalog"});
+  r.add("GET", "/api/catalog/products/{id}", detail, {.tenant = true, .feature = "catalog"});
+  r.add("GET", "/api/catalog/categories", categories,
+        {.tenant = true, .feature = "catalog", .feature2 = "categories"});
+}
+
+}  // namespace ecom::catalog

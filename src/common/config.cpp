@@ -1,0 +1,148 @@
+#include "common/config.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include "common/ini.h"
+#include "common/strings.h"
+
+namespace ecom {
+namespace {
+
+enum class Kind { String, Int, Octal };
+
+struct Key {
+  const char* section;
+  const char* name;
+  Kind kind;
+  std::string Config::*str;
+  int64_t Config::*num;
+  int64_t min, max;
+};
+
+const std::vector<Key>& keys() {
+  static const std::vector<Key> k = {
+      {"server", "listen", Kind::String, &Config::listen, nullptr, 0, 0},
+      {"server", "listen_mode", Kind::Octal, nullptr, &Config::listen_mode, 0, 0777},
+      {"server", "workers", Kind::Int, nullptr, &Config::workers, 0, 256},
+      {"server", "backlog", Kind::Int, nullptr, &Config::backlog, 1, 65535},
+      {"server", "pid_file", Kind::String, &Config::pid_file, nullptr, 0, 0},
+      {"server", "graceful_timeout", Kind::Int, nullptr, &Config::graceful_timeout, 1, 3600},
+      {"server", "max_body_bytes", Kind::Int, nullptr, &Config::max_body_bytes, 1024, 64 << 20},
+      {"database", "url", Kind::String, &Config::db_url, nullptr, 0, 0},
+      {"database", "control_schema", Kind::String, &Config::control_schema, nullptr, 0, 0},
+      {"database", "user", Kind::String, &Config::db_user, nullptr, 0, 0},
+      {"database", "password", Kind::String, &Config::db_password, nullptr, 0, 0},
+      {"database", "connect_timeout", Kind::Int, nullptr, &Config::db_connect_timeout, 1, 300},
+      {"database", "read_timeout", Kind::Int, nullptr, &Config::db_read_timeout, 1, 3600},
+      {"database", "write_timeout", Kind::Int, nullptr, &Config::db_write_timeout, 1, 3600},
+      {"admin_database", "user", Kind::String, &Config::admin_user, nullptr, 0, 0},
+      {"admin_database", "password", Kind::String, &Config::admin_password, nullptr, 0, 0},
+      {"tenancy", "cache_ttl_ms", Kind::Int, nullptr, &Config::tenant_cache_ttl_ms, 0, 600000},
+      {"paths", "control_migrations", Kind::String, &Config::control_migrations, nullptr, 0, 0},
+      {"paths", "tenant_migrations", Kind::String, &Config::tenant_migrations, nullptr, 0, 0},
+      {"paths", "seed_file", Kind::String, &Config::seed_file, nullptr, 0, 0},
+      {"provisioning", "lease_seconds", Kind::Int, nullptr, &Config::lease_seconds, 5, 86400},
+      {"log", "file", Kind::String, &Config::log_file, nullptr, 0, 0},
+  };
+  return k;
+}
+
+void apply(Config& c, const Key& k, const std::string& value, const std::string& origin,
+           std::vector<std::string>& errors) {
+  if (k.kind == Kind::String) {
+    c.*(k.str) = value;
+    return;
+  }
+  std::optional<int64_t> v;
+  if (k.kind == Kind::Octal) {
+    char* end = nullptr;
+    long parsed = std::strtol(value.c_str(), &end, 8);
+    if (!value.empty() && end && *end == '\0') v = parsed;
+  } else {
+    v = parse_int(value);
+  }
+  if (!v || *v < k.min || *v > k.max) {
+    errors.push_back(origin + ": " + k.section + "." + k.name + " must be " +
+                     (k.kind == Kind::Octal ? "an octal mode" : "an integer") + " in [" +
+                     std::to_string(k.min) + ", " + std::to_string(k.max) + "], got '" + value + "'");
+    return;
+  }
+  c.*(k.num) = *v;
+}
+
+void validate(const Config& c, std::vector<std::string>& errors) {
+  if (c.listen.empty()) errors.push_back("server.listen must not be empty");
+  if (c.db_url.rfind("unix://", 0) != 0 && c.db_url.rfind("tcp://", 0) != 0)
+    errors.push_back("database.url must start with unix:// or tcp://");
+  if (c.control_schema.empty() || c.control_schema.size() > 64) errors.push_back("database.control_schema is invalid");
+  for (char ch : c.control_schema)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'))
+      errors.push_back("database.control_schema may hold only [A-Za-z0-9_]");
+}
+
+}  // namespace
+
+ConfigResult parse_config(const std::string& text, bool use_env) {
+  ConfigResult r;
+  auto parsed = ini::parse(text);
+  if (!parsed.ok()) {
+    r.errors.push_back(parsed.error);
+    return r;
+  }
+  for (const auto& [section, entries] : parsed.doc) {
+    for (const auto& [name, value] : entries) {
+      const Key* found = nullptr;
+      for (const auto& k : keys())
+        if (section == k.section && name == k.name) found = &k;
+      if (!found) {
+        r.errors.push_back("unknown key " + section + "." + name);
+        continue;
+      }
+      apply(r.config, *found, value, "config", r.errors);
+    }
+  }
+  if (use_env) {
+    for (const auto& k : keys()) {
+      std::string var = "ECOM_" + to_upper(k.section) + "_" + to_upper(k.name);
+      if (const char* v = std::getenv(var.c_str())) apply(r.config, k, v, var, r.errors);
+    }
+  }
+  validate(r.config, r.errors);
+  return r;
+}
+
+ConfigResult load_config(const std::string& path, bool optional_file) {
+  std::ifstream in(path);
+  if (!in) {
+    if (optional_file) {
+      auto r = parse_config("", true);
+      r.config.source = "(environment)";
+      return r;
+    }
+    ConfigResult r;
+    r.errors.push_back("cannot read config file " + path);
+    return r;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto r = parse_config(ss.str(), true);
+  r.config.source = path;
+  return r;
+}
+
+std::string default_config_path() {
+  if (const char* p = std::getenv("ECOM_CONFIG"); p && *p) return p;
+  return "/etc/ecom/ecom.conf";
+}
+
+int cpu_count() {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? static_cast<int>(n) : 1;
+}
+
+}  // namespace ecom

@@ -1,0 +1,71 @@
+// The service configuration: one declarative table of keys (section, key, type,
+// default, doc), read from an INI file once at start-up and overridden by
+// ECOM_<SECTION>_<KEY> environment variables. Both binaries share it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ecom {
+
+struct Config {
+  // [server]
+  std::string listen = "/run/ecom/ecom-fcgi.sock";
+  int64_t listen_mode = 0660;
+  int64_t workers = 0;  // 0 = number of CPUs
+  int64_t backlog = 511;
+  std::string pid_file;
+  int64_t graceful_timeout = 10;  // seconds
+  int64_t max_body_bytes = 1048576;
+
+  // [database] — the web workers' account; also locates the control database.
+  std::string db_url = "unix:///run/mysqld/mysqld.sock";
+  std::string control_schema = "ecom_control";
+  std::string db_user = "ecom_app";
+  std::string db_password;
+  int64_t db_connect_timeout = 2;  // seconds
+  int64_t db_read_timeout = 10;
+  int64_t db_write_timeout = 10;
+
+  // [admin_database] — the provisioner's account (creates schemas, grants).
+  std::string admin_user = "ecom_admin";
+  std::string admin_password;
+
+  // [tenancy]
+  int64_t tenant_cache_ttl_ms = 2000;
+
+  // [paths]
+  std::string control_migrations = "/usr/share/ecom/sql/control";
+  std::string tenant_migrations = "/usr/share/ecom/sql/tenant";
+  std::string seed_file = "/usr/share/ecom/sql/seed/demo_catalog.sql";
+
+  // [provisioning]
+  int64_t lease_seconds = 60;  // a job whose runner died is retried after this
+
+  // [log]
+  std::string log_file;  // empty = stderr
+
+  std::string source;  // the file it was read from (for messages)
+};
+
+struct ConfigResult {
+  Config config;
+  std::vector<std::string> errors;
+  bool ok() const { return errors.empty(); }
+};
+
+// Reads `path` (must exist unless `optional_file`), applies the environment,
+// validates every key. Never exits; the caller reports errors.
+ConfigResult load_config(const std::string& path, bool optional_file = false);
+
+// Same, from INI text (tests). `env` is consulted through getenv when true.
+ConfigResult parse_config(const std::string& text, bool use_env);
+
+// The config path: --config value, else $ECOM_CONFIG, else /etc/ecom/ecom.conf.
+std::string default_config_path();
+
+// Number of CPUs online (≥ 1).
+int cpu_count();
+
+}  // namespace ecom

@@ -1,0 +1,83 @@
+#include "common/money.h"
+
+#include <cstdlib>
+
+namespace ecom::money {
+
+std::optional<Cents> parse(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  bool neg = false;
+  size_t i = 0;
+  if (s[0] == '-') { neg = true; i = 1; }
+  int64_t whole = 0;
+  size_t digits = 0;
+  for (; i < s.size() && s[i] != '.'; ++i) {
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+    if (whole > 90'000'000'000'000'000 / 10 / 100) return std::nullopt;
+    whole = whole * 10 + (s[i] - '0');
+    ++digits;
+  }
+  int64_t frac = 0;
+  int fdigits = 0;
+  bool round_up = false;
+  if (i < s.size()) {
+    ++i;  // '.'
+    if (i == s.size()) return std::nullopt;
+    for (; i < s.size(); ++i) {
+      if (s[i] < '0' || s[i] > '9') return std::nullopt;
+      if (fdigits < 2) {
+        frac = frac * 10 + (s[i] - '0');
+      } else if (fdigits == 2) {
+        round_up = s[i] >= '5';
+      }
+      ++fdigits;
+    }
+  }
+  if (digits == 0 && fdigits == 0) return std::nullopt;
+  if (fdigits == 1) frac *= 10;
+  Cents c = whole * 100 + frac + (round_up ? 1 : 0);
+  return neg ? -c : c;
+}
+
+std::string format(Cents c) {
+  std::string out;
+  uint64_t a = c < 0 ? static_cast<uint64_t>(-(c + 1)) + 1 : static_cast<uint64_t>(c);
+  if (c < 0) out.push_back('-');
+  out += std::to_string(a / 100);
+  unsigned frac = static_cast<unsigned>(a % 100);
+  if (frac != 0) {
+    out.push_back('.');
+    out.push_back(static_cast<char>('0' + frac / 10));
+    if (frac % 10 != 0) out.push_back(static_cast<char>('0' + frac % 10));
+  }
+  return out;
+}
+
+Cents apply_rate(Cents amount, int64_t rate, int scale) {
+  __int128 prod = static_cast<__int128>(amount) * rate;
+  __int128 div = 1;
+  for (int k = 0; k < scale; ++k) div *= 10;
+  __int128 q = prod / div, r = prod % div;
+  if (r < 0) r = -r;
+  if (r * 2 >= div) q += (prod < 0 ? -1 : 1);
+  return static_cast<Cents>(q);
+}
+
+Cents final_price(Cents price, int64_t discount_hundredths) {
+  return apply_rate(price, 100 - discount_hundredths, 2);
+}
+
+bool is_plain_decimal(std::string_view s, int max_decimals) {
+  if (s.empty() || s.size() > 20) return false;
+  size_t i = 0, whole = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') { ++i; ++whole; }
+  if (whole == 0) return false;
+  if (i == s.size()) return true;
+  if (s[i] != '.') return false;
+  ++i;
+  int frac = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') { ++i; ++frac; }
+  return i == s.size() && frac >= 1 && frac <= max_decimals;
+}
+
+}  // namespace ecom::money

@@ -1,0 +1,32 @@
+// Exact money: amounts are integer cents (int64). Rounding is half away from zero.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ecom::money {
+
+using Cents = int64_t;
+
+// Parses a DECIMAL as MariaDB prints it ("299.99", "10", "-0.5", "0.1500").
+// Digits beyond the second decimal are rounded half away from zero.
+std::optional<Cents> parse(std::string_view s);
+
+// Formats cents as a JSON number with at most two decimals: 25499 → "254.99",
+// 1000 → "10", 7650 → "76.5".
+std::string format(Cents c);
+
+// round2(amount × rate) where rate is a decimal fraction given in units of 1/10^scale.
+// e.g. apply_rate(50998, 1500, 4) = round(509.98 × 0.15) = 76.50 → 7650.
+Cents apply_rate(Cents amount, int64_t rate, int scale);
+
+// finalPrice = round2(price × (1 − discount)), discount in hundredths (15 = 0.15).
+Cents final_price(Cents price, int64_t discount_hundredths);
+
+// True when s is a non-negative decimal with at most `max_decimals` places
+// (no sign, no exponent): "10", "10.5", "0.25".
+bool is_plain_decimal(std::string_view s, int max_decimals);
+
+}  // namespace ecom::money

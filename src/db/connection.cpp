@@ -1,0 +1,250 @@
+#include "db/connection.h"
+
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <mysql_connection.h>
+#include <mysql_driver.h>
+
+namespace ecom::db {
+namespace {
+
+ErrorKind kind_of(int code) {
+  switch (code) {
+    case 1062: return ErrorKind::Duplicate;
+    case 1213: return ErrorKind::Deadlock;
+    case 1205: return ErrorKind::LockWait;
+    case 2002: case 2003: case 2005: case 2006: case 2013: case 2055: case 1040: case 1053:
+    case 1927: case 4031:
+      return ErrorKind::Unavailable;
+    default: return ErrorKind::Other;
+  }
+}
+
+[[noreturn]] void rethrow(const sql::SQLException& e) {
+  int code = e.getErrorCode();
+  throw Error(kind_of(code), code, std::string(e.what()) + " (error " + std::to_string(code) + ")");
+}
+
+bool is_lost(const sql::SQLException& e) {
+  int c = e.getErrorCode();
+  return c == 2006 || c == 2013 || c == 2055 || c == 4031 || c == 1927;
+}
+
+}  // namespace
+
+Rows::Rows(sql::ResultSet* rs) : rs_(rs) {}
+Rows::~Rows() = default;
+Rows::Rows(Rows&&) noexcept = default;
+
+bool Rows::next() {
+  try {
+    return rs_ && rs_->next();
+  } catch (const sql::SQLException& e) {
+    rethrow(e);
+  }
+}
+
+std::string Rows::str(int col) const {
+  try {
+    sql::SQLString s = rs_->getString(static_cast<uint32_t>(col + 1));
+    return std::string(s.c_str(), s.length());
+  } catch (const sql::SQLException& e) {
+    rethrow(e);
+  }
+}
+
+int64_t Rows::i64(int col) const {
+  try {
+    return rs_->getInt64(static_cast<uint32_t>(col + 1));
+  } catch (const sql::SQLException& e) {
+    rethrow(e);
+  }
+}
+
+bool Rows::is_null(int col) const {
+  try {
+    return rs_->isNull(static_cast<uint32_t>(col + 1));
+  } catch (const sql::SQLException& e) {
+    rethrow(e);
+  }
+}
+
+Connection::Connection(ConnectOptions options) : options_(std::move(options)) {}
+
+Connection::~Connection() {
+  cache_.clear();
+  if (conn_) {
+    try {
+      conn_->close();
+    } catch (...) {
+    }
+  }
+}
+
+void Connection::drop() {
+  // Statements first: they must not outlive their connection.
+  cache_.clear();
+  lru_.clear();
+  conn_.reset();
+  in_tx_ = false;
+}
+
+void Connection::connect() {
+  drop();
+  try {
+    sql::ConnectOptionsMap o;
+    o["hostName"] = sql::SQLString(options_.url);
+    o["userName"] = sql::SQLString(options_.user);
+    o["password"] = sql::SQLString(options_.password);
+    if (!options_.schema.empty()) o["schema"] = sql::SQLString(options_.schema);
+    o["OPT_CONNECT_TIMEOUT"] = options_.connect_timeout;
+    o["OPT_READ_TIMEOUT"] = options_.read_timeout;
+    o["OPT_WRITE_TIMEOUT"] = options_.write_timeout;
+    o["OPT_RECONNECT"] = false;
+    o["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+    sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
+    conn_.reset(driver->connect(o));
+    std::unique_ptr<sql::Statement> st(conn_->createStatement());
+    st->execute("SET SESSION time_zone = '+00:00', SESSION tx_isolation = 'READ-COMMITTED'");
+    conn_->setAutoCommit(true);
+  } catch (const sql::SQLException& e) {
+    drop();
+    int code = e.getErrorCode();
+    // Failing to connect is an outage whatever the driver's code says (0 for bad sockets).
+    ErrorKind k = (code == 1045 || code == 1044) ? ErrorKind::Other : ErrorKind::Unavailable;
+    throw Error(k, code, std::string("cannot connect to ") + options_.url + ": " + e.what());
+  }
+}
+
+template <typename F>
+auto Connection::with_retry(F&& f) -> decltype(f()) {
+  if (!conn_) connect();
+  try {
+    return f();
+  } catch (const sql::SQLException& e) {
+    if (!in_tx_ && is_lost(e)) {
+      connect();
+      try {
+        return f();
+      } catch (const sql::SQLException& e2) {
+        if (is_lost(e2)) drop();
+        rethrow(e2);
+      }
+    }
+    if (is_lost(e)) drop();
+    rethrow(e);
+  }
+}
+
+sql::PreparedStatement* Connection::prepare(const std::string& text) {
+  auto it = cache_.find(text);
+  if (it != cache_.end()) {
+    lru_.splice(lru_.begin(), lru_, it->second.lru);
+    return it->second.stmt.get();
+  }
+  if (cache_.size() >= kMaxStatements) {
+    cache_.erase(lru_.back());
+    lru_.pop_back();
+  }
+  std::unique_ptr<sql::PreparedStatement> st(conn_->prepareStatement(text));
+  lru_.push_front(text);
+  auto* raw = st.get();
+  cache_.emplace(text, Entry{std::move(st), lru_.begin()});
+  return raw;
+}
+
+void Connection::bind(sql::PreparedStatement* st, const std::vector<Param>& params) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    auto idx = static_cast<unsigned int>(i + 1);
+    const auto& p = params[i];
+    if (std::holds_alternative<std::nullptr_t>(p)) st->setNull(idx, sql::DataType::VARCHAR);
+    else if (std::holds_alternative<int64_t>(p)) st->setInt64(idx, std::get<int64_t>(p));
+    else st->setString(idx, sql::SQLString(std::get<std::string>(p)));
+  }
+}
+
+Rows Connection::query(const std::string& text, const std::vector<Param>& params) {
+  return with_retry([&] {
+    auto* st = prepare(text);
+    bind(st, params);
+    return Rows(st->executeQuery());
+  });
+}
+
+uint64_t Connection::exec(const std::string& text, const std::vector<Param>& params) {
+  return with_retry([&] {
+    auto* st = prepare(text);
+    bind(st, params);
+    return static_cast<uint64_t>(st->executeUpdate());
+  });
+}
+
+void Connection::execute(const std::string& text) {
+  with_retry([&] {
+    std::unique_ptr<sql::Statement> st(conn_->createStatement());
+    st->execute(sql::SQLString(text));
+    return 0;
+  });
+}
+
+Rows Connection::query_plain(const std::string& text) {
+  return with_retry([&] {
+    std::unique_ptr<sql::Statement> st(conn_->createStatement());
+    return Rows(st->executeQuery(sql::SQLString(text)));
+  });
+}
+
+void Connection::begin() {
+  with_retry([&] {
+    std::unique_ptr<sql::Statement> st(conn_->createStatement());
+    st->execute("START TRANSACTION");
+    return 0;
+  });
+  in_tx_ = true;
+}
+
+void Connection::commit() {
+  try {
+    std::unique_ptr<sql::Statement> st(conn_->createStatement());
+    st->execute("COMMIT");
+    in_tx_ = false;
+  } catch (const sql::SQLException& e) {
+    in_tx_ = false;
+    if (is_lost(e)) drop();
+    rethrow(e);
+  }
+}
+
+void Connection::rollback() {
+  in_tx_ = false;
+  if (!conn_) return;
+  try {
+    std::unique_ptr<sql::Statement> st(conn_->createStatement());
+    st->execute("ROLLBACK");
+  } catch (const sql::SQLException&) {
+    drop();
+  }
+}
+
+void Connection::use_schema(const std::string& schema) {
+  with_retry([&] {
+    conn_->setSchema(sql::SQLString(schema));
+    return 0;
+  });
+  // Statements prepared under another schema must not be reused.
+  cache_.clear();
+  lru_.clear();
+}
+
+bool Connection::ping() {
+  try {
+    query("SELECT 1");
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+}  // namespace ecom::db

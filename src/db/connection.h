@@ -1,0 +1,140 @@
+// One MariaDB connection (Connector/C++ 1.1) with a cache of prepared
+// statements keyed by SQL text. This file pair is the only place that catches
+// sql::SQLException: driver errors become db::Error with a kind.
+//
+// Tenant isolation: a prepared statement stays bound to the schema that was
+// current when it was prepared, so tenant SQL always names its tables with the
+// schema (see db/identifier.h) and the cache key (the SQL text) differs per store.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+namespace sql {
+class Connection;
+class PreparedStatement;
+class ResultSet;
+}  // namespace sql
+
+namespace ecom::db {
+
+enum class ErrorKind { Duplicate, Deadlock, LockWait, Unavailable, Other };
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorKind kind, int code, const std::string& what) : std::runtime_error(what), kind_(kind), code_(code) {}
+  ErrorKind kind() const { return kind_; }
+  int code() const { return code_; }
+
+ private:
+  ErrorKind kind_;
+  int code_;
+};
+
+struct ConnectOptions {
+  std::string url;  // unix:///path or tcp://host:port
+  std::string user;
+  std::string password;
+  std::string schema;  // optional default schema
+  int connect_timeout = 2;
+  int read_timeout = 10;
+  int write_timeout = 10;
+};
+
+using Param = std::variant<std::nullptr_t, int64_t, std::string>;
+
+// Rows of one query. Columns are 0-based here.
+class Rows {
+ public:
+  explicit Rows(sql::ResultSet* rs);
+  ~Rows();
+  Rows(Rows&&) noexcept;
+  Rows(const Rows&) = delete;
+  Rows& operator=(const Rows&) = delete;
+
+  bool next();
+  std::string str(int col) const;
+  int64_t i64(int col) const;
+  bool is_null(int col) const;
+
+ private:
+  std::unique_ptr<sql::ResultSet> rs_;
+};
+
+class Connection {
+ public:
+  explicit Connection(ConnectOptions options);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Prepared, cached statements. Reconnects once if the connection was lost
+  // outside a transaction.
+  Rows query(const std::string& sql, const std::vector<Param>& params = {});
+  uint64_t exec(const std::string& sql, const std::vector<Param>& params = {});
+
+  // A plain (unprepared) statement, for DDL and administrative SQL.
+  void execute(const std::string& sql);
+  // Plain query without parameters, for administrative reads (SHOW ...).
+  Rows query_plain(const std::string& sql);
+
+  void begin();
+  void commit();
+  void rollback();  // never throws
+  bool in_transaction() const { return in_tx_; }
+
+  // Changes the default schema (admin tools only; web workers never call it).
+  void use_schema(const std::string& schema);
+
+  // Cheap liveness check (a round trip).
+  bool ping();
+
+  size_t cached_statements() const { return cache_.size(); }
+
+ private:
+  void connect();
+  void drop();
+  sql::PreparedStatement* prepare(const std::string& sql);
+  void bind(sql::PreparedStatement* st, const std::vector<Param>& params);
+  template <typename F>
+  auto with_retry(F&& f) -> decltype(f());
+
+  ConnectOptions options_;
+  std::unique_ptr<sql::Connection> conn_;
+  bool in_tx_ = false;
+
+  // LRU of prepared statements, bounded so that thousands of stores keep memory flat.
+  static constexpr size_t kMaxStatements = 512;
+  struct Entry {
+    std::unique_ptr<sql::PreparedStatement> stmt;
+    std::list<std::string>::iterator lru;
+  };
+  std::unordered_map<std::string, Entry> cache_;
+  std::list<std::string> lru_;
+};
+
+// RAII transaction: rolls back unless commit() was called.
+class Transaction {
+ public:
+  explicit Transaction(Connection& c) : c_(c) { c_.begin(); }
+  ~Transaction() {
+    if (!done_) c_.rollback();
+  }
+  void commit() {
+    c_.commit();
+    done_ = true;
+  }
+
+ private:
+  Connection& c_;
+  bool done_ = false;
+};
+
+}  // namespace ecom::db

@@ -1,0 +1,163 @@
+#include "db/migrator.h"
+
+#include <dirent.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "common/strings.h"
+#include "db/identifier.h"
+#include "db/sql_script.h"
+
+namespace ecom::db {
+namespace {
+
+struct Applied {
+  std::string name;
+  std::string checksum;
+};
+
+std::string ledger(const std::string& schema) { return quote_identifier(schema) + ".schema_migrations"; }
+
+void ensure_ledger(Connection& c, const std::string& schema) {
+  c.execute("CREATE TABLE IF NOT EXISTS " + ledger(schema) +
+            " (version INT NOT NULL PRIMARY KEY, name VARCHAR(255) NOT NULL, checksum CHAR(64) NOT NULL,"
+            " applied_at DATETIME NOT NULL DEFAULT UTC_TIMESTAMP()) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+}
+
+std::map<int, Applied> read_ledger(Connection& c, const std::string& schema) {
+  std::map<int, Applied> out;
+  auto rows = c.query_plain("SELECT version, name, checksum FROM " + ledger(schema));
+  while (rows.next()) out[static_cast<int>(rows.i64(0))] = {rows.str(1), rows.str(2)};
+  return out;
+}
+
+void verify(const std::map<int, Applied>& done, const std::vector<Migration>& ms, const std::string& schema) {
+  for (const auto& m : ms) {
+    auto it = done.find(m.version);
+    if (it != done.end() && it->second.checksum != m.checksum)
+      throw MigrationError("migration " + m.name + " was changed after it was applied to " + schema +
+                           " (recorded checksum " + it->second.checksum.substr(0, 12) + ", file " +
+                           m.checksum.substr(0, 12) + "); add a new migration instead of editing it");
+  }
+}
+
+class NamedLock {
+ public:
+  NamedLock(Connection& c, std::string name) : c_(c), name_(std::move(name)) {
+    auto rows = c_.query("SELECT GET_LOCK(?, 30)", {name_});
+    if (!rows.next() || rows.is_null(0) || rows.i64(0) != 1)
+      throw MigrationError("timed out waiting for the migration lock of " + name_);
+  }
+  ~NamedLock() {
+    try {
+      auto rows = c_.query("SELECT RELEASE_LOCK(?)", {name_});
+      rows.next();
+    } catch (...) {
+    }
+  }
+
+ private:
+  Connection& c_;
+  std::string name_;
+};
+
+}  // namespace
+
+std::string sha256_hex(const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(hex[md[i] >> 4]);
+    out.push_back(hex[md[i] & 0xF]);
+  }
+  return out;
+}
+
+std::vector<Migration> load_migrations(const std::string& dir) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) throw MigrationError("cannot open migrations directory " + dir);
+  std::vector<Migration> out;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name.size() < 5 || name.substr(name.size() - 4) != ".sql") continue;
+    size_t us = name.find('_');
+    auto version = us == std::string::npos ? std::nullopt : parse_int(name.substr(0, us));
+    if (!version || *version <= 0 || *version > 1'000'000) {
+      closedir(d);
+      throw MigrationError("bad migration file name " + name + " (expected NNNN_description.sql)");
+    }
+    std::ifstream in(dir + "/" + name, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (!in) {
+      closedir(d);
+      throw MigrationError("cannot read " + dir + "/" + name);
+    }
+    Migration m;
+    m.version = static_cast<int>(*version);
+    m.name = name;
+    m.sql = ss.str();
+    m.checksum = sha256_hex(m.sql);
+    out.push_back(std::move(m));
+  }
+  closedir(d);
+  std::sort(out.begin(), out.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
+  for (size_t i = 1; i < out.size(); ++i)
+    if (out[i].version == out[i - 1].version)
+      throw MigrationError("two migrations share version " + std::to_string(out[i].version) + ": " +
+                           out[i - 1].name + ", " + out[i].name);
+  return out;
+}
+
+std::vector<std::string> pending_migrations(Connection& c, const std::string& schema,
+                                            const std::vector<Migration>& ms) {
+  ensure_ledger(c, schema);
+  auto done = read_ledger(c, schema);
+  verify(done, ms, schema);
+  std::vector<std::string> out;
+  for (const auto& m : ms)
+    if (!done.count(m.version)) out.push_back(m.name);
+  return out;
+}
+
+MigrateOutcome apply_migrations(Connection& c, const std::string& schema, const std::vector<Migration>& ms) {
+  MigrateOutcome outcome;
+  try {
+    ensure_ledger(c, schema);
+    auto done = read_ledger(c, schema);
+    verify(done, ms, schema);
+    bool pending = false;
+    for (const auto& m : ms) pending = pending || !done.count(m.version);
+    if (!pending) return outcome;
+
+    NamedLock lock(c, "ecom_migrate:" + schema);
+    done = read_ledger(c, schema);  // another runner may have finished meanwhile
+    verify(done, ms, schema);
+    c.use_schema(schema);
+    for (const auto& m : ms) {
+      if (done.count(m.version)) continue;
+      for (const auto& stmt : split_statements(m.sql)) {
+        try {
+          c.execute(stmt);
+        } catch (const Error& e) {
+          throw MigrationError("migration " + m.name + " failed on " + schema + ": " + e.what());
+        }
+      }
+      c.exec("INSERT INTO " + ledger(schema) + " (version, name, checksum) VALUES (?, ?, ?)",
+              {static_cast<int64_t>(m.version), m.name, m.checksum});
+      outcome.applied.push_back(m.name);
+    }
+  } catch (const Error& e) {
+    throw MigrationError("migrating " + schema + ": " + e.what());
+  }
+  return outcome;
+}
+
+}  // namespace ecom::db

@@ -1,0 +1,8 @@
+// GET /health (document §8, CONTRACT §10).
+#pragma once
+
+#include "http/router.h"
+
+namespace ecom::health {
+void add_routes(http::Router& r);
+}

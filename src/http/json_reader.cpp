@@ -1,0 +1,113 @@
+#include "http/json_reader.h"
+
+#include <cmath>
+
+#include "common/strings.h"
+
+namespace ecom::http {
+namespace {
+
+// Depth of brackets outside strings; cheap pre-check before cJSON recurses.
+int max_depth(std::string_view s) {
+  int depth = 0, best = 0;
+  bool in_string = false, escaped = false;
+  for (char c : s) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '{' || c == '[') best = std::max(best, ++depth);
+    else if (c == '}' || c == ']') --depth;
+  }
+  return best;
+}
+
+}  // namespace
+
+JsonPtr parse_json_body(std::string_view body) {
+  if (!valid_utf8(body)) throw ApiError::BadRequest("The request body is not valid UTF-8.");
+  if (trim(body).empty()) throw ApiError::BadRequest("The request body is empty; a JSON value is required.");
+  if (max_depth(body) > kMaxJsonDepth)
+    throw ApiError::BadRequest("The request body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels.");
+  const char* end = nullptr;
+  JsonPtr root(cJSON_ParseWithLengthOpts(body.data(), body.size(), &end, 0));
+  if (!root) throw ApiError::BadRequest("The request body is not valid JSON.");
+  std::string_view rest = body.substr(static_cast<size_t>(end - body.data()));
+  if (!trim(rest).empty()) throw ApiError::BadRequest("The request body has trailing data after the JSON value.");
+  return root;
+}
+
+ObjectReader::ObjectReader(const cJSON* root, Validator& v) : root_(root), v_(v) {
+  if (!root || !cJSON_IsObject(root)) throw ApiError::BadRequest("The request body must be a JSON object.");
+}
+
+bool ObjectReader::has(const char* name) const {
+  const cJSON* f = cJSON_GetObjectItemCaseSensitive(root_, name);
+  return f && !cJSON_IsNull(f);
+}
+
+const cJSON* ObjectReader::raw(const char* name) const { return cJSON_GetObjectItemCaseSensitive(root_, name); }
+
+std::optional<std::string> ObjectReader::string(const char* name, bool required) {
+  const cJSON* f = raw(name);
+  if (!f || cJSON_IsNull(f)) {
+    if (required) v_.add(name, std::string("The ") + name + " field is required.");
+    return std::nullopt;
+  }
+  if (!cJSON_IsString(f)) {
+    v_.add(name, std::string("The ") + name + " field must be a string.");
+    return std::nullopt;
+  }
+  return std::string(f->valuestring);
+}
+
+std::optional<int64_t> ObjectReader::integer(const char* name, bool required, int64_t min, int64_t max) {
+  const cJSON* f = raw(name);
+  if (!f || cJSON_IsNull(f)) {
+    if (required) v_.add(name, std::string("The ") + name + " field is required.");
+    return std::nullopt;
+  }
+  double d = f->valuedouble;
+  if (!cJSON_IsNumber(f) || !std::isfinite(d) || d != std::floor(d) || d < -9.0e15 || d > 9.0e15) {
+    v_.add(name, std::string("The ") + name + " field must be an integer.");
+    return std::nullopt;
+  }
+  auto value = static_cast<int64_t>(d);
+  if (value < min || value > max) {
+    v_.add(name, std::string("The ") + name + " field must be between " + std::to_string(min) + " and " +
+                     std::to_string(max) + ".");
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<bool> ObjectReader::boolean(const char* name, bool required) {
+  const cJSON* f = raw(name);
+  if (!f || cJSON_IsNull(f)) {
+    if (required) v_.add(name, std::string("The ") + name + " field is required.");
+    return std::nullopt;
+  }
+  if (!cJSON_IsBool(f)) {
+    v_.add(name, std::string("The ") + name + " field must be true or false.");
+    return std::nullopt;
+  }
+  return cJSON_IsTrue(f) != 0;
+}
+
+const cJSON* ObjectReader::object(const char* name, bool required) {
+  const cJSON* f = raw(name);
+  if (!f || cJSON_IsNull(f)) {
+    if (required) v_.add(name, std::string("The ") + name + " field is required.");
+    return nullptr;
+  }
+  if (!cJSON_IsObject(f)) {
+    v_.add(name, std::string("The ") + name + " field must be an object.");
+    return nullptr;
+  }
+  return f;
+}
+
+}  // namespace ecom::http

@@ -1,0 +1,46 @@
+// Request bodies: cJSON behind a small RAII wrapper, plus typed field readers
+// that collect every field error instead of stopping at the first.
+#pragma once
+
+#include <cjson/cJSON.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+
+namespace ecom::http {
+
+struct CJsonDeleter {
+  void operator()(cJSON* p) const { cJSON_Delete(p); }
+};
+using JsonPtr = std::unique_ptr<cJSON, CJsonDeleter>;
+
+inline constexpr int kMaxJsonDepth = 32;
+
+// Parses a whole body. Throws ApiError 400 on invalid UTF-8, malformed JSON,
+// trailing garbage, nesting deeper than kMaxJsonDepth.
+JsonPtr parse_json_body(std::string_view body);
+
+// Reads fields of a JSON object; wrong types are recorded in the Validator.
+class ObjectReader {
+ public:
+  // Throws 400 if `root` is not an object.
+  ObjectReader(const cJSON* root, Validator& v);
+
+  bool has(const char* name) const;
+  std::optional<std::string> string(const char* name, bool required);
+  std::optional<int64_t> integer(const char* name, bool required, int64_t min, int64_t max);
+  std::optional<bool> boolean(const char* name, bool required);
+  const cJSON* object(const char* name, bool required);
+  const cJSON* raw(const char* name) const;
+
+ private:
+  const cJSON* root_;
+  Validator& v_;
+};
+
+}  // namespace ecom::http

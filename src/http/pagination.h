@@ -1,0 +1,26 @@
+// Pagination (CONTRACT §1): page ≥ 1 (default 1), pageSize 1–100 (default 20).
+#pragma once
+
+#include <cstdint>
+
+#include "common/error.h"
+#include "http/json_writer.h"
+#include "http/request.h"
+
+namespace ecom::http {
+
+struct Page {
+  int64_t page = 1;
+  int64_t page_size = 20;
+  int64_t offset() const { return (page - 1) * page_size; }
+};
+
+// Reads page/pageSize from the query; errors go to `v` keyed by parameter name.
+Page parse_page(const Request& req, Validator& v);
+
+int64_t total_pages(int64_t total_count, int64_t page_size);
+
+// Writes the envelope's trailing fields: totalCount, page, pageSize, totalPages.
+void write_page_fields(JsonWriter& w, const Page& p, int64_t total_count);
+
+}  // namespace ecom::http

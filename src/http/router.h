@@ -1,0 +1,53 @@
+// Method + path-pattern routing. Patterns are literal segments and `{name}`
+// parameters. The router itself decides: found, 405 (with the allowed methods),
+// or 404.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "http/request.h"
+
+namespace ecom {
+struct Context;
+}
+
+namespace ecom::http {
+
+using Handler = std::function<void(Context&)>;
+
+// What a route needs before its handler runs.
+struct RouteOptions {
+  bool tenant = false;          // resolve X-Tenant-Slug (409/423)
+  const char* feature = nullptr;  // a feature that must be on (403), snake_case
+  const char* feature2 = nullptr;
+  bool body = false;            // the route takes a JSON body (415/400 checks)
+};
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  std::vector<std::string> segments;
+  Handler handler;
+  RouteOptions options;
+};
+
+struct Match {
+  enum Kind { kFound, kNotFound, kMethodNotAllowed } kind = kNotFound;
+  const Route* route = nullptr;
+  std::string allow;  // "GET, POST" for 405
+};
+
+class Router {
+ public:
+  void add(std::string method, std::string pattern, Handler h, RouteOptions o = {});
+  // Fills req.params on success.
+  Match match(Request& req) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace ecom::http

@@ -1,0 +1,46 @@
+#include "prefork/listener.h"
+
+#include <fcgiapp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace ecom::prefork {
+
+static bool is_unix_path(const std::string& a) { return !a.empty() && a[0] == '/'; }
+
+int listener_open(const std::string& address, int backlog, int mode, std::string& error) {
+  if (is_unix_path(address)) {
+    struct stat st;
+    if (lstat(address.c_str(), &st) == 0) {
+      if (!S_ISSOCK(st.st_mode)) {
+        error = address + " exists and is not a socket";
+        return -1;
+      }
+      unlink(address.c_str());
+    }
+  }
+  if (FCGX_Init() != 0) {
+    error = "FCGX_Init failed";
+    return -1;
+  }
+  int fd = FCGX_OpenSocket(address.c_str(), backlog);
+  if (fd < 0) {
+    error = "cannot listen on " + address + ": " + std::strerror(errno);
+    return -1;
+  }
+  if (is_unix_path(address) && chmod(address.c_str(), static_cast<mode_t>(mode)) != 0) {
+    error = "cannot chmod " + address + ": " + std::strerror(errno);
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+void listener_cleanup(const std::string& address) {
+  if (is_unix_path(address)) unlink(address.c_str());
+}
+
+}  // namespace ecom::prefork

@@ -1,0 +1,161 @@
+#include "provisioner/cli.h"
+
+#include <cstdio>
+#include <cstring>
+
+#include "http/json_writer.h"
+
+namespace ecom::provisioner {
+namespace {
+
+const Command kCommands[] = {
+    {"setup", "setup", "create or upgrade the control database and register the default database server", 0, 0,
+     true, cmd_setup},
+    {"create", "create SLUG NAME PLANCODE", "create a store now (CreateDatabase, ApplyMigrations, SeedData)", 3, 3,
+     true, cmd_create},
+    {"repair", "repair SLUG", "re-run whatever is missing for a store (schema, migrations, seed)", 1, 1, true,
+     cmd_repair},
+    {"migrate", "migrate", "apply pending tenant migrations to every Ready or Suspended store", 0, 0, true,
+     cmd_migrate},
+    {"status", "status SLUG", "show a store and its provisioning steps", 1, 1, true, cmd_status},
+    {"list", "list", "list every store", 0, 0, true, cmd_list},
+    {"run", "run [--loop SECONDS]", "process queued provisioning jobs (once, or every SECONDS)", 0, 0, true, cmd_run},
+};
+
+void usage(FILE* out) {
+  std::fputs("usage: ecom-provision [--config FILE] [--json] COMMAND [ARGS]\n\ncommands:\n", out);
+  for (const auto& c : kCommands) std::fprintf(out, "  %-28s %s\n", c.usage, c.summary);
+  std::fputs(
+      "\noptions:\n"
+      "  --config FILE   configuration (default: $ECOM_CONFIG or /etc/ecom/ecom.conf)\n"
+      "  --json          machine-readable output on stdout\n"
+      "\nexit codes: 0 success, 1 failure, 2 usage error\n",
+      out);
+}
+
+}  // namespace
+
+void print_error(const CliContext& ctx, const std::string& message) {
+  std::fprintf(stderr, "ecom-provision: %s\n", message.c_str());
+  if (ctx.json) {
+    std::string out;
+    http::JsonWriter w(out);
+    w.begin_object().field("error", message).end_object();
+    print_json(out);
+  }
+}
+
+void print_json(const std::string& json) {
+  std::fwrite(json.data(), 1, json.size(), stdout);
+  std::fputc('\n', stdout);
+}
+
+std::string tenant_json(const provisioning::TenantRecord& t, const std::vector<provisioning::StepRecord>* steps) {
+  std::string out;
+  http::JsonWriter w(out);
+  auto opt = [&](const char* k, const std::optional<std::string>& v) {
+    if (v) w.field(k, *v);
+    else w.key(k).null();
+  };
+  w.begin_object();
+  w.field("id", t.id);
+  w.field("slug", t.slug);
+  w.field("name", t.name);
+  w.field("plan", t.plan_name);
+  w.field("planCode", t.plan_code);
+  w.field("status", t.status);
+  w.field("dbName", t.schema);
+  w.field("createdAt", t.created_at);
+  if (steps) {
+    w.key("steps").begin_array();
+    for (const auto& s : *steps) {
+      w.begin_object();
+      w.field("step", s.step);
+      w.field("status", s.status);
+      opt("startedAt", s.started_at);
+      opt("completedAt", s.completed_at);
+      opt("log", s.log);
+      opt("errorMessage", s.error_message);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  w.end_object();
+  return out;
+}
+
+int exit_code_for(const provisioning::ProvisionError& e) {
+  return e.kind() == provisioning::ProvisionError::Invalid ? kExitUsage : kExitFailure;
+}
+
+int cli_main(int argc, char** argv) {
+  std::string config_path = default_config_path();
+  bool json = false;
+  std::vector<std::string> rest;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--config") {
+      if (i + 1 >= argc) {
+        usage(stderr);
+        return kExitUsage;
+      }
+      config_path = argv[++i];
+    } else if (a.rfind("--config=", 0) == 0) {
+      config_path = a.substr(9);
+    } else if (a == "--json") {
+      json = true;
+    } else if (a == "-h" || a == "--help" || a == "help") {
+      usage(stdout);
+      return kExitOk;
+    } else {
+      rest.push_back(a);
+    }
+  }
+  if (rest.empty()) {
+    usage(stderr);
+    return kExitUsage;
+  }
+  const Command* cmd = nullptr;
+  for (const auto& c : kCommands)
+    if (rest[0] == c.name) cmd = &c;
+  if (!cmd) {
+    std::fprintf(stderr, "ecom-provision: unknown command '%s'\n\n", rest[0].c_str());
+    usage(stderr);
+    return kExitUsage;
+  }
+  auto loaded = load_config(config_path);
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) std::fprintf(stderr, "ecom-provision: %s\n", e.c_str());
+    return kExitFailure;
+  }
+  CliContext ctx{loaded.config, json, {}, {}, nullptr};
+  for (size_t i = 1; i < rest.size(); ++i) {
+    if (rest[i].rfind("--", 0) == 0) {
+      ctx.flags.push_back(rest[i]);
+      if (i + 1 < rest.size() && rest[i + 1].rfind("--", 0) != 0) ctx.flags.push_back(rest[++i]);
+    } else {
+      ctx.args.push_back(rest[i]);
+    }
+  }
+  if (static_cast<int>(ctx.args.size()) < cmd->min_args || static_cast<int>(ctx.args.size()) > cmd->max_args) {
+    std::fprintf(stderr, "usage: ecom-provision %s\n", cmd->usage);
+    return kExitUsage;
+  }
+  try {
+    std::unique_ptr<provisioning::Provisioner> p;
+    if (cmd->needs_db) {
+      p = std::make_unique<provisioning::Provisioner>(ctx.cfg);
+      if (cmd->fn != cmd_setup) p->control().use_schema(ctx.cfg.control_schema);
+      ctx.p = p.get();
+    }
+    return cmd->fn(ctx);
+  } catch (const provisioning::ProvisionError& e) {
+    print_error(ctx, e.what());
+    return exit_code_for(e);
+  } catch (const std::exception& e) {
+    print_error(ctx, e.what());
+    return kExitFailure;
+  }
+}
+
+}  // namespace ecom::provisioner

@@ -1,0 +1,51 @@
+// ecom-provision's command line: global flags (--config FILE, --json) anywhere,
+// one subcommand per file behind one signature, exit codes scripts can trust.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+#include "provisioning/provisioner.h"
+
+namespace ecom::provisioner {
+
+inline constexpr int kExitOk = 0, kExitFailure = 1, kExitUsage = 2;
+
+struct CliContext {
+  const Config& cfg;
+  bool json = false;
+  std::vector<std::string> args;  // after the subcommand name, flags removed
+  std::vector<std::string> flags;  // subcommand flags (e.g. "--loop", "2")
+  provisioning::Provisioner* p = nullptr;  // opened for commands that need the database
+};
+
+using CommandFn = int (*)(CliContext&);
+
+struct Command {
+  const char* name;
+  const char* usage;
+  const char* summary;
+  int min_args, max_args;
+  bool needs_db;
+  CommandFn fn;
+};
+
+int cli_main(int argc, char** argv);
+
+// Output helpers shared by the subcommands.
+void print_error(const CliContext& ctx, const std::string& message);
+void print_json(const std::string& json);
+std::string tenant_json(const provisioning::TenantRecord& t, const std::vector<provisioning::StepRecord>* steps);
+int exit_code_for(const provisioning::ProvisionError& e);
+
+// Subcommands (one file each).
+int cmd_setup(CliContext&);
+int cmd_create(CliContext&);
+int cmd_repair(CliContext&);
+int cmd_migrate(CliContext&);
+int cmd_status(CliContext&);
+int cmd_list(CliContext&);
+int cmd_run(CliContext&);
+
+}  // namespace ecom::provisioner

@@ -1,0 +1,143 @@
+#include "provisioning/control_store.h"
+
+#include "common/clock.h"
+
+namespace ecom::provisioning {
+namespace {
+
+const char* kTenantColumns =
+    "SELECT t.id, t.slug, t.name, t.plan_code, p.name, t.status, t.schema_name, s.url, t.created_at, s.id "
+    "FROM tenants t JOIN plans p ON p.code = t.plan_code JOIN db_servers s ON s.id = t.db_server_id ";
+
+TenantRecord read_tenant(db::Rows& r) {
+  TenantRecord t;
+  t.id = r.str(0);
+  t.slug = r.str(1);
+  t.name = r.str(2);
+  t.plan_code = r.str(3);
+  t.plan_name = r.str(4);
+  t.status = r.str(5);
+  t.schema = r.str(6);
+  t.server_url = r.str(7);
+  t.created_at = clock::iso_from_sql(r.str(8));
+  t.server_id = r.i64(9);
+  return t;
+}
+
+std::optional<std::string> opt(db::Rows& r, int col) {
+  if (r.is_null(col)) return std::nullopt;
+  return r.str(col);
+}
+
+}  // namespace
+
+std::optional<std::pair<int64_t, std::string>> ControlStore::default_server() {
+  auto r = c_.query("SELECT id, url FROM db_servers ORDER BY is_default DESC, id LIMIT 1");
+  if (!r.next()) return std::nullopt;
+  return std::make_pair(r.i64(0), r.str(1));
+}
+
+void ControlStore::register_default_server(const std::string& url) {
+  c_.exec(
+      "INSERT INTO db_servers (name, url, is_default) VALUES ('default', ?, 1) "
+      "ON DUPLICATE KEY UPDATE url = VALUES(url)",
+      {url});
+}
+
+std::optional<std::string> ControlStore::find_plan(const std::string& code) {
+  auto r = c_.query("SELECT code FROM plans WHERE code = UPPER(?)", {code});
+  if (!r.next()) return std::nullopt;
+  return r.str(0);
+}
+
+std::optional<TenantRecord> ControlStore::find(const std::string& where, const std::string& value) {
+  auto r = c_.query(std::string(kTenantColumns) + where, {value});
+  if (!r.next()) return std::nullopt;
+  return read_tenant(r);
+}
+
+std::optional<TenantRecord> ControlStore::find_by_slug(const std::string& slug) {
+  return find("WHERE t.slug = ?", slug);
+}
+
+std::optional<TenantRecord> ControlStore::find_by_id(const std::string& id) { return find("WHERE t.id = ?", id); }
+
+std::vector<TenantRecord> ControlStore::list(int64_t limit, int64_t offset) {
+  std::vector<TenantRecord> out;
+  auto r = c_.query(std::string(kTenantColumns) + "ORDER BY t.created_at, t.slug LIMIT ? OFFSET ?", {limit, offset});
+  while (r.next()) out.push_back(read_tenant(r));
+  return out;
+}
+
+std::vector<TenantRecord> ControlStore::list_with_status(const std::vector<std::string>& statuses) {
+  std::vector<TenantRecord> out;
+  for (const auto& s : statuses) {
+    auto r = c_.query(std::string(kTenantColumns) + "WHERE t.status = ? ORDER BY t.slug", {s});
+    while (r.next()) out.push_back(read_tenant(r));
+  }
+  return out;
+}
+
+int64_t ControlStore::count() {
+  auto r = c_.query("SELECT COUNT(*) FROM tenants");
+  return r.next() ? r.i64(0) : 0;
+}
+
+void ControlStore::insert_tenant(const TenantRecord& t) {
+  db::Transaction tx(c_);
+  c_.exec(
+      "INSERT INTO tenants (id, slug, name, plan_code, status, db_server_id, schema_name) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {t.id, t.slug, t.name, t.plan_code, t.status, t.server_id, t.schema});
+  for (int i = 0; i < 3; ++i)
+    c_.exec("INSERT INTO provisioning_steps (tenant_id, step, position) VALUES (?, ?, ?)",
+            {t.id, std::string(kStepNames[i]), static_cast<int64_t>(i)});
+  tx.commit();
+}
+
+void ControlStore::set_status(const std::string& tenant_id, const std::string& status) {
+  c_.exec("UPDATE tenants SET status = ?, updated_at = UTC_TIMESTAMP() WHERE id = ?", {status, tenant_id});
+}
+
+void ControlStore::step_started(const std::string& tenant_id, const std::string& step) {
+  c_.exec(
+      "UPDATE provisioning_steps SET status = 'InProgress', started_at = UTC_TIMESTAMP(), completed_at = NULL, "
+      "log = NULL, error_message = NULL WHERE tenant_id = ? AND step = ?",
+      {tenant_id, step});
+}
+
+void ControlStore::step_succeeded(const std::string& tenant_id, const std::string& step, const std::string& log) {
+  c_.exec(
+      "UPDATE provisioning_steps SET status = 'Success', completed_at = UTC_TIMESTAMP(), log = ? "
+      "WHERE tenant_id = ? AND step = ?",
+      {log, tenant_id, step});
+}
+
+void ControlStore::step_failed(const std::string& tenant_id, const std::string& step, const std::string& error) {
+  c_.exec(
+      "UPDATE provisioning_steps SET status = 'Failed', completed_at = UTC_TIMESTAMP(), error_message = ? "
+      "WHERE tenant_id = ? AND step = ?",
+      {error.substr(0, 60000), tenant_id, step});
+}
+
+std::vector<StepRecord> ControlStore::steps(const std::string& tenant_id) {
+  std::vector<StepRecord> out;
+  auto r = c_.query(
+      "SELECT step, status, started_at, completed_at, log, error_message FROM provisioning_steps "
+      "WHERE tenant_id = ? ORDER BY position",
+      {tenant_id});
+  while (r.next()) {
+    StepRecord s;
+    s.step = r.str(0);
+    s.status = r.str(1);
+    s.started_at = opt(r, 2);
+    s.completed_at = opt(r, 3);
+    if (s.started_at) s.started_at = clock::iso_from_sql(*s.started_at);
+    if (s.completed_at) s.completed_at = clock::iso_from_sql(*s.completed_at);
+    s.log = opt(r, 4);
+    s.error_message = opt(r, 5);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace ecom::provisioning

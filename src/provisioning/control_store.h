@@ -1,0 +1,56 @@
+// The provisioner's reads and writes of the control database: database
+// servers, plans, tenants and their recorded steps.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/connection.h"
+
+namespace ecom::provisioning {
+
+inline constexpr const char* kStepNames[3] = {"CreateDatabase", "ApplyMigrations", "SeedData"};
+
+struct TenantRecord {
+  std::string id, slug, name, plan_code, plan_name, status, schema, server_url, created_at;
+  int64_t server_id = 0;
+};
+
+struct StepRecord {
+  std::string step, status;
+  std::optional<std::string> started_at, completed_at, log, error_message;
+};
+
+class ControlStore {
+ public:
+  explicit ControlStore(db::Connection& c) : c_(c) {}
+
+  // The default database server's id and URL; nullopt when none is registered.
+  std::optional<std::pair<int64_t, std::string>> default_server();
+  void register_default_server(const std::string& url);
+
+  // Plan code as stored (upper case) for a case-insensitive code; nullopt if unknown.
+  std::optional<std::string> find_plan(const std::string& code);
+
+  std::optional<TenantRecord> find_by_slug(const std::string& slug);
+  std::optional<TenantRecord> find_by_id(const std::string& id);
+  std::vector<TenantRecord> list(int64_t limit, int64_t offset);
+  std::vector<TenantRecord> list_with_status(const std::vector<std::string>& statuses);
+  int64_t count();
+
+  // Inserts a tenant and its three Pending steps. Throws db::Error (Duplicate when the slug is taken).
+  void insert_tenant(const TenantRecord& t);
+  void set_status(const std::string& tenant_id, const std::string& status);
+
+  void step_started(const std::string& tenant_id, const std::string& step);
+  void step_succeeded(const std::string& tenant_id, const std::string& step, const std::string& log);
+  void step_failed(const std::string& tenant_id, const std::string& step, const std::string& error);
+  std::vector<StepRecord> steps(const std::string& tenant_id);
+
+ private:
+  std::optional<TenantRecord> find(const std::string& where, const std::string& value);
+  db::Connection& c_;
+};
+
+}  // namespace ecom::provisioning

@@ -1,0 +1,45 @@
+#include "provisioning/jobs.h"
+
+#include "common/uuid.h"
+
+namespace ecom::provisioning {
+
+void JobQueue::enqueue(const std::string& tenant_id) {
+  c_.exec("INSERT INTO provisioning_jobs (id, tenant_id, status) VALUES (?, ?, 'Queued')", {uuid::v4(), tenant_id});
+}
+
+std::optional<Job> JobQueue::claim() {
+  db::Transaction tx(c_);
+  auto rows = c_.query(
+      "SELECT id, tenant_id, attempts FROM provisioning_jobs "
+      "WHERE status = 'Queued' OR (status = 'Running' AND lease_until < UTC_TIMESTAMP()) "
+      "ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED");
+  if (!rows.next()) {
+    tx.commit();
+    return std::nullopt;
+  }
+  Job j{rows.str(0), rows.str(1), rows.i64(2) + 1};
+  c_.exec(
+      "UPDATE provisioning_jobs SET status = 'Running', lease_owner = ?, "
+      "lease_until = UTC_TIMESTAMP() + INTERVAL ? SECOND, attempts = attempts + 1, updated_at = UTC_TIMESTAMP() "
+      "WHERE id = ?",
+      {owner_, lease_seconds_, j.id});
+  tx.commit();
+  return j;
+}
+
+void JobQueue::renew(const Job& j) {
+  c_.exec(
+      "UPDATE provisioning_jobs SET lease_until = UTC_TIMESTAMP() + INTERVAL ? SECOND, updated_at = UTC_TIMESTAMP() "
+      "WHERE id = ? AND lease_owner = ?",
+      {lease_seconds_, j.id, owner_});
+}
+
+void JobQueue::finish(const Job& j, bool ok) {
+  c_.exec(
+      "UPDATE provisioning_jobs SET status = ?, lease_until = NULL, updated_at = UTC_TIMESTAMP() "
+      "WHERE id = ? AND lease_owner = ?",
+      {std::string(ok ? "Done" : "Failed"), j.id, owner_});
+}
+
+}  // namespace ecom::provisioning

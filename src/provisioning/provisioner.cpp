@@ -1,0 +1,159 @@
+#include "provisioning/provisioner.h"
+
+#include "common/strings.h"
+#include "common/uuid.h"
+#include "db/identifier.h"
+#include "provisioning/seeder.h"
+#include "tenancy/slug.h"
+#include "tenancy/tenant.h"
+
+namespace ecom::provisioning {
+namespace {
+
+db::ConnectOptions admin_options(const Config& c, const std::string& url, const std::string& schema) {
+  return db::ConnectOptions{url, c.admin_user, c.admin_password, schema, static_cast<int>(c.db_connect_timeout),
+                            std::max<int>(60, static_cast<int>(c.db_read_timeout)),
+                            static_cast<int>(c.db_write_timeout)};
+}
+
+// 'user'@'host' for GRANT; both come from config / mysql.user and are checked.
+std::string account(const std::string& user, const std::string& host) {
+  for (char c : user)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
+      throw std::runtime_error("database.user has characters a GRANT cannot carry safely");
+  for (char c : host)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '%' || c == ':' || c == '_'))
+      throw std::runtime_error("unexpected host in mysql.user for the application account");
+  return "'" + user + "'@'" + host + "'";
+}
+
+}  // namespace
+
+std::string validate_store_name(const std::string& name) {
+  std::string_view t = trim(name);
+  if (!valid_utf8(t) || t.empty() || utf8_length(t) > 200)
+    throw ProvisionError(ProvisionError::Invalid, "name must be 1-200 characters");
+  return std::string(t);
+}
+
+Provisioner::Provisioner(const Config& cfg)
+    : cfg_(cfg),
+      control_(std::make_unique<db::Connection>(admin_options(cfg, cfg.db_url, ""))),
+      store_(*control_) {}
+
+db::Connection& Provisioner::admin(const std::string& url) {
+  auto it = admins_.find(url);
+  if (it != admins_.end()) return *it->second;
+  auto c = std::make_unique<db::Connection>(admin_options(cfg_, url, ""));
+  return *admins_.emplace(url, std::move(c)).first->second;
+}
+
+const std::vector<db::Migration>& Provisioner::tenant_migrations() {
+  if (!migrations_) migrations_ = std::make_unique<std::vector<db::Migration>>(db::load_migrations(cfg_.tenant_migrations));
+  return *migrations_;
+}
+
+std::vector<std::string> Provisioner::setup_control() {
+  const std::string schema = db::quote_identifier(cfg_.control_schema);
+  control_->execute("CREATE DATABASE IF NOT EXISTS " + schema + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+  auto migrations = db::load_migrations(cfg_.control_migrations);
+  auto outcome = db::apply_migrations(*control_, cfg_.control_schema, migrations);
+  control_->use_schema(cfg_.control_schema);
+  store_.register_default_server(cfg_.db_url);
+  return outcome.applied;
+}
+
+void Provisioner::create_database(const TenantRecord& t, std::string& log) {
+  auto& a = admin(t.server_url);
+  const std::string schema = db::quote_identifier(t.schema);
+  a.execute("CREATE DATABASE IF NOT EXISTS " + schema + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+  // The web workers' account gets data privileges on this schema only.
+  auto hosts = a.query("SELECT Host FROM mysql.user WHERE User = ?", {cfg_.db_user});
+  std::vector<std::string> accounts;
+  while (hosts.next()) accounts.push_back(account(cfg_.db_user, hosts.str(0)));
+  if (accounts.empty())
+    throw std::runtime_error("the application account '" + cfg_.db_user + "' does not exist on " + t.server_url);
+  for (const auto& acc : accounts) a.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + schema + ".* TO " + acc);
+  log = "Database " + t.schema + " created successfully";
+}
+
+StepsOutcome Provisioner::run_steps(const TenantRecord& t) {
+  StepsOutcome out;
+  auto run = [&](const char* step, auto&& body) -> bool {
+    store_.step_started(t.id, step);
+    try {
+      std::string log = body();
+      store_.step_succeeded(t.id, step, log);
+      return true;
+    } catch (const std::exception& e) {
+      out.failed_step = step;
+      out.error = e.what();
+      try {
+        store_.step_failed(t.id, step, e.what());
+      } catch (const std::exception&) {
+      }
+      return false;
+    }
+  };
+  store_.set_status(t.id, tenancy::state::kProvisioning);
+  bool ok = run("CreateDatabase", [&] {
+              std::string log;
+              create_database(t, log);
+              return log;
+            }) &&
+            run("ApplyMigrations", [&] {
+              auto o = db::apply_migrations(admin(t.server_url), t.schema, tenant_migrations());
+              return o.applied.empty() ? std::string("Migrations already up to date")
+                                       : "Migrations applied successfully (" + std::to_string(o.applied.size()) + ")";
+            }) &&
+            run("SeedData", [&] { return seed_store(admin(t.server_url), t.schema, cfg_.seed_file); });
+  out.ok = ok;
+  try {
+    store_.set_status(t.id, ok ? tenancy::state::kReady : tenancy::state::kFailed);
+  } catch (const std::exception& e) {
+    out.ok = false;
+    out.error = std::string("cannot record the outcome: ") + e.what();
+  }
+  return out;
+}
+
+TenantRecord Provisioner::create(const std::string& slug, const std::string& name, const std::string& plan) {
+  std::string why;
+  if (!tenancy::valid_slug(slug, &why)) throw ProvisionError(ProvisionError::Invalid, "invalid slug: " + why);
+  TenantRecord t;
+  t.name = validate_store_name(name);
+  auto plan_code = store_.find_plan(plan);
+  if (!plan_code) throw ProvisionError(ProvisionError::PlanNotFound, "plan '" + plan + "' not found");
+  auto server = store_.default_server();
+  if (!server) throw ProvisionError(ProvisionError::Failed, "no database server registered (run setup)");
+  t.id = uuid::v4();
+  t.slug = slug;
+  t.plan_code = *plan_code;
+  t.status = tenancy::state::kProvisioning;
+  t.schema = db::tenant_schema_name(slug);
+  t.server_id = server->first;
+  t.server_url = server->second;
+  try {
+    store_.insert_tenant(t);
+  } catch (const db::Error& e) {
+    if (e.kind() == db::ErrorKind::Duplicate)
+      throw ProvisionError(ProvisionError::SlugTaken, "slug '" + slug + "' is already taken");
+    throw;
+  }
+  auto outcome = run_steps(t);
+  if (!outcome.ok)
+    throw ProvisionError(ProvisionError::Failed, outcome.failed_step + " failed: " + outcome.error);
+  return *store_.find_by_slug(slug);
+}
+
+TenantRecord Provisioner::repair(const std::string& slug) {
+  auto t = store_.find_by_slug(slug);
+  if (!t) throw ProvisionError(ProvisionError::NotFound, "no store with slug '" + slug + "'");
+  bool suspended = t->status == tenancy::state::kSuspended;
+  auto outcome = run_steps(*t);
+  if (!outcome.ok) throw ProvisionError(ProvisionError::Failed, outcome.failed_step + " failed: " + outcome.error);
+  if (suspended) store_.set_status(t->id, tenancy::state::kSuspended);  // repair does not lift a suspension
+  return *store_.find_by_slug(slug);
+}
+
+}  // namespace ecom::provisioning

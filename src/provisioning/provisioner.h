@@ -1,0 +1,74 @@
+// Provisioning a store: the three recorded steps (CreateDatabase,
+// ApplyMigrations, SeedData), creation and repair. Used by ecom-provision.
+// Runs with the administrative database account; never in a web worker.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+#include "db/connection.h"
+#include "db/migrator.h"
+#include "provisioning/control_store.h"
+
+namespace ecom::provisioning {
+
+// Why a create/repair was refused or failed; the CLI maps kinds to exit codes
+// and the HTTP layer to status codes.
+class ProvisionError : public std::runtime_error {
+ public:
+  enum Kind { Invalid, PlanNotFound, SlugTaken, NotFound, Failed };
+  ProvisionError(Kind k, const std::string& m) : std::runtime_error(m), kind_(k) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+struct StepsOutcome {
+  bool ok = false;
+  std::string failed_step;
+  std::string error;
+};
+
+class Provisioner {
+ public:
+  explicit Provisioner(const Config& cfg);
+
+  ControlStore& store() { return store_; }
+  db::Connection& control() { return *control_; }
+  // An administrative connection to a database server (one per URL, reused).
+  db::Connection& admin(const std::string& url);
+
+  // setup: control schema + migrations + default server. Throws on failure.
+  std::vector<std::string> setup_control();
+
+  // Validates and inserts a tenant (status `initial_status`), then, if it is
+  // Provisioning, runs the steps. Throws ProvisionError.
+  TenantRecord create(const std::string& slug, const std::string& name, const std::string& plan);
+
+  // Runs the three steps for an existing tenant, recording each; marks it Ready or Failed.
+  StepsOutcome run_steps(const TenantRecord& t);
+
+  // Re-runs whatever is missing for a tenant (schema, migrations, seed). Throws ProvisionError.
+  TenantRecord repair(const std::string& slug);
+
+  // Tenant migrations, loaded once per process.
+  const std::vector<db::Migration>& tenant_migrations();
+
+ private:
+  void create_database(const TenantRecord& t, std::string& log);
+  const Config& cfg_;
+  std::unique_ptr<db::Connection> control_;
+  ControlStore store_;
+  std::map<std::string, std::unique_ptr<db::Connection>> admins_;
+  std::unique_ptr<std::vector<db::Migration>> migrations_;
+};
+
+// 1–200 characters after trimming (CONTRACT §3). Returns the trimmed name or throws Invalid.
+std::string validate_store_name(const std::string& name);
+
+}  // namespace ecom::provisioning

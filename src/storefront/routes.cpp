@@ -1,0 +1,52 @@
+#include "storefront/routes.h"
+
+#include "app/context.h"
+#include "http/json_writer.h"
+#include "tenancy/features.h"
+
+namespace ecom::storefront {
+namespace {
+
+// GET /public/tenant-config → {name, slug, theme, seo, features: [snake_case, sorted]}
+void get_tenant_config(Context& ctx) {
+  const auto& t = ctx.tenant();
+  auto rows = ctx.tenant_db().query("SELECT theme, seo FROM " + t.table("settings") + " WHERE id = 1");
+  std::string theme = "{}", seo = "{}";
+  if (rows.next()) {
+    theme = rows.str(0);
+    seo = rows.str(1);
+  }
+  http::JsonWriter w(ctx.res.body);
+  w.begin_object();
+  w.field("name", t.name);
+  w.field("slug", t.slug);
+  w.key("theme").raw(theme);
+  w.key("seo").raw(seo);
+  w.key("features").begin_array();
+  for (const auto& f : t.features) w.string(f);  // std::set: sorted
+  w.end_array();
+  w.end_object();
+}
+
+// GET /api/features → {features: {camelCase: bool}, limits: {name: number}}
+void get_features(Context& ctx) {
+  const auto& t = ctx.tenant();
+  http::JsonWriter w(ctx.res.body);
+  w.begin_object();
+  w.key("features").begin_object();
+  for (const char* f : tenancy::kFeatures) w.field(tenancy::snake_to_camel(f), t.has(f));
+  w.end_object();
+  w.key("limits").begin_object();
+  for (const char* l : tenancy::kLimits) w.field(l, t.limit(l, 0));
+  w.end_object();
+  w.end_object();
+}
+
+}  // namespace
+
+void add_routes(http::Router& r) {
+  r.add("GET", "/public/tenant-config", get_tenant_config, {.tenant = true});
+  r.add("GET", "/api/features", get_features, {.tenant = true});
+}
+
+}  // namespace ecom::storefront

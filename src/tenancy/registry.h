@@ -1,0 +1,37 @@
+// Tenant lookups in the control database, cached per worker for
+// tenancy.cache_ttl_ms (unknown slugs too, so random slugs cost one query per
+// TTL). The cache is bounded.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "db/connection.h"
+#include "tenancy/tenant.h"
+
+namespace ecom::tenancy {
+
+class Registry {
+ public:
+  explicit Registry(int64_t ttl_ms) : ttl_ms_(ttl_ms) {}
+
+  // nullptr when no store has this slug. Throws db::Error on database failure.
+  std::shared_ptr<const Tenant> find(db::Connection& control, const std::string& slug);
+
+  void clear() { cache_.clear(); }
+
+ private:
+  struct Entry {
+    std::shared_ptr<const Tenant> tenant;
+    int64_t expires_ms;
+  };
+  static constexpr size_t kMaxEntries = 20000;
+  int64_t ttl_ms_;
+  std::unordered_map<std::string, Entry> cache_;
+};
+
+// Loads one tenant without caching (the provisioner and the cache both use it).
+std::shared_ptr<const Tenant> load_tenant(db::Connection& control, const std::string& slug);
+
+}  // namespace ecom::tenancy

@@ -1,0 +1,478 @@
+"""Helpers for the black-box tests: HTTP client, provisioner, SQL, fixtures, assertions.
+
+Environment (set by the caller):
+  ECOM_BASE_URL   e.g. http://127.0.0.1:18123 (nginx of the stack under test)
+  ECOM_VAR_DIR    the stack's var dir (mysql/mysqld.sock, secrets.env, run/ecom-fcgi.pid)
+  ECOM_CONFIG     the stack's config file ($ECOM_VAR_DIR/ecom.conf by default)
+  ECOM_BIN_DIR    where ecom-fcgi and ecom-provision are
+  ECOM_REPO_DIR   the repository (sql/tenant, ...)
+Standard library only.
+"""
+
+import http.client as httpclient
+import json
+import os
+import re
+import subprocess
+import time
+import urllib.parse
+import uuid
+from decimal import Decimal, ROUND_HALF_UP
+
+HTTP_TIMEOUT = 10.0
+TENANT_CACHE_WAIT = 2.2
+
+UUID_V4_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+ISO_UTC_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+
+
+# --------------------------------------------------------------------------- environment
+
+def _env(name, default=None):
+    value = os.environ.get(name, default)
+    if value is None or value == "":
+        raise RuntimeError(f"environment variable {name} is not set")
+    return value
+
+
+def base_url():
+    return _env("ECOM_BASE_URL").rstrip("/")
+
+
+def var_dir():
+    return _env("ECOM_VAR_DIR")
+
+
+def config_path():
+    return os.environ.get("ECOM_CONFIG") or os.path.join(var_dir(), "ecom.conf")
+
+
+def bin_dir():
+    return _env("ECOM_BIN_DIR")
+
+
+def repo_dir():
+    return _env("ECOM_REPO_DIR")
+
+
+def _read_kv_file(path):
+    values = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if not line or line.startswith("#") or "=" not in line:
+                continue
+            if line.startswith("export "):
+                line = line[len("export "):].strip()
+            key, _, value = line.partition("=")
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            values[key.strip()] = value
+    return values
+
+
+def secrets():
+    """The stack's secrets.env as a dict (ECOM_DB_ADMIN_PASSWORD, ECOM_DB_APP_PASSWORD, ...)."""
+    return _read_kv_file(os.path.join(var_dir(), "secrets.env"))
+
+
+def config_value(section, key, default=None):
+    """A value of the stack's INI config (environment override ECOM_<SECTION>_<KEY> wins)."""
+    env_name = f"ECOM_{section}_{key}".upper()
+    if os.environ.get(env_name):
+        return os.environ[env_name]
+    try:
+        current = None
+        with open(config_path(), encoding="utf-8") as fh:
+            for line in fh:
+                line = line.split("#", 1)[0].split(";", 1)[0].strip()
+                if not line:
+                    continue
+                if line.startswith("[") and line.endswith("]"):
+                    current = line[1:-1].strip()
+                    continue
+                if current == section and "=" in line:
+                    k, _, v = line.partition("=")
+                    if k.strip() == key:
+                        v = v.strip()
+                        if len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"":
+                            v = v[1:-1]
+                        return v
+    except OSError:
+        pass
+    return default
+
+
+def control_db():
+    return config_value("database", "control_schema", "ecom_control") or "ecom_control"
+
+
+def mysql_socket():
+    return os.path.join(var_dir(), "mysql", "mysqld.sock")
+
+
+# --------------------------------------------------------------------------- HTTP
+
+class Headers:
+    """Case-insensitive, read-only view of response headers."""
+
+    def __init__(self, pairs):
+        self._pairs = list(pairs)
+
+    def get(self, name, default=None):
+        lname = name.lower()
+        for k, v in self._pairs:
+            if k.lower() == lname:
+                return v
+        return default
+
+    def get_all(self, name):
+        lname = name.lower()
+        return [v for k, v in self._pairs if k.lower() == lname]
+
+    def __getitem__(self, name):
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __contains__(self, name):
+        return self.get(name) is not None
+
+    def items(self):
+        return list(self._pairs)
+
+    def __repr__(self):
+        return f"Headers({self._pairs!r})"
+
+
+class Response:
+    def __init__(self, method, path, status, headers, raw):
+        self.method = method
+        self.path = path
+        self.request_path = urllib.parse.urlsplit(path).path
+        self.status = status
+        self.headers = headers
+        self.raw = raw
+        self.text = raw.decode("utf-8", errors="replace")
+        self._json = None
+
+    def json(self, decimal=False):
+        """The body parsed as JSON; decimal=True parses non-integer numbers as Decimal."""
+        if decimal:
+            return json.loads(self.text, parse_float=Decimal)
+        if self._json is None:
+            try:
+                self._json = json.loads(self.text)
+            except ValueError as exc:
+                raise AssertionError(
+                    f"{self.method} {self.path}: body is not JSON ({exc}): {self.text[:500]!r}")
+        return self._json
+
+    def __repr__(self):
+        return f"<Response {self.method} {self.path} -> {self.status} {self.text[:300]!r}>"
+
+
+def http(method, path, headers=None, body=None, raw_body=None, timeout=HTTP_TIMEOUT):
+    """One HTTP request to the stack (new connection each time). Returns a Response.
+
+    body: any JSON value, sent as application/json. raw_body: bytes/str sent as is.
+    """
+    base = urllib.parse.urlsplit(base_url())
+    hdrs = dict(headers or {})
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode("utf-8")
+        if not any(k.lower() == "content-type" for k in hdrs):
+            hdrs["Content-Type"] = "application/json"
+    elif raw_body is not None:
+        data = raw_body.encode("utf-8") if isinstance(raw_body, str) else raw_body
+    if data is not None and not any(k.lower() == "content-length" for k in hdrs):
+        hdrs["Content-Length"] = str(len(data))
+    hdrs.setdefault("Connection", "close")
+
+    conn = httpclient.HTTPConnection(base.hostname, base.port or 80, timeout=timeout)
+    try:
+        send_error = None
+        try:
+            conn.request(method, path, body=data, headers=hdrs)
+        except (BrokenPipeError, ConnectionResetError) as exc:
+            # The server may answer (e.g. 413) and close before the whole body is sent.
+            send_error = exc
+        try:
+            resp = conn.getresponse()
+            raw = resp.read()
+        except Exception:
+            if send_error is not None:
+                raise send_error
+            raise
+        return Response(method, path, resp.status, Headers(resp.getheaders()), raw)
+    finally:
+        conn.close()
+
+
+def url(path, **params):
+    """path?query with the given parameters URL-encoded (None values are left out)."""
+    params = {k: v for k, v in params.items() if v is not None}
+    if not params:
+        return path
+    return path + "?" + urllib.parse.urlencode(params)
+
+
+def tenant_headers(slug, **extra):
+    h = {"X-Tenant-Slug": slug}
+    h.update(extra)
+    return h
+
+
+def get(path, slug=None, headers=None):
+    h = dict(headers or {})
+    if slug is not None:
+        h["X-Tenant-Slug"] = slug
+    return http("GET", path, headers=h)
+
+
+def get_json(path, slug=None, status=200):
+    resp = get(path, slug)
+    assert resp.status == status, f"expected {status}: {resp!r}"
+    return resp.json()
+
+
+# --------------------------------------------------------------------------- assertions
+
+def assert_problem(resp, status):
+    """Checks an RFC 9457 Problem response and returns its body."""
+    assert resp.status == status, f"expected status {status}, got {resp!r}"
+    ctype = (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    assert ctype == "application/problem+json", \
+        f"expected Content-Type application/problem+json, got {resp.headers.get('Content-Type')!r}: {resp!r}"
+    body = resp.json()
+    assert isinstance(body, dict), f"problem body is not an object: {resp!r}"
+    assert isinstance(body.get("title"), str) and body["title"], f"problem without title: {body!r}"
+    assert body.get("status") == status, f"problem status {body.get('status')!r} != {status}: {body!r}"
+    assert isinstance(body.get("detail"), str), f"problem without detail: {body!r}"
+    assert body.get("instance") == resp.request_path, \
+        f"problem instance {body.get('instance')!r} != {resp.request_path!r}: {body!r}"
+    return body
+
+
+def assert_request_id(resp, expected=None):
+    rid = resp.headers.get("X-Request-Id")
+    assert rid, f"no X-Request-Id on {resp!r} (headers {resp.headers!r})"
+    if expected is not None:
+        assert rid == expected, f"X-Request-Id {rid!r} != {expected!r}"
+    return rid
+
+
+def assert_iso_utc(value, what="timestamp"):
+    assert isinstance(value, str) and ISO_UTC_RE.match(value), f"{what} not YYYY-MM-DDTHH:MM:SSZ: {value!r}"
+
+
+def round2(value):
+    """Half away from zero to 2 places (Decimal's ROUND_HALF_UP rounds away from zero)."""
+    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def dec(value):
+    """A JSON number (int/float/Decimal) or SQL text as a Decimal with 2 places."""
+    if isinstance(value, bool):
+        raise AssertionError(f"expected a number, got a boolean {value!r}")
+    if isinstance(value, float):
+        value = repr(value)
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+# --------------------------------------------------------------------------- processes
+
+def provision(*args, env=None, timeout=120):
+    """Runs `$ECOM_BIN_DIR/ecom-provision --config $ECOM_CONFIG ARGS...`."""
+    full_env = dict(os.environ)
+    if env:
+        full_env.update(env)
+    cmd = [os.path.join(bin_dir(), "ecom-provision"), "--config", config_path()] + [str(a) for a in args]
+    return subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=timeout)
+
+
+def describe(proc):
+    return (f"command {proc.args!r} exited {proc.returncode}\n--- stdout\n{proc.stdout}\n"
+            f"--- stderr\n{proc.stderr}")
+
+
+def _unescape_batch(value):
+    if value == "NULL":
+        return None
+    if "\\" not in value:
+        return value
+    out = []
+    i = 0
+    while i < len(value):
+        c = value[i]
+        if c == "\\" and i + 1 < len(value):
+            n = value[i + 1]
+            out.append({"t": "\t", "n": "\n", "\\": "\\", "0": "\0"}.get(n, n))
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def mariadb(query, user, password, db=None, timeout=60):
+    """Runs one query batch with the mariadb CLI as the given user; returns CompletedProcess."""
+    cmd = ["mariadb", f"--socket={mysql_socket()}", f"-u{user}", f"-p{password}", "-N", "-B"]
+    if db:
+        cmd.append(f"--database={db}")
+    cmd += ["-e", query]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+def sql(query, db=None):
+    """Runs SQL as the admin account; returns a list of rows (lists of str, None for NULL)."""
+    proc = mariadb(query, "ecom_admin", secrets()["ECOM_DB_ADMIN_PASSWORD"], db=db)
+    if proc.returncode != 0:
+        raise AssertionError(f"SQL failed: {query!r}\n{proc.stderr}")
+    rows = []
+    for line in proc.stdout.split("\n"):
+        if line == "":
+            continue
+        rows.append([_unescape_batch(v) for v in line.split("\t")])
+    return rows
+
+
+def sql_value(query, db=None):
+    rows = sql(query, db)
+    assert rows, f"no row for {query!r}"
+    return rows[0][0]
+
+
+def q(value):
+    """A SQL string literal (or NULL)."""
+    if value is None:
+        return "NULL"
+    s = str(value).replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{s}'"
+
+
+# --------------------------------------------------------------------------- stores
+
+def schema_of(slug):
+    return "ecom_tenant_" + slug.replace("-", "_")
+
+
+def unique_slug(prefix="t"):
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def new_store(plan="PREMIUM", name=None, slug=None):
+    """Creates a Ready store with `ecom-provision create`; returns its slug."""
+    slug = slug or unique_slug()
+    name = name or f"Store {slug}"
+    proc = provision("create", slug, name, plan)
+    assert proc.returncode == 0, describe(proc)
+    return slug
+
+
+def wait_tenant_cache():
+    time.sleep(TENANT_CACHE_WAIT)
+
+
+def tenant_id(slug):
+    rows = sql(f"SELECT id FROM tenants WHERE slug = {q(slug)}", db=control_db())
+    assert rows, f"no tenant {slug}"
+    return rows[0][0]
+
+
+def tenant_status(slug):
+    return sql_value(f"SELECT status FROM tenants WHERE slug = {q(slug)}", db=control_db())
+
+
+def set_tenant_status(slug, status):
+    sql(f"UPDATE tenants SET status = {q(status)} WHERE slug = {q(slug)}", db=control_db())
+
+
+def set_feature_override(slug, feature, enabled):
+    tid = tenant_id(slug)
+    sql(f"REPLACE INTO tenant_feature_overrides (tenant_id, feature, enabled) "
+        f"VALUES ({q(tid)}, {q(feature)}, {1 if enabled else 0})", db=control_db())
+
+
+def clear_feature_overrides(slug):
+    sql(f"DELETE FROM tenant_feature_overrides WHERE tenant_id = {q(tenant_id(slug))}", db=control_db())
+
+
+def set_limit_override(slug, limit_code, value):
+    tid = tenant_id(slug)
+    sql(f"REPLACE INTO tenant_limit_overrides (tenant_id, limit_code, value) "
+        f"VALUES ({q(tid)}, {q(limit_code)}, {int(value)})", db=control_db())
+
+
+def clear_limit_overrides(slug):
+    sql(f"DELETE FROM tenant_limit_overrides WHERE tenant_id = {q(tenant_id(slug))}", db=control_db())
+
+
+def insert_category(slug, name, description="", active=True):
+    cid = str(uuid.uuid4())
+    sql(f"INSERT INTO categories (id, name, description, is_active) "
+        f"VALUES ({q(cid)}, {q(name)}, {q(description)}, {1 if active else 0})", db=schema_of(slug))
+    return cid
+
+
+def insert_product(slug, name, price, discount="0", stock=10, active=True, description=None,
+                   images=(), categories=(), attributes=None, created_at=None):
+    """Inserts a product (fresh UUID) with its images (stored order = list order) and category links."""
+    pid = str(uuid.uuid4())
+    attrs = json.dumps(attributes if attributes is not None else {})
+    description = description if description is not None else f"Description of {name}"
+    cols = "id, name, description, price, discount, stock, is_active, attributes"
+    vals = (f"{q(pid)}, {q(name)}, {q(description)}, {price}, {discount}, {int(stock)}, "
+            f"{1 if active else 0}, {q(attrs)}")
+    if created_at is not None:
+        cols += ", created_at"
+        vals += f", {q(created_at)}"
+    stmts = [f"INSERT INTO products ({cols}) VALUES ({vals})"]
+    # Inserted in reverse so that the physical insertion order differs from the stored position.
+    for pos in reversed(range(len(images))):
+        stmts.append(f"INSERT INTO product_images (product_id, position, url) "
+                     f"VALUES ({q(pid)}, {pos}, {q(images[pos])})")
+    for cid in categories:
+        stmts.append(f"INSERT INTO product_categories (product_id, category_id) VALUES ({q(pid)}, {q(cid)})")
+    sql(";\n".join(stmts), db=schema_of(slug))
+    return pid
+
+
+def active_products(slug):
+    """Active products of a store from SQL, ordered by name then id (the database's collation)."""
+    rows = sql("SELECT id, name, price, discount, final_price, stock, "
+               "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') "
+               "FROM products WHERE is_active = 1 ORDER BY name, id", db=schema_of(slug))
+    return [{"id": r[0], "name": r[1], "price": Decimal(r[2]), "discount": Decimal(r[3]),
+             "finalPrice": Decimal(r[4]), "stock": int(r[5]), "createdAt": r[6]} for r in rows]
+
+
+def all_product_ids(slug):
+    return {r[0] for r in sql("SELECT id FROM products", db=schema_of(slug))}
+
+
+def all_category_ids(slug):
+    return {r[0] for r in sql("SELECT id FROM categories", db=schema_of(slug))}
+
+
+def fetch_all_pages(path, slug, page_size=100, **params):
+    """Walks every page of a product list; returns (items, first_page_body)."""
+    items = []
+    first = None
+    page = 1
+    while True:
+        resp = get(url(path, page=page, pageSize=page_size, **params), slug)
+        assert resp.status == 200, f"page {page}: {resp!r}"
+        body = resp.json()
+        if first is None:
+            first = body
+        items.extend(body["items"])
+        if page >= body["totalPages"] or not body["items"]:
+            break
+        page += 1
+        assert page < 1000, "runaway pagination"
+    return items, first

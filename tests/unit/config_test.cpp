@@ -1,0 +1,188 @@
+#define BOOST_TEST_DYN_LINK
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <string>
+
+#include "common/config.h"
+
+using ecom::parse_config;
+
+namespace {
+bool any_error_contains(const ecom::ConfigResult& r, const std::string& needle) {
+  for (const auto& e : r.errors)
+    if (e.find(needle) != std::string::npos) return true;
+  return false;
+}
+std::string all_errors(const ecom::ConfigResult& r) {
+  std::string s;
+  for (const auto& e : r.errors) s += e + "; ";
+  return s;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(config)
+
+BOOST_AUTO_TEST_CASE(empty_text_gives_defaults) {
+  auto r = parse_config("", false);
+  BOOST_TEST_REQUIRE(r.ok(), all_errors(r));
+  ecom::Config d;
+  BOOST_TEST(r.config.listen == d.listen);
+  BOOST_TEST(r.config.listen_mode == 0660);
+  BOOST_TEST(r.config.workers == 0);
+  BOOST_TEST(r.config.backlog == 511);
+  BOOST_TEST(r.config.max_body_bytes == 1048576);
+  BOOST_TEST(r.config.db_url == "unix:///run/mysqld/mysqld.sock");
+  BOOST_TEST(r.config.control_schema == "ecom_control");
+}
+
+BOOST_AUTO_TEST_CASE(reads_every_section) {
+  auto r = parse_config(
+      "[server]\n"
+      "listen = 127.0.0.1:9000\n"
+      "workers = 4\n"
+      "backlog = 128\n"
+      "pid_file = /run/ecom.pid\n"
+      "graceful_timeout = 30\n"
+      "max_body_bytes = 2048\n"
+      "[database]\n"
+      "url = tcp://db:3306\n"
+      "control_schema = ctl\n"
+      "user = app\n"
+      "password = \"p@ss; word\"\n"
+      "connect_timeout = 5\n"
+      "[admin_database]\n"
+      "user = root\n"
+      "password = secret\n"
+      "[tenancy]\n"
+      "cache_ttl_ms = 0\n"
+      "[paths]\n"
+      "seed_file = /tmp/seed.sql\n"
+      "[log]\n"
+      "file = /var/log/ecom.log\n",
+      false);
+  BOOST_TEST_REQUIRE(r.ok(), all_errors(r));
+  BOOST_TEST(r.config.listen == "127.0.0.1:9000");
+  BOOST_TEST(r.config.workers == 4);
+  BOOST_TEST(r.config.backlog == 128);
+  BOOST_TEST(r.config.pid_file == "/run/ecom.pid");
+  BOOST_TEST(r.config.graceful_timeout == 30);
+  BOOST_TEST(r.config.max_body_bytes == 2048);
+  BOOST_TEST(r.config.db_url == "tcp://db:3306");
+  BOOST_TEST(r.config.control_schema == "ctl");
+  BOOST_TEST(r.config.db_user == "app");
+  BOOST_TEST(r.config.db_password == "p@ss; word");
+  BOOST_TEST(r.config.db_connect_timeout == 5);
+  BOOST_TEST(r.config.admin_user == "root");
+  BOOST_TEST(r.config.admin_password == "secret");
+  BOOST_TEST(r.config.tenant_cache_ttl_ms == 0);
+  BOOST_TEST(r.config.seed_file == "/tmp/seed.sql");
+  BOOST_TEST(r.config.log_file == "/var/log/ecom.log");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_key_is_an_error) {
+  auto r = parse_config("[server]\nworkerz = 4\n", false);
+  BOOST_TEST(!r.ok());
+  BOOST_TEST(any_error_contains(r, "server.workerz"), all_errors(r));
+  auto r2 = parse_config("[nosuch]\nkey = 1\n", false);
+  BOOST_TEST(!r2.ok());
+  BOOST_TEST(any_error_contains(r2, "nosuch.key"), all_errors(r2));
+  auto r3 = parse_config("listen = /x\n", false);  // outside any section
+  BOOST_TEST(!r3.ok());
+}
+
+BOOST_AUTO_TEST_CASE(key_lookup_is_case_insensitive) {
+  auto r = parse_config("[SERVER]\nWorkers = 3\n", false);
+  BOOST_TEST_REQUIRE(r.ok(), all_errors(r));
+  BOOST_TEST(r.config.workers == 3);
+}
+
+BOOST_AUTO_TEST_CASE(bad_integer_is_an_error) {
+  for (const char* v : {"abc", "4.5", "", "0x10", "4 workers"}) {
+    auto r = parse_config(std::string("[server]\nworkers = ") + v + "\n", false);
+    BOOST_TEST(!r.ok(), "workers = '" << v << "'");
+    BOOST_TEST(any_error_contains(r, "server.workers"), all_errors(r));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(out_of_range_integer_is_an_error) {
+  auto r = parse_config("[server]\nworkers = 257\n", false);
+  BOOST_TEST(!r.ok());
+  BOOST_TEST(any_error_contains(r, "server.workers"), all_errors(r));
+  auto r2 = parse_config("[server]\nbacklog = 0\n", false);
+  BOOST_TEST(!r2.ok());
+  auto r3 = parse_config("[server]\nmax_body_bytes = 1023\n", false);
+  BOOST_TEST(!r3.ok());
+  auto r4 = parse_config("[server]\nworkers = 256\n", false);
+  BOOST_TEST(r4.ok(), all_errors(r4));
+  BOOST_TEST(r4.config.workers == 256);
+}
+
+BOOST_AUTO_TEST_CASE(bad_value_keeps_default) {
+  auto r = parse_config("[server]\nworkers = many\n", false);
+  BOOST_TEST(!r.ok());
+  BOOST_TEST(r.config.workers == 0);
+}
+
+BOOST_AUTO_TEST_CASE(reports_every_error) {
+  auto r = parse_config("[server]\nworkers = x\nbacklog = y\nbogus = 1\n", false);
+  BOOST_TEST(r.errors.size() == 3u, all_errors(r));
+}
+
+BOOST_AUTO_TEST_CASE(listen_mode_is_octal) {
+  auto r = parse_config("[server]\nlisten_mode = 0600\n", false);
+  BOOST_TEST_REQUIRE(r.ok(), all_errors(r));
+  BOOST_TEST(r.config.listen_mode == 0600);
+  BOOST_TEST(r.config.listen_mode == 384);
+  auto r2 = parse_config("[server]\nlisten_mode = 660\n", false);
+  BOOST_TEST_REQUIRE(r2.ok(), all_errors(r2));
+  BOOST_TEST(r2.config.listen_mode == 0660);
+  auto r3 = parse_config("[server]\nlisten_mode = 0777\n", false);
+  BOOST_TEST(r3.ok(), all_errors(r3));
+  BOOST_TEST(r3.config.listen_mode == 0777);
+}
+
+BOOST_AUTO_TEST_CASE(bad_listen_mode_is_an_error) {
+  for (const char* v : {"0800", "8", "rw-rw----", "", "01000", "-1", "0x1ff"}) {
+    auto r = parse_config(std::string("[server]\nlisten_mode = ") + v + "\n", false);
+    BOOST_TEST(!r.ok(), "listen_mode = '" << v << "'");
+    BOOST_TEST(any_error_contains(r, "server.listen_mode"), all_errors(r));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(validates_database_url_and_schema) {
+  auto r = parse_config("[database]\nurl = http://db\n", false);
+  BOOST_TEST(!r.ok());
+  BOOST_TEST(any_error_contains(r, "database.url"), all_errors(r));
+  auto r2 = parse_config("[database]\ncontrol_schema = bad-name\n", false);
+  BOOST_TEST(!r2.ok());
+  BOOST_TEST(any_error_contains(r2, "control_schema"), all_errors(r2));
+  auto r3 = parse_config("[server]\nlisten =\n", false);
+  BOOST_TEST(!r3.ok());
+  BOOST_TEST(any_error_contains(r3, "server.listen"), all_errors(r3));
+}
+
+BOOST_AUTO_TEST_CASE(ini_syntax_error_is_reported_with_line) {
+  auto r = parse_config("[server]\nworkers 4\n", false);
+  BOOST_TEST(!r.ok());
+  BOOST_TEST(any_error_contains(r, "line 2"), all_errors(r));
+}
+
+BOOST_AUTO_TEST_CASE(environment_overrides_file_only_when_enabled) {
+  ::setenv("ECOM_SERVER_WORKERS", "7", 1);
+  auto with_env = parse_config("[server]\nworkers = 3\n", true);
+  auto without_env = parse_config("[server]\nworkers = 3\n", false);
+  ::setenv("ECOM_SERVER_WORKERS", "lots", 1);
+  auto bad_env = parse_config("[server]\nworkers = 3\n", true);
+  ::unsetenv("ECOM_SERVER_WORKERS");
+  auto unset = parse_config("[server]\nworkers = 3\n", true);
+
+  BOOST_TEST_REQUIRE(with_env.ok(), all_errors(with_env));
+  BOOST_TEST(with_env.config.workers == 7);
+  BOOST_TEST(without_env.config.workers == 3);
+  BOOST_TEST(!bad_env.ok());
+  BOOST_TEST(any_error_contains(bad_env, "ECOM_SERVER_WORKERS"), all_errors(bad_env));
+  BOOST_TEST(unset.config.workers == 3);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

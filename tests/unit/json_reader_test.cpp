@@ -1,0 +1,214 @@
+#define BOOST_TEST_DYN_LINK
+#include <boost/test/unit_test.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/error.h"
+#include "http/json_reader.h"
+
+using ecom::ApiError;
+using ecom::Validator;
+using ecom::http::ObjectReader;
+using ecom::http::parse_json_body;
+
+namespace {
+
+// Status of the ApiError thrown by parse_json_body(body), or 0 when it did not throw.
+int parse_status(const std::string& body) {
+  try {
+    parse_json_body(body);
+  } catch (const ApiError& e) {
+    return e.status();
+  }
+  return 0;
+}
+
+std::string nested_arrays(int depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+std::string nested_objects(int depth) {
+  std::string s;
+  for (int i = 0; i < depth; ++i) s += "{\"a\":";
+  s += "1";
+  s += std::string(depth, '}');
+  return s;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(json_reader)
+
+BOOST_AUTO_TEST_CASE(parses_valid_object) {
+  auto root = parse_json_body(R"({"name":"Shoe","qty":2,"ok":true})");
+  BOOST_TEST_REQUIRE(root != nullptr);
+  BOOST_TEST(cJSON_IsObject(root.get()));
+}
+
+BOOST_AUTO_TEST_CASE(allows_surrounding_whitespace) {
+  BOOST_TEST(parse_status(" \n\t{\"a\":1}\r\n ") == 0);
+  BOOST_TEST(parse_status("[1,2]") == 0);
+  BOOST_TEST(parse_status("\"s\"") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_json_is_400) {
+  for (const char* b : {"{", "}", "{\"a\":}", "{\"a\" 1}", "{a:1}", "{'a':1}", "[1,]", "{\"a\":1,}", "nul", "tru",
+                        "\"unterminated", "{\"a\":01x}"})
+    BOOST_TEST(parse_status(b) == 400, "body: " << b);
+}
+
+BOOST_AUTO_TEST_CASE(trailing_garbage_is_400) {
+  BOOST_TEST(parse_status("{} x") == 400);
+  BOOST_TEST(parse_status("{}{}") == 400);
+  BOOST_TEST(parse_status("{\"a\":1}]") == 400);
+  BOOST_TEST(parse_status("1 2") == 400);
+}
+
+BOOST_AUTO_TEST_CASE(empty_body_is_400) {
+  BOOST_TEST(parse_status("") == 400);
+  BOOST_TEST(parse_status("   \n\t ") == 400);
+}
+
+BOOST_AUTO_TEST_CASE(invalid_utf8_is_400) {
+  BOOST_TEST(parse_status("{\"a\":\"\xff\"}") == 400);
+  BOOST_TEST(parse_status("{\"a\":\"\xC0\xAF\"}") == 400);
+  BOOST_TEST(parse_status("{\"a\":\"\xED\xA0\x80\"}") == 400);
+  BOOST_TEST(parse_status(std::string("{\"a\":\"x\0y\"}", 11)) == 400);
+  BOOST_TEST(parse_status("{\"a\":\"caf\xC3\xA9\"}") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(nesting_deeper_than_32_is_400) {
+  BOOST_TEST(parse_status(nested_arrays(32)) == 0);
+  BOOST_TEST(parse_status(nested_arrays(33)) == 400);
+  BOOST_TEST(parse_status(nested_objects(32)) == 0);
+  BOOST_TEST(parse_status(nested_objects(33)) == 400);
+  BOOST_TEST(parse_status(nested_arrays(100000)) == 400);
+  BOOST_TEST(parse_status(std::string(100000, '[')) == 400);
+}
+
+BOOST_AUTO_TEST_CASE(brackets_inside_strings_do_not_count_as_depth) {
+  std::string body = "{\"a\":\"" + std::string(100, '[') + "\\\"" + std::string(100, '{') + "\"}";
+  BOOST_TEST(parse_status(body) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(errors_have_bad_request_title) {
+  try {
+    parse_json_body("{");
+    BOOST_FAIL("expected ApiError");
+  } catch (const ApiError& e) {
+    BOOST_TEST(e.status() == 400);
+    BOOST_TEST(e.title() == "Bad Request");
+    BOOST_TEST(!e.detail().empty());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(object_reader_requires_an_object) {
+  Validator v;
+  for (const char* b : {"[1]", "1", "\"s\"", "null", "true"}) {
+    auto root = parse_json_body(b);
+    try {
+      ObjectReader r(root.get(), v);
+      (void)r;
+      BOOST_ERROR("ObjectReader accepted " << b);
+    } catch (const ApiError& e) {
+      BOOST_TEST(e.status() == 400);
+    }
+  }
+  BOOST_CHECK_THROW(ObjectReader(nullptr, v), ApiError);
+}
+
+BOOST_AUTO_TEST_CASE(object_reader_reads_well_typed_fields) {
+  auto root = parse_json_body(R"({"s":"text","i":42,"neg":-3,"b":false,"o":{"k":1},"n":null})");
+  Validator v;
+  ObjectReader r(root.get(), v);
+  BOOST_TEST(r.string("s", true).value_or("?") == "text");
+  BOOST_TEST(r.integer("i", true, 1, 100).value_or(-1) == 42);
+  BOOST_TEST(r.integer("neg", true, -10, 10).value_or(0) == -3);
+  auto b = r.boolean("b", true);
+  BOOST_TEST_REQUIRE(b.has_value());
+  BOOST_TEST(*b == false);
+  BOOST_TEST(r.object("o", true) != nullptr);
+  BOOST_TEST(r.has("s"));
+  BOOST_TEST(!r.has("n"));        // null counts as absent
+  BOOST_TEST(!r.has("missing"));
+  BOOST_TEST(r.raw("n") != nullptr);
+  BOOST_TEST(v.ok());
+}
+
+BOOST_AUTO_TEST_CASE(object_reader_optional_missing_fields_are_not_errors) {
+  auto root = parse_json_body(R"({"n":null})");
+  Validator v;
+  ObjectReader r(root.get(), v);
+  BOOST_TEST(!r.string("s", false).has_value());
+  BOOST_TEST(!r.integer("i", false, 0, 10).has_value());
+  BOOST_TEST(!r.boolean("b", false).has_value());
+  BOOST_TEST(r.object("o", false) == nullptr);
+  BOOST_TEST(!r.string("n", false).has_value());
+  BOOST_TEST(v.ok());
+}
+
+BOOST_AUTO_TEST_CASE(object_reader_required_missing_or_null_fields_are_errors) {
+  auto root = parse_json_body(R"({"n":null})");
+  Validator v;
+  ObjectReader r(root.get(), v);
+  r.string("s", true);
+  r.integer("n", true, 0, 10);
+  BOOST_TEST(v.errors().count("s") == 1u);
+  BOOST_TEST(v.errors().count("n") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(object_reader_collects_type_errors_in_validator) {
+  auto root = parse_json_body(
+      R"({"name":5,"quantity":"2","frac":1.5,"flag":1,"obj":[1],"big":1e300,"ok":"fine"})");
+  Validator v;
+  ObjectReader r(root.get(), v);
+  BOOST_TEST(!r.string("name", true).has_value());
+  BOOST_TEST(!r.integer("quantity", true, 1, 100).has_value());
+  BOOST_TEST(!r.integer("frac", true, 0, 100).has_value());
+  BOOST_TEST(!r.boolean("flag", true).has_value());
+  BOOST_TEST(r.object("obj", true) == nullptr);
+  BOOST_TEST(!r.integer("big", true, 0, INT64_MAX).has_value());
+  BOOST_TEST(r.string("ok", true).value_or("?") == "fine");
+
+  const auto& errs = v.errors();
+  BOOST_TEST(errs.size() == 6u);
+  for (const char* k : {"name", "quantity", "frac", "flag", "obj", "big"}) {
+    BOOST_TEST(errs.count(k) == 1u, "missing error for " << k);
+    if (errs.count(k)) BOOST_TEST(errs.at(k).size() == 1u);
+  }
+  BOOST_TEST(errs.count("ok") == 0u);
+
+  try {
+    v.throw_if_any();
+    BOOST_FAIL("expected ApiError");
+  } catch (const ApiError& e) {
+    BOOST_TEST(e.status() == 400);
+    BOOST_TEST(e.errors().size() == 6u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(object_reader_checks_integer_bounds) {
+  auto root = parse_json_body(R"({"q0":0,"q1":1,"q100":100,"q101":101,"qneg":-1,"qf":2.0})");
+  Validator v;
+  ObjectReader r(root.get(), v);
+  BOOST_TEST(!r.integer("q0", true, 1, 100).has_value());
+  BOOST_TEST(r.integer("q1", true, 1, 100).value_or(-1) == 1);
+  BOOST_TEST(r.integer("q100", true, 1, 100).value_or(-1) == 100);
+  BOOST_TEST(!r.integer("q101", true, 1, 100).has_value());
+  BOOST_TEST(!r.integer("qneg", true, 1, 100).has_value());
+  BOOST_TEST(r.integer("qf", true, 1, 100).value_or(-1) == 2);
+  BOOST_TEST(v.errors().size() == 3u);
+  BOOST_TEST(v.errors().count("q0") == 1u);
+  BOOST_TEST(v.errors().count("q101") == 1u);
+  BOOST_TEST(v.errors().count("qneg") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(object_reader_is_case_sensitive) {
+  auto root = parse_json_body(R"({"Email":"a@b.c"})");
+  Validator v;
+  ObjectReader r(root.get(), v);
+  BOOST_TEST(!r.string("email", false).has_value());
+  BOOST_TEST(!r.has("email"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,138 @@
+#define BOOST_TEST_DYN_LINK
+#include <boost/test/unit_test.hpp>
+
+#include <cstdint>
+#include <limits>
+
+#include "common/money.h"
+
+namespace m = ecom::money;
+
+BOOST_AUTO_TEST_SUITE(money)
+
+BOOST_AUTO_TEST_CASE(parses_mariadb_decimals) {
+  BOOST_TEST(m::parse("299.99").value_or(-1) == 29999);
+  BOOST_TEST(m::parse("10").value_or(-1) == 1000);
+  BOOST_TEST(m::parse("76.5").value_or(-1) == 7650);
+  BOOST_TEST(m::parse("0.1500").value_or(-1) == 15);
+  BOOST_TEST(m::parse("0").value_or(-1) == 0);
+  BOOST_TEST(m::parse("0.05").value_or(-1) == 5);
+  BOOST_TEST(m::parse(".5").value_or(-1) == 50);
+}
+
+BOOST_AUTO_TEST_CASE(parses_negative_amounts) {
+  BOOST_TEST(m::parse("-0.5").value_or(1) == -50);
+  BOOST_TEST(m::parse("-10").value_or(1) == -1000);
+  BOOST_TEST(m::parse("-299.99").value_or(1) == -29999);
+}
+
+BOOST_AUTO_TEST_CASE(rounds_extra_decimals_half_away_from_zero) {
+  BOOST_TEST(m::parse("0.175").value_or(-1) == 18);
+  BOOST_TEST(m::parse("0.1749").value_or(-1) == 17);
+  BOOST_TEST(m::parse("0.1575").value_or(-1) == 16);
+  BOOST_TEST(m::parse("0.9950").value_or(-1) == 100);
+  BOOST_TEST(m::parse("-0.175").value_or(1) == -18);
+  BOOST_TEST(m::parse("-0.174").value_or(1) == -17);
+}
+
+BOOST_AUTO_TEST_CASE(rejects_malformed_amounts) {
+  for (const char* s : {"", "-", ".", "5.", "abc", "1.2.3", "+1", " 1", "1 ", "1e3", "1,5", "--1", "0x10"})
+    BOOST_TEST(!m::parse(s).has_value(), "parse(\"" << s << "\") should fail");
+}
+
+BOOST_AUTO_TEST_CASE(rejects_amounts_that_would_overflow) {
+  BOOST_TEST(!m::parse("99999999999999999999").has_value());
+  BOOST_TEST(!m::parse("9223372036854775807").has_value());
+  BOOST_TEST(m::parse("1000000000000").value_or(-1) == 100000000000000);
+}
+
+BOOST_AUTO_TEST_CASE(formats_with_at_most_two_decimals) {
+  BOOST_TEST(m::format(25499) == "254.99");
+  BOOST_TEST(m::format(1000) == "10");
+  BOOST_TEST(m::format(7650) == "76.5");
+  BOOST_TEST(m::format(0) == "0");
+  BOOST_TEST(m::format(5) == "0.05");
+  BOOST_TEST(m::format(50) == "0.5");
+  BOOST_TEST(m::format(101) == "1.01");
+  BOOST_TEST(m::format(110) == "1.1");
+}
+
+BOOST_AUTO_TEST_CASE(formats_negative_amounts) {
+  BOOST_TEST(m::format(-5) == "-0.05");
+  BOOST_TEST(m::format(-1000) == "-10");
+  BOOST_TEST(m::format(-25499) == "-254.99");
+  BOOST_TEST(m::format(std::numeric_limits<int64_t>::min()) == "-92233720368547758.08");
+}
+
+BOOST_AUTO_TEST_CASE(format_and_parse_round_trip) {
+  for (m::Cents c : {0LL, 1LL, 9LL, 10LL, 99LL, 100LL, 12345LL, -1LL, -12345LL, 100000000LL})
+    BOOST_TEST(m::parse(m::format(c)).value_or(-999999) == c);
+}
+
+BOOST_AUTO_TEST_CASE(final_price_of_document_example_is_254_99) {
+  // 299.99 × (1 − 0.15) = 254.9915 → 254.99
+  BOOST_TEST(m::final_price(29999, 15) == 25499);
+  BOOST_TEST(m::format(m::final_price(29999, 15)) == "254.99");
+}
+
+BOOST_AUTO_TEST_CASE(final_price_edges) {
+  BOOST_TEST(m::final_price(29999, 0) == 29999);
+  BOOST_TEST(m::final_price(29999, 100) == 0);
+  BOOST_TEST(m::final_price(1000, 50) == 500);
+  // 0.05 × 0.5 = 0.025 → 0.03
+  BOOST_TEST(m::final_price(5, 50) == 3);
+  // 0.01 × 0.75 = 0.0075 → 0.01
+  BOOST_TEST(m::final_price(1, 25) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(tax_on_1_05_at_15_percent_is_0_16) {
+  m::Cents subtotal = 3 * 35;  // 3 × 0.35
+  BOOST_TEST(subtotal == 105);
+  // 1.05 × 0.15 = 0.1575 → 0.16
+  BOOST_TEST(m::apply_rate(subtotal, 1500, 4) == 16);
+  BOOST_TEST(m::apply_rate(subtotal, 15, 2) == 16);
+}
+
+BOOST_AUTO_TEST_CASE(rounds_half_away_from_zero) {
+  // 0.35 × 0.5 = 0.175 → 0.18
+  BOOST_TEST(m::apply_rate(35, 5, 1) == 18);
+  BOOST_TEST(m::apply_rate(-35, 5, 1) == -18);
+  BOOST_TEST(m::apply_rate(35, -5, 1) == -18);
+  // 0.25 × 0.5 = 0.125 → 0.13 (not banker's 0.12)
+  BOOST_TEST(m::apply_rate(25, 5, 1) == 13);
+  BOOST_TEST(m::apply_rate(-25, 5, 1) == -13);
+  // just below half rounds down
+  BOOST_TEST(m::apply_rate(1, 4999, 4) == 0);
+  BOOST_TEST(m::apply_rate(1, 5000, 4) == 1);
+  BOOST_TEST(m::apply_rate(-1, 4999, 4) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(apply_rate_matches_header_example) {
+  // round(509.98 × 0.15) = 76.497 → 76.50
+  BOOST_TEST(m::apply_rate(50998, 1500, 4) == 7650);
+  BOOST_TEST(m::apply_rate(50998, 0, 4) == 0);
+  BOOST_TEST(m::apply_rate(50998, 1, 0) == 50998);
+}
+
+BOOST_AUTO_TEST_CASE(apply_rate_does_not_overflow_on_large_products) {
+  // 10^15 cents × 0.9999 needs more than 64 bits in the intermediate product.
+  BOOST_TEST(m::apply_rate(1'000'000'000'000'000LL, 9999, 4) == 999'900'000'000'000LL);
+}
+
+BOOST_AUTO_TEST_CASE(is_plain_decimal_accepts_non_negative_decimals) {
+  BOOST_TEST(m::is_plain_decimal("10", 2));
+  BOOST_TEST(m::is_plain_decimal("10.5", 2));
+  BOOST_TEST(m::is_plain_decimal("0.25", 2));
+  BOOST_TEST(m::is_plain_decimal("0", 2));
+  BOOST_TEST(m::is_plain_decimal("007.10", 2));
+  BOOST_TEST(m::is_plain_decimal("10", 0));
+}
+
+BOOST_AUTO_TEST_CASE(is_plain_decimal_rejects_signs_exponents_and_extra_places) {
+  for (const char* s : {"", "-1", "+1", "1e3", "1.", ".5", "1.234", " 1", "1 ", "1,5", "abc", "1.2.3", "0x1"})
+    BOOST_TEST(!m::is_plain_decimal(s, 2), "is_plain_decimal(\"" << s << "\", 2) should be false");
+  BOOST_TEST(!m::is_plain_decimal("10.5", 0));
+  BOOST_TEST(!m::is_plain_decimal("123456789012345678901", 2));  // > 20 chars
+}
+
+BOOST_AUTO_TEST_SUITE_END()
