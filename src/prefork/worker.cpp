@@ -42,7 +42,10 @@ int worker_run(const WorkerOptions& o, const RequestHandler& handle) {
   struct sigaction sa {};
   sa.sa_handler = on_stop;
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: accept() must return EINTR
+  // SA_RESTART keeps an in-flight request's reads and writes (and the database
+  // client's) from failing with EINTR; a restarted accept() finds the replaced
+  // descriptor and fails at once, which ends the loop.
+  sa.sa_flags = SA_RESTART;
   for (int s : {SIGTERM, SIGINT, SIGQUIT}) sigaction(s, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
   signal(SIGHUP, SIG_IGN);

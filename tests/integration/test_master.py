@@ -1,0 +1,165 @@
+"""The pre-fork master on its own (no nginx): graceful stop with a request in
+flight, the graceful timeout, crash-loop back-off, and the application's own
+body checks (413/415) reached directly over FastCGI."""
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import ecom  # noqa: E402
+import fcgi_client  # noqa: E402
+
+
+class Master:
+    """An ecom-fcgi of its own, sharing the stack's database, on a private socket."""
+
+    def __init__(self, workers=2, graceful_timeout=10):
+        self.dir = tempfile.mkdtemp(prefix="ecom-master-")
+        self.sock = os.path.join(self.dir, "fcgi.sock")
+        self.pid_file = os.path.join(self.dir, "fcgi.pid")
+        self.log_path = os.path.join(self.dir, "fcgi.log")
+        env = dict(os.environ,
+                   ECOM_SERVER_LISTEN=self.sock, ECOM_SERVER_PID_FILE=self.pid_file,
+                   ECOM_SERVER_WORKERS=str(workers),
+                   ECOM_SERVER_GRACEFUL_TIMEOUT=str(graceful_timeout))
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([os.path.join(ecom.bin_dir(), "ecom-fcgi"), "--config", ecom.config_path()],
+                                     env=env, stdout=self.log, stderr=self.log, start_new_session=True)
+        deadline = time.time() + 10
+        while time.time() < deadline and len(self.workers()) < workers:
+            time.sleep(0.05)
+        assert len(self.workers()) == workers, self.read_log()
+
+    def workers(self):
+        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout
+        return [int(p) for p in out.split()]
+
+    def read_log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            for w in self.workers():
+                os.kill(w, signal.SIGKILL)
+            self.proc.kill()
+            self.proc.wait(5)
+        self.log.close()
+
+
+def test_master_serves_through_workers_only():
+    m = Master(workers=2)
+    try:
+        status, headers, body = fcgi_client.request(m.sock, "GET", "/health")
+        assert status == 200, body
+        assert b'"Healthy"' in body
+        assert "x-request-id" in headers
+        # The request's log line names the worker that served it, never the master.
+        time.sleep(0.1)
+        lines = [l for l in m.read_log().splitlines() if " request id=" in l and " /health " in l]
+        assert lines, m.read_log()
+        pid = int(lines[-1].rsplit("pid=", 1)[1])
+        assert pid in m.workers() and pid != m.proc.pid
+    finally:
+        m.stop()
+
+
+def test_graceful_stop_finishes_the_request_in_flight():
+    m = Master(workers=1)
+    try:
+        pending = fcgi_client.Request(m.sock).begin("GET", "/health", body=b"{}", content_type="application/json")
+        time.sleep(0.3)  # the worker has the request and waits for its body
+        m.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        assert m.proc.poll() is None, "the master must wait for the request in flight"
+        status, _, body = pending.finish()
+        assert status == 200, body
+        assert m.proc.wait(10) == 0
+        assert not os.path.exists(m.sock), "the socket is removed on exit"
+        assert not os.path.exists(m.pid_file), "the pid file is removed on exit"
+        assert "master: stopped" in m.read_log()
+    finally:
+        m.stop()
+
+
+def test_graceful_timeout_kills_a_stuck_worker():
+    m = Master(workers=1, graceful_timeout=2)
+    try:
+        stuck = fcgi_client.Request(m.sock).begin("GET", "/health", body=b"{}", content_type="application/json")
+        time.sleep(0.3)
+        started = time.time()
+        m.proc.send_signal(signal.SIGTERM)
+        assert m.proc.wait(10) == 0
+        elapsed = time.time() - started
+        assert 1.5 <= elapsed <= 6, elapsed
+        assert "graceful timeout reached" in m.read_log()
+        stuck.sock.close()
+    finally:
+        m.stop()
+
+
+def test_idle_workers_stop_at_once():
+    m = Master(workers=2)
+    try:
+        started = time.time()
+        m.proc.send_signal(signal.SIGTERM)
+        assert m.proc.wait(10) == 0
+        assert time.time() - started < 2
+    finally:
+        m.stop()
+
+
+def test_crash_loop_backs_off_and_says_so():
+    m = Master(workers=1)
+    try:
+        kills = 0
+        deadline = time.time() + 8
+        while kills < 7 and time.time() < deadline:
+            ws = m.workers()
+            if ws:
+                os.kill(ws[0], signal.SIGKILL)
+                kills += 1
+            time.sleep(0.05)
+        assert kills == 7, "workers were not respawned promptly before the crash loop"
+        log = m.read_log()
+        assert "crash loop" in log, log
+        # Backed off: no worker for a while right after the last kill...
+        time.sleep(0.2)
+        assert m.workers() == [], "respawn should be delayed during a crash loop"
+        # ...and back within the (bounded) delay.
+        deadline = time.time() + 35
+        while time.time() < deadline and not m.workers():
+            time.sleep(0.2)
+        assert m.workers(), "the worker must come back after the back-off"
+        status, _, _ = fcgi_client.request(m.sock, "GET", "/health")
+        assert status == 200
+    finally:
+        m.stop()
+
+
+def test_app_refuses_bodies_over_the_limit_with_413():
+    m = Master(workers=1)
+    try:
+        body = b"{" + b" " * (1024 * 1024 + 10) + b"}"
+        status, headers, resp = fcgi_client.request(m.sock, "GET", "/health", body=body,
+                                                    content_type="application/json")
+        assert status == 413, resp
+        assert headers["content-type"] == "application/problem+json"
+    finally:
+        m.stop()
+
+
+def test_app_refuses_non_json_bodies_with_415():
+    m = Master(workers=1)
+    try:
+        status, headers, resp = fcgi_client.request(m.sock, "GET", "/health", body=b"a=1",
+                                                    content_type="application/x-www-form-urlencoded")
+        assert status == 415, resp
+        assert headers["content-type"] == "application/problem+json"
+        assert b'"instance":"/health"' in resp
+    finally:
+        m.stop()
