@@ -1,5 +1,6 @@
 // ecom-fcgi: the FastCGI application. Flags → config → pre-fork master.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "common/log.h"
 #include "prefork/master.h"
 #include "prefork/worker.h"
+#include "provisioning/agent.h"
 
 namespace {
 
@@ -38,6 +40,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   const ecom::Config& cfg = loaded.config;
+  auto secret_errors = ecom::secret_problems(cfg);
+  if (!secret_errors.empty()) {
+    for (const auto& e : secret_errors) std::fprintf(stderr, "ecom-fcgi: %s\n", e.c_str());
+    std::fprintf(stderr, "ecom-fcgi: refusing to start without proper secrets\n");
+    return 1;
+  }
   if (check_only) {
     std::printf("ecom-fcgi: configuration %s is valid\n", cfg.source.c_str());
     return 0;
@@ -49,8 +57,12 @@ int main(int argc, char** argv) {
   // Built once in the master; workers inherit it copy-on-write.
   static const ecom::http::Router router = ecom::build_router();
 
-  return ecom::prefork::master_run(cfg, [&cfg](int listen_fd) {
-    ecom::Services services(cfg);  // per worker: connections, caches
+  auto worker_main = [&cfg](int listen_fd) {
+    // Web workers never hold the administrative password (the agent does).
+    ecom::Config worker_cfg = cfg;
+    ecom::wipe(worker_cfg.admin_password);
+    unsetenv("ECOM_ADMIN_DATABASE_PASSWORD");
+    ecom::Services services(worker_cfg);  // per worker: connections, caches
     ecom::Dispatcher dispatcher(router, services);
     ecom::prefork::WorkerOptions o;
     o.listen_fd = listen_fd;
@@ -58,5 +70,7 @@ int main(int argc, char** argv) {
     return ecom::prefork::worker_run(o, [&](ecom::http::Request& req, ecom::http::Response& res) {
       dispatcher.handle(req, res);
     });
-  });
+  };
+  auto agent_main = [&cfg](int agent_fd) { return ecom::provisioning::agent_run(cfg, agent_fd); };
+  return ecom::prefork::master_run(cfg, worker_main, agent_main);
 }

@@ -3,7 +3,9 @@
 #include "app/dispatcher.h"
 #include "catalog/routes.h"
 #include "health/routes.h"
+#include "provisioning/routes.h"
 #include "storefront/routes.h"
+#include "superadmin/routes.h"
 
 namespace ecom {
 
@@ -12,6 +14,8 @@ http::Router build_router() {
   health::add_routes(r);
   storefront::add_routes(r);
   catalog::add_routes(r);
+  provisioning::add_routes(r);
+  superadmin::add_routes(r);
   return r;
 }
 

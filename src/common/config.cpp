@@ -1,10 +1,13 @@
 #include "common/config.h"
 
+#include <string.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
 
 #include "common/ini.h"
@@ -31,6 +34,7 @@ const std::vector<Key>& keys() {
       {"server", "workers", Kind::Int, nullptr, &Config::workers, 0, 256},
       {"server", "backlog", Kind::Int, nullptr, &Config::backlog, 1, 65535},
       {"server", "pid_file", Kind::String, &Config::pid_file, nullptr, 0, 0},
+      {"server", "agent_socket", Kind::String, &Config::agent_socket, nullptr, 0, 0},
       {"server", "graceful_timeout", Kind::Int, nullptr, &Config::graceful_timeout, 1, 3600},
       {"server", "max_body_bytes", Kind::Int, nullptr, &Config::max_body_bytes, 1024, 64 << 20},
       {"database", "url", Kind::String, &Config::db_url, nullptr, 0, 0},
@@ -46,6 +50,9 @@ const std::vector<Key>& keys() {
       {"paths", "control_migrations", Kind::String, &Config::control_migrations, nullptr, 0, 0},
       {"paths", "tenant_migrations", Kind::String, &Config::tenant_migrations, nullptr, 0, 0},
       {"paths", "seed_file", Kind::String, &Config::seed_file, nullptr, 0, 0},
+      {"auth", "confirm_token_secret", Kind::String, &Config::confirm_token_secret, nullptr, 0, 0},
+      {"auth", "superadmin_token_secret", Kind::String, &Config::superadmin_token_secret, nullptr, 0, 0},
+      {"auth", "access_token_secret", Kind::String, &Config::access_token_secret, nullptr, 0, 0},
       {"provisioning", "lease_seconds", Kind::Int, nullptr, &Config::lease_seconds, 5, 86400},
       {"log", "file", Kind::String, &Config::log_file, nullptr, 0, 0},
   };
@@ -135,9 +142,44 @@ ConfigResult load_config(const std::string& path, bool optional_file) {
   return r;
 }
 
+std::vector<std::string> secret_problems(const Config& c) {
+  std::vector<std::string> out;
+  auto check = [&](const char* name, const std::string& v) {
+    std::string lower = to_lower(v);
+    if (v.empty()) {
+      out.push_back(std::string("auth.") + name + " is empty; set it (or ECOM_AUTH_" + to_upper(name) +
+                    ") to a random string of at least 32 characters");
+    } else if (v.size() < 32) {
+      out.push_back(std::string("auth.") + name + " is shorter than 32 characters");
+    } else if (lower.find("change") != std::string::npos || lower.find("secret") != std::string::npos ||
+               lower.find("example") != std::string::npos || v.find_first_not_of(v[0]) == std::string::npos) {
+      out.push_back(std::string("auth.") + name + " looks like a placeholder; use a random value");
+    }
+  };
+  check("confirm_token_secret", c.confirm_token_secret);
+  check("superadmin_token_secret", c.superadmin_token_secret);
+  check("access_token_secret", c.access_token_secret);
+  if (c.confirm_token_secret == c.superadmin_token_secret || c.confirm_token_secret == c.access_token_secret ||
+      c.superadmin_token_secret == c.access_token_secret)
+    out.push_back("the three auth secrets must differ from each other");
+  return out;
+}
+
+std::string agent_socket_path(const Config& c) {
+  if (!c.agent_socket.empty()) return c.agent_socket;
+  if (c.listen.empty() || c.listen[0] != '/') return "";
+  size_t slash = c.listen.rfind('/');
+  return c.listen.substr(0, slash) + "/ecom-agent.sock";
+}
+
 std::string default_config_path() {
   if (const char* p = std::getenv("ECOM_CONFIG"); p && *p) return p;
   return "/etc/ecom/ecom.conf";
+}
+
+void wipe(std::string& secret) {
+  explicit_bzero(secret.data(), secret.size());
+  secret.clear();
 }
 
 int cpu_count() {

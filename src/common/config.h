@@ -16,6 +16,9 @@ struct Config {
   int64_t workers = 0;  // 0 = number of CPUs
   int64_t backlog = 511;
   std::string pid_file;
+  // The privileged provisioning agent's socket (mode 0600). Empty: next to
+  // `listen` when that is a unix socket, else the agent is off.
+  std::string agent_socket;
   int64_t graceful_timeout = 10;  // seconds
   int64_t max_body_bytes = 1048576;
 
@@ -40,6 +43,11 @@ struct Config {
   std::string tenant_migrations = "/usr/share/ecom/sql/tenant";
   std::string seed_file = "/usr/share/ecom/sql/seed/demo_catalog.sql";
 
+  // [auth] — HMAC keys (at least 32 characters each; never logged).
+  std::string confirm_token_secret;     // signs provisioning confirm tokens
+  std::string superadmin_token_secret;  // signs super-admin tokens
+  std::string access_token_secret;      // signs customer and store-admin tokens
+
   // [provisioning]
   int64_t lease_seconds = 60;  // a job whose runner died is retried after this
 
@@ -62,8 +70,17 @@ ConfigResult load_config(const std::string& path, bool optional_file = false);
 // Same, from INI text (tests). `env` is consulted through getenv when true.
 ConfigResult parse_config(const std::string& text, bool use_env);
 
+// Problems with the [auth] secrets (empty, too short, a placeholder); empty when fine.
+std::vector<std::string> secret_problems(const Config& c);
+
+// The agent socket path in effect ("" when the agent is off).
+std::string agent_socket_path(const Config& c);
+
 // The config path: --config value, else $ECOM_CONFIG, else /etc/ecom/ecom.conf.
 std::string default_config_path();
+
+// Overwrites a secret in memory before clearing it.
+void wipe(std::string& secret);
 
 // Number of CPUs online (≥ 1).
 int cpu_count();

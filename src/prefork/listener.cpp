@@ -22,6 +22,22 @@ int listener_open(const std::string& address, int backlog, int mode, std::string
       unlink(address.c_str());
     }
   }
+  if (is_unix_path(address)) {
+    // Created with the final mode: no window in which others may connect.
+    mode_t old = umask(static_cast<mode_t>(~mode & 0777));
+    int fd = FCGX_Init() == 0 ? FCGX_OpenSocket(address.c_str(), backlog) : -1;
+    umask(old);
+    if (fd < 0) {
+      error = "cannot listen on " + address + ": " + std::strerror(errno);
+      return -1;
+    }
+    if (chmod(address.c_str(), static_cast<mode_t>(mode)) != 0) {
+      error = "cannot chmod " + address + ": " + std::strerror(errno);
+      close(fd);
+      return -1;
+    }
+    return fd;
+  }
   if (FCGX_Init() != 0) {
     error = "FCGX_Init failed";
     return -1;
@@ -29,11 +45,6 @@ int listener_open(const std::string& address, int backlog, int mode, std::string
   int fd = FCGX_OpenSocket(address.c_str(), backlog);
   if (fd < 0) {
     error = "cannot listen on " + address + ": " + std::strerror(errno);
-    return -1;
-  }
-  if (is_unix_path(address) && chmod(address.c_str(), static_cast<mode_t>(mode)) != 0) {
-    error = "cannot chmod " + address + ": " + std::strerror(errno);
-    close(fd);
     return -1;
   }
   return fd;

@@ -20,6 +20,7 @@ namespace ecom::prefork {
 namespace {
 
 struct Slot {
+  bool agent = false;
   pid_t pid = 0;
   double started = 0;
   double respawn_at = 0;  // when pid == 0
@@ -62,12 +63,21 @@ std::string describe_exit(int status) {
 
 }  // namespace
 
-int master_run(const Config& cfg, const WorkerMain& worker_main) {
+int master_run(const Config& cfg, const WorkerMain& worker_main, const AgentMain& agent_main) {
   std::string err;
   int listen_fd = listener_open(cfg.listen, static_cast<int>(cfg.backlog), static_cast<int>(cfg.listen_mode), err);
   if (listen_fd < 0) {
     log::error("master: " + err);
     return 1;
+  }
+  std::string agent_path = agent_main ? agent_socket_path(cfg) : "";
+  int agent_fd = -1;
+  if (!agent_path.empty()) {
+    agent_fd = listener_open(agent_path, 16, 0600, err);
+    if (agent_fd < 0) {
+      log::error("master: provisioning agent: " + err);
+      return 1;
+    }
   }
   int sigfd = signals_install_master();
   if (sigfd < 0) {
@@ -82,6 +92,10 @@ int master_run(const Config& cfg, const WorkerMain& worker_main) {
   log::info("master: listening on " + cfg.listen + ", " + std::to_string(n) + " workers");
 
   std::vector<Slot> slots(static_cast<size_t>(n));
+  if (agent_fd >= 0) {
+    slots.emplace_back();
+    slots.back().agent = true;
+  }
   CrashWindow crashes;
   bool stopping = false;
   double stop_deadline = 0;
@@ -95,7 +109,14 @@ int master_run(const Config& cfg, const WorkerMain& worker_main) {
     if (pid == 0) {
       signals_reset_in_child();
       sigprocmask(SIG_SETMASK, &old, nullptr);
-      int code = worker_main(listen_fd);
+      int code;
+      if (s.agent) {
+        close(listen_fd);
+        code = agent_main(agent_fd);
+      } else {
+        if (agent_fd >= 0) close(agent_fd);
+        code = worker_main(listen_fd);
+      }
       _exit(code);
     }
     sigprocmask(SIG_SETMASK, &old, nullptr);
@@ -121,7 +142,7 @@ int master_run(const Config& cfg, const WorkerMain& worker_main) {
         bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
         char lifetime[32];
         std::snprintf(lifetime, sizeof lifetime, "%.1f", lived);
-        std::string msg = "master: worker " + std::to_string(pid) + " " + describe_exit(status) + " after " +
+        std::string msg = std::string("master: ") + (s.agent ? "provisioning agent " : "worker ") + std::to_string(pid) + " " + describe_exit(status) + " after " +
                           lifetime + " s";
         s.pid = 0;
         if (stopping) {
@@ -182,6 +203,10 @@ int master_run(const Config& cfg, const WorkerMain& worker_main) {
   }
   close(listen_fd);
   listener_cleanup(cfg.listen);
+  if (agent_fd >= 0) {
+    close(agent_fd);
+    listener_cleanup(agent_path);
+  }
   if (!cfg.pid_file.empty()) unlink(cfg.pid_file.c_str());
   log::info("master: stopped");
   return 0;

@@ -14,7 +14,13 @@ namespace ecom::prefork {
 // value is the worker's exit code.
 using WorkerMain = std::function<int(int listen_fd)>;
 
+// The body of the provisioning agent process, given its own listening fd
+// (a unix socket at agent_socket_path(config), mode 0600).
+using AgentMain = std::function<int(int agent_fd)>;
+
 // Runs until stopped; returns the master's exit code (0 on a clean stop).
-int master_run(const Config& config, const WorkerMain& worker_main);
+// When `agent_main` is set and an agent socket is configured, one agent process
+// is supervised beside the workers.
+int master_run(const Config& config, const WorkerMain& worker_main, const AgentMain& agent_main = nullptr);
 
 }  // namespace ecom::prefork

@@ -20,6 +20,9 @@ const Command kCommands[] = {
     {"status", "status SLUG", "show a store and its provisioning steps", 1, 1, true, cmd_status},
     {"list", "list", "list every store", 0, 0, true, cmd_list},
     {"run", "run [--loop SECONDS]", "process queued provisioning jobs (once, or every SECONDS)", 0, 0, true, cmd_run},
+    {"token", "token superadmin [--ttl SECONDS]", "print a super-admin token (default 1 hour)", 1, 1, false,
+     cmd_token},
+    {"gc", "gc", "delete expired unconfirmed sign-ups", 0, 0, true, cmd_gc},
 };
 
 void usage(FILE* out) {

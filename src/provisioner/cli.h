@@ -47,5 +47,7 @@ int cmd_migrate(CliContext&);
 int cmd_status(CliContext&);
 int cmd_list(CliContext&);
 int cmd_run(CliContext&);
+int cmd_token(CliContext&);
+int cmd_gc(CliContext&);
 
 }  // namespace ecom::provisioner

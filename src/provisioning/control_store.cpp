@@ -1,6 +1,7 @@
 #include "provisioning/control_store.h"
 
 #include "common/clock.h"
+#include "common/uuid.h"
 
 namespace ecom::provisioning {
 namespace {
@@ -96,6 +97,84 @@ void ControlStore::insert_tenant(const TenantRecord& t) {
 
 void ControlStore::set_status(const std::string& tenant_id, const std::string& status) {
   c_.exec("UPDATE tenants SET status = ?, updated_at = UTC_TIMESTAMP() WHERE id = ?", {status, tenant_id});
+}
+
+void ControlStore::set_plan(const std::string& tenant_id, const std::string& plan_code) {
+  c_.exec("UPDATE tenants SET plan_code = ?, updated_at = UTC_TIMESTAMP() WHERE id = ?", {plan_code, tenant_id});
+}
+
+void ControlStore::insert_pending(const TenantRecord& t, const std::string& admin_email, int64_t expires_unix) {
+  db::Transaction tx(c_);
+  c_.exec(
+      "INSERT INTO tenants (id, slug, name, plan_code, status, db_server_id, schema_name, admin_email, "
+      "confirm_expires_at) VALUES (?, ?, ?, ?, 'PendingConfirmation', ?, ?, ?, FROM_UNIXTIME(?))",
+      {t.id, t.slug, t.name, t.plan_code, t.server_id, t.schema,
+       admin_email.empty() ? db::Param(nullptr) : db::Param(admin_email), expires_unix});
+  for (int i = 0; i < 3; ++i)
+    c_.exec("INSERT INTO provisioning_steps (tenant_id, step, position) VALUES (?, ?, ?)",
+            {t.id, std::string(kStepNames[i]), static_cast<int64_t>(i)});
+  tx.commit();
+}
+
+bool ControlStore::release_expired_pending(const std::string& slug) {
+  return c_.exec(
+             "DELETE FROM tenants WHERE slug = ? AND status = 'PendingConfirmation' "
+             "AND confirm_expires_at < UTC_TIMESTAMP()",
+             {slug}) > 0;
+}
+
+int64_t ControlStore::delete_expired_pending() {
+  return static_cast<int64_t>(c_.exec(
+      "DELETE FROM tenants WHERE status = 'PendingConfirmation' AND confirm_expires_at < UTC_TIMESTAMP()"));
+}
+
+bool ControlStore::confirm_and_queue(const std::string& tenant_id) {
+  db::Transaction tx(c_);
+  if (c_.exec("UPDATE tenants SET status = 'Queued', confirm_expires_at = NULL, updated_at = UTC_TIMESTAMP() "
+              "WHERE id = ? AND status = 'PendingConfirmation'",
+              {tenant_id}) == 0)
+    return false;
+  c_.exec("INSERT INTO provisioning_jobs (id, tenant_id, status) VALUES (?, ?, 'Queued')", {uuid::v4(), tenant_id});
+  tx.commit();
+  return true;
+}
+
+std::map<std::string, bool> ControlStore::feature_overrides(const std::string& tenant_id) {
+  std::map<std::string, bool> out;
+  auto r = c_.query("SELECT feature, enabled FROM tenant_feature_overrides WHERE tenant_id = ?", {tenant_id});
+  while (r.next()) out[r.str(0)] = r.i64(1) != 0;
+  return out;
+}
+
+std::map<std::string, int64_t> ControlStore::limit_overrides(const std::string& tenant_id) {
+  std::map<std::string, int64_t> out;
+  auto r = c_.query("SELECT limit_code, value FROM tenant_limit_overrides WHERE tenant_id = ?", {tenant_id});
+  while (r.next()) out[r.str(0)] = r.i64(1);
+  return out;
+}
+
+void ControlStore::set_feature_override(const std::string& tenant_id, const std::string& feature,
+                                        std::optional<bool> enabled) {
+  if (!enabled) {
+    c_.exec("DELETE FROM tenant_feature_overrides WHERE tenant_id = ? AND feature = ?", {tenant_id, feature});
+    return;
+  }
+  c_.exec(
+      "INSERT INTO tenant_feature_overrides (tenant_id, feature, enabled) VALUES (?, ?, ?) "
+      "ON DUPLICATE KEY UPDATE enabled = VALUES(enabled)",
+      {tenant_id, feature, static_cast<int64_t>(*enabled ? 1 : 0)});
+}
+
+void ControlStore::set_limit_override(const std::string& tenant_id, const std::string& limit,
+                                      std::optional<int64_t> value) {
+  if (!value) {
+    c_.exec("DELETE FROM tenant_limit_overrides WHERE tenant_id = ? AND limit_code = ?", {tenant_id, limit});
+    return;
+  }
+  c_.exec(
+      "INSERT INTO tenant_limit_overrides (tenant_id, limit_code, value) VALUES (?, ?, ?) "
+      "ON DUPLICATE KEY UPDATE value = VALUES(value)",
+      {tenant_id, limit, *value});
 }
 
 void ControlStore::step_started(const std::string& tenant_id, const std::string& step) {

@@ -2,6 +2,7 @@
 // servers, plans, tenants and their recorded steps.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,24 @@ class ControlStore {
   // Inserts a tenant and its three Pending steps. Throws db::Error (Duplicate when the slug is taken).
   void insert_tenant(const TenantRecord& t);
   void set_status(const std::string& tenant_id, const std::string& status);
+  void set_plan(const std::string& tenant_id, const std::string& plan_code);
+
+  // Self-service sign-up (init): a PendingConfirmation tenant whose confirm token
+  // expires at `expires_unix`. Throws db::Error (Duplicate when the slug is taken).
+  void insert_pending(const TenantRecord& t, const std::string& admin_email, int64_t expires_unix);
+  // Deletes the PendingConfirmation record holding `slug` if its token has expired.
+  bool release_expired_pending(const std::string& slug);
+  // Deletes every expired PendingConfirmation record; returns how many.
+  int64_t delete_expired_pending();
+  // PendingConfirmation → Queued plus a provisioning job, atomically. False when the
+  // tenant was not PendingConfirmation.
+  bool confirm_and_queue(const std::string& tenant_id);
+
+  // Per-tenant overrides of features (snake_case) and limits (camelCase).
+  std::map<std::string, bool> feature_overrides(const std::string& tenant_id);
+  std::map<std::string, int64_t> limit_overrides(const std::string& tenant_id);
+  void set_feature_override(const std::string& tenant_id, const std::string& feature, std::optional<bool> enabled);
+  void set_limit_override(const std::string& tenant_id, const std::string& limit, std::optional<int64_t> value);
 
   void step_started(const std::string& tenant_id, const std::string& step);
   void step_succeeded(const std::string& tenant_id, const std::string& step, const std::string& log);

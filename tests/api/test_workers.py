@@ -23,7 +23,9 @@ def master_pid():
 
 
 def children(pid):
-    proc = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, timeout=10)
+    # Workers only: the provisioning agent ("ecom: agent") is a child of the master too.
+    proc = subprocess.run(["pgrep", "-P", str(pid), "-x", "ecom: worker"], capture_output=True, text=True,
+                          timeout=10)
     if proc.returncode not in (0, 1):
         raise AssertionError(f"pgrep failed: {proc.stderr}")
     return {int(x) for x in proc.stdout.split()}

@@ -34,9 +34,15 @@ class Master:
             time.sleep(0.05)
         assert len(self.workers()) == workers, self.read_log()
 
-    def workers(self):
-        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout
+    def children(self, name):
+        out = subprocess.run(["pgrep", "-P", str(self.proc.pid), "-x", name], capture_output=True, text=True).stdout
         return [int(p) for p in out.split()]
+
+    def workers(self):
+        return self.children("ecom: worker")
+
+    def agents(self):
+        return self.children("ecom: agent")
 
     def read_log(self):
         with open(self.log_path, "rb") as f:
@@ -44,7 +50,7 @@ class Master:
 
     def stop(self):
         if self.proc.poll() is None:
-            for w in self.workers():
+            for w in self.workers() + self.agents():
                 os.kill(w, signal.SIGKILL)
             self.proc.kill()
             self.proc.wait(5)
@@ -163,3 +169,27 @@ def test_app_refuses_non_json_bodies_with_415():
         assert b'"instance":"/health"' in resp
     finally:
         m.stop()
+
+
+def test_agent_runs_beside_workers_with_a_private_socket_and_is_respawned():
+    m = Master(workers=1)
+    try:
+        agent_sock = os.path.join(m.dir, "ecom-agent.sock")
+        assert os.path.exists(agent_sock)
+        assert oct(os.stat(agent_sock).st_mode & 0o777) == "0o600", "only the service's user may use the agent"
+        deadline = time.time() + 5
+        while time.time() < deadline and not m.agents():
+            time.sleep(0.05)
+        (agent,) = m.agents()
+        os.kill(agent, signal.SIGKILL)
+        deadline = time.time() + 5
+        while time.time() < deadline and m.agents() in ([], [agent]):
+            time.sleep(0.05)
+        assert m.agents() and m.agents() != [agent], "the agent must be respawned"
+        assert "provisioning agent" in m.read_log()
+        m.proc.send_signal(signal.SIGTERM)
+        assert m.proc.wait(10) == 0
+        assert not os.path.exists(agent_sock)
+    finally:
+        m.stop()
+

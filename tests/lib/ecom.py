@@ -9,6 +9,9 @@ Environment (set by the caller):
 Standard library only.
 """
 
+import base64
+import hashlib
+import hmac
 import http.client as httpclient
 import json
 import os
@@ -476,3 +479,254 @@ def fetch_all_pages(path, slug, page_size=100, **params):
         page += 1
         assert page < 1000, "runaway pagination"
     return items, first
+
+
+# --------------------------------------------------------------------------- tokens (JWT HS256)
+
+# Secret kind -> (secrets.env key, [auth] key of ecom.conf)
+_TOKEN_SECRETS = {
+    "confirm": ("ECOM_CONFIRM_TOKEN_SECRET", "confirm_token_secret"),
+    "superadmin": ("ECOM_SUPERADMIN_TOKEN_SECRET", "superadmin_token_secret"),
+    "access": ("ECOM_ACCESS_TOKEN_SECRET", "access_token_secret"),
+}
+
+
+def token_secret(kind):
+    """The stack's signing secret of a kind (confirm | superadmin | access), as text.
+
+    From $ECOM_VAR_DIR/secrets.env, else from ecom.conf's [auth] section (whose environment
+    override ECOM_AUTH_<KEY> wins there)."""
+    env_key, conf_key = _TOKEN_SECRETS[kind]
+    try:
+        value = secrets().get(env_key)
+    except OSError:
+        value = None
+    if not value:
+        value = config_value("auth", conf_key)
+    if not value:
+        raise AssertionError(f"no {kind} token secret ({env_key} in secrets.env, [auth] {conf_key})")
+    return value
+
+
+def b64url(data):
+    """base64url without padding (bytes or str in, str out)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text):
+    text = text.encode("ascii") if isinstance(text, str) else text
+    return base64.urlsafe_b64decode(text + b"=" * (-len(text) % 4))
+
+
+def _compact(obj):
+    return json.dumps(obj, separators=(",", ":"))
+
+
+_HMAC_ALGS = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+
+
+def jwt_sign(signing_input, key, alg="HS256"):
+    """The base64url signature of `header.payload` with an HMAC algorithm."""
+    if isinstance(key, str):
+        key = key.encode("utf-8")
+    digest = hmac.new(key, signing_input.encode("ascii"), _HMAC_ALGS[alg]).digest()
+    return b64url(digest)
+
+
+def jwt_encode(payload, key, alg="HS256", header=None):
+    """A compact JWT. key: secret text/bytes (None for alg "none": empty signature).
+
+    header defaults to {"alg": alg, "typ": "JWT"}."""
+    header = header if header is not None else {"alg": alg, "typ": "JWT"}
+    signing_input = b64url(_compact(header)) + "." + b64url(_compact(payload))
+    if alg == "none" or key is None:
+        return signing_input + "."
+    return signing_input + "." + jwt_sign(signing_input, key, alg)
+
+
+def jwt_decode(token):
+    """(header, payload) of a compact JWT, without checking the signature."""
+    parts = token.split(".")
+    assert len(parts) == 3, f"not a compact JWT: {token!r}"
+    return json.loads(b64url_decode(parts[0])), json.loads(b64url_decode(parts[1]))
+
+
+def jwt_verify(token, key, alg="HS256"):
+    """True when the token's signature is the HMAC of its first two parts with key."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return False
+    return hmac.compare_digest(parts[2], jwt_sign(parts[0] + "." + parts[1], key, alg))
+
+
+def forge_token(kind, claims=None, ttl=900, iat=None, alg="HS256", key=None, header=None, **extra):
+    """A JWT signed with the stack's secret of `kind` (or `key`), iat = now, exp = iat + ttl.
+
+    claims: the base claims (iat/exp are added unless present); extra: more claims."""
+    now = int(time.time()) if iat is None else int(iat)
+    payload = {}
+    payload.update(claims or {})
+    payload.update(extra)
+    payload.setdefault("iat", now)
+    payload.setdefault("exp", now + ttl)
+    return jwt_encode(payload, key if key is not None else token_secret(kind), alg=alg, header=header)
+
+
+def confirm_claims(provisioning_id, slug, ttl=900, iat=None):
+    now = int(time.time()) if iat is None else int(iat)
+    return {"sub": provisioning_id, "slug": slug, "typ": "provision-confirm", "iat": now,
+            "exp": now + ttl, "jti": str(uuid.uuid4())}
+
+
+def superadmin_claims(ttl=3600, iat=None):
+    now = int(time.time()) if iat is None else int(iat)
+    return {"sub": "superadmin", "role": "superadmin", "typ": "superadmin", "iat": now,
+            "exp": now + ttl, "jti": str(uuid.uuid4())}
+
+
+def customer_claims(tenant, sub=None, ttl=3600, iat=None):
+    now = int(time.time()) if iat is None else int(iat)
+    return {"sub": sub or str(uuid.uuid4()), "tenant": tenant, "role": "customer", "typ": "access",
+            "iat": now, "exp": now + ttl}
+
+
+def forge_confirm_token(provisioning_id, slug, ttl=900, iat=None):
+    return jwt_encode(confirm_claims(provisioning_id, slug, ttl, iat), token_secret("confirm"))
+
+
+def forge_superadmin_token(ttl=3600, iat=None):
+    return jwt_encode(superadmin_claims(ttl, iat), token_secret("superadmin"))
+
+
+def forge_customer_token(tenant, sub=None, ttl=3600, iat=None):
+    return jwt_encode(customer_claims(tenant, sub, ttl, iat), token_secret("access"))
+
+
+def mint_superadmin_token(ttl=None):
+    """A super-admin token minted by `ecom-provision token superadmin [--ttl S]`."""
+    args = ["token", "superadmin"] + (["--ttl", str(ttl)] if ttl is not None else [])
+    proc = provision(*args)
+    assert proc.returncode == 0, describe(proc)
+    token = proc.stdout.strip()
+    assert token.count(".") == 2 and "\n" not in token, describe(proc)
+    return token
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def assert_bearer_challenge(resp):
+    """A 401 Problem with a `WWW-Authenticate: Bearer ...` challenge; returns the body."""
+    body = assert_problem(resp, 401)
+    challenge = resp.headers.get("WWW-Authenticate") or ""
+    assert challenge.startswith("Bearer"), f"WWW-Authenticate {challenge!r} on {resp!r}"
+    return body
+
+
+# --------------------------------------------------------------------------- provisioning over HTTP
+
+PROVISION_READY_TIMEOUT = 20.0
+
+
+def provision_init(slug, name=None, plan="Premium", admin_email=None):
+    """POST /provision/tenants/init; asserts 200 and returns the body."""
+    body = {"slug": slug, "name": name or f"Store {slug}", "plan": plan}
+    if admin_email is not None:
+        body["adminEmail"] = admin_email
+    resp = http("POST", "/provision/tenants/init", body=body)
+    assert resp.status == 200, resp
+    return resp.json()
+
+
+def provision_confirm(token):
+    """POST /provision/tenants/confirm with the token; asserts 200 and returns the body."""
+    resp = http("POST", "/provision/tenants/confirm", headers=bearer(token))
+    assert resp.status == 200, resp
+    return resp.json()
+
+
+def provision_status(provisioning_id):
+    return http("GET", f"/provision/tenants/{provisioning_id}/status")
+
+
+def init_and_confirm(slug=None, plan="Premium", name=None):
+    """init + confirm over HTTP; returns (slug, provisioningId)."""
+    slug = slug or unique_slug("q")
+    init = provision_init(slug, name=name, plan=plan)
+    provision_confirm(init["confirmToken"])
+    return slug, init["provisioningId"]
+
+
+def wait_status(provisioning_id, wanted=("Ready",), timeout=PROVISION_READY_TIMEOUT, interval=0.1):
+    """Polls the status endpoint until its status is one of `wanted`; returns the body."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        resp = provision_status(provisioning_id)
+        assert resp.status == 200, resp
+        last = resp.json()
+        if last.get("status") in wanted:
+            return last
+        if last.get("status") == "Failed" and "Failed" not in wanted:
+            raise AssertionError(f"provisioning failed: {last!r}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"status not {wanted} within {timeout} s: {last!r}")
+        time.sleep(interval)
+
+
+# --------------------------------------------------------------------------- the stack's provisioner loop
+
+def _pid_alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+            stat = fh.read()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _pid_cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return [a.decode("utf-8", "replace") for a in fh.read().split(b"\0") if a]
+    except OSError:
+        return []
+
+
+def stop_provision_loop(timeout=20):
+    """Stops the stack's `ecom-provision run --loop` (pid in $ECOM_VAR_DIR/run/provision.pid).
+
+    Only a pid whose command line is ecom-provision with this stack's config is signalled.
+    Returns True when a loop was stopped."""
+    pid_file = os.path.join(var_dir(), "run", "provision.pid")
+    try:
+        with open(pid_file, encoding="utf-8") as fh:
+            pid = int(fh.read().strip())
+    except (OSError, ValueError):
+        return False
+    args = _pid_cmdline(pid)
+    if not (args and os.path.basename(args[0]) == "ecom-provision" and config_path() in args
+            and "run" in args and _pid_alive(pid)):
+        return False
+    os.kill(pid, 15)
+    deadline = time.monotonic() + timeout
+    while _pid_alive(pid):
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            time.sleep(0.2)
+            break
+        time.sleep(0.05)
+    return True
+
+
+def start_provision_loop():
+    """(Re)starts the stack's provisioner loop: `scripts/stack.sh start` restarts a dead one."""
+    env = dict(os.environ)
+    env["ECOM_VAR_DIR"] = var_dir()
+    env.setdefault("ECOM_BIN_DIR", bin_dir())
+    proc = subprocess.run([os.path.join(repo_dir(), "scripts", "stack.sh"), "start"],
+                          capture_output=True, text=True, env=env, timeout=240)
+    assert proc.returncode == 0, describe(proc)

@@ -1,0 +1,31 @@
+// The provisioning agent: a process of its own, forked by the master beside
+// the workers, that holds the administrative database account. Web workers
+// (which must not CREATE or GRANT) ask it, over a unix socket only the
+// service's user can open, to create or repair a store, and wait for the answer.
+//
+// Protocol: one JSON object per connection each way.
+//   → {"op":"create","slug":..,"name":..,"plan":..}   {"op":"repair","slug":..}
+//   ← {"ok":true,"slug":..,"status":..} | {"ok":false,"kind":"Invalid|PlanNotFound|SlugTaken|NotFound|Failed","error":..}
+#pragma once
+
+#include <string>
+
+#include "common/config.h"
+
+namespace ecom::provisioning {
+
+// The agent's accept loop (runs in the agent process); returns its exit code.
+int agent_run(const Config& cfg, int listen_fd);
+
+struct AgentReply {
+  bool ok = false;
+  std::string kind;  // on failure
+  std::string error;
+  std::string slug, status;
+};
+
+// Client side, used by a web worker. Throws ApiError 503 when the agent is
+// unavailable (not configured, not running, no answer in `timeout_seconds`).
+AgentReply agent_call(const Config& cfg, const std::string& request_json, int timeout_seconds);
+
+}  // namespace ecom::provisioning

@@ -1,0 +1,165 @@
+#include "provisioning/routes.h"
+
+#include <ctime>
+
+#include "app/context.h"
+#include "auth/jwt.h"
+#include "common/error.h"
+#include "common/strings.h"
+#include "common/uuid.h"
+#include "db/identifier.h"
+#include "http/json_reader.h"
+#include "http/json_writer.h"
+#include "provisioning/control_store.h"
+#include "provisioning/signup_validation.h"
+#include "tenancy/tenant.h"
+
+namespace ecom::provisioning {
+namespace {
+
+constexpr int64_t kConfirmTtlSeconds = 15 * 60;
+constexpr const char* kConfirmType = "provision-confirm";
+
+// "Basic" | "Premium" | "Enterprise", any case → plan code.
+std::optional<std::string> plan_code_of(const std::string& plan) {
+  for (const char* p : {"BASIC", "PREMIUM", "ENTERPRISE"})
+    if (iequals(plan, p)) return std::string(p);
+  return std::nullopt;
+}
+
+ApiError unauthorized(const std::string& detail) {
+  ApiError e(401, "Unauthorized", detail);
+  e.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+  return e;
+}
+
+// POST /provision/tenants/init
+void init(Context& ctx) {
+  auto body = http::parse_json_body(ctx.req.body);
+  Validator v;
+  http::ObjectReader r(body.get(), v);
+  auto slug = check_slug(r.string("slug", true), "slug", v);
+  auto name = check_name(r.string("name", true), v);
+  auto plan_raw = r.string("plan", true);
+  std::optional<std::string> plan;
+  if (plan_raw) {
+    plan = plan_code_of(*plan_raw);
+    if (!plan) v.add("plan", "Plan must be one of: Basic, Premium, Enterprise.");
+  }
+  auto admin_email = r.string("adminEmail", false);
+  if (admin_email && !valid_email(*admin_email)) v.add("adminEmail", "adminEmail must be a valid email address.");
+  v.throw_if_any();
+
+  ControlStore store(ctx.control_db());
+  auto server = store.default_server();
+  if (!server) throw ApiError::Unavailable("No database server is registered.");
+  TenantRecord t;
+  t.id = uuid::v4();
+  t.slug = *slug;
+  t.name = *name;
+  t.plan_code = *plan;
+  t.schema = db::tenant_schema_name(*slug);
+  t.server_id = server->first;
+  int64_t now = std::time(nullptr);
+  store.release_expired_pending(*slug);
+  try {
+    store.insert_pending(t, admin_email.value_or(""), now + kConfirmTtlSeconds);
+  } catch (const db::Error& e) {
+    if (e.kind() == db::ErrorKind::Duplicate)
+      throw ApiError::Conflict("Conflict", "The slug '" + *slug + "' is already taken.");
+    throw;
+  }
+  auth::Claims c;
+  c.strings = {{"sub", t.id}, {"slug", t.slug}, {"typ", kConfirmType}, {"jti", uuid::v4()}};
+  c.numbers = {{"iat", now}, {"exp", now + kConfirmTtlSeconds}};
+  std::string token = auth::jwt_sign(c, ctx.services.config.confirm_token_secret);
+
+  http::JsonWriter w(ctx.res.body);
+  w.begin_object();
+  w.field("provisioningId", t.id);
+  w.field("confirmToken", token);
+  w.field("next", "/provision/tenants/confirm");
+  w.field("message", "Provisioning initialized. Use the confirmation token within 15 minutes to proceed.");
+  w.end_object();
+}
+
+// POST /provision/tenants/confirm (Authorization: Bearer <confirmToken>)
+void confirm(Context& ctx) {
+  auto token = auth::bearer_token(ctx.req.header("authorization"));
+  if (!token) throw unauthorized("A confirmation token is required (Authorization: Bearer <confirmToken>).");
+  auto v = auth::jwt_verify(*token, ctx.services.config.confirm_token_secret, kConfirmType, std::time(nullptr));
+  if (!v.ok()) {
+    throw unauthorized(v.error == auth::JwtError::Expired ? "The confirmation token has expired."
+                                                         : "The confirmation token is invalid.");
+  }
+  const std::string* sub = v.claims->str("sub");
+  if (!sub || !uuid::is_valid(*sub)) throw unauthorized("The confirmation token is invalid.");
+  ControlStore store(ctx.control_db());
+  auto t = store.find_by_id(*sub);
+  if (!t) throw ApiError::NotFound("Tenant not found.");
+  const std::string* slug = v.claims->str("slug");
+  if (!slug || *slug != t->slug) throw unauthorized("The confirmation token does not match this tenant.");
+  if (!store.confirm_and_queue(t->id))
+    throw ApiError::BadRequest("The tenant is not pending confirmation (status: " + t->status + ").");
+
+  http::JsonWriter w(ctx.res.body);
+  w.begin_object();
+  w.field("provisioningId", t->id);
+  w.field("status", "QUEUED");
+  w.field("message", "Provisioning confirmed and queued for processing");
+  w.field("statusEndpoint", "/provision/tenants/" + t->id + "/status");
+  w.end_object();
+}
+
+const char* public_status(const std::string& s) {
+  if (s == tenancy::state::kProvisioning) return "Seeding";
+  if (s == tenancy::state::kReady || s == tenancy::state::kSuspended) return "Ready";
+  if (s == tenancy::state::kFailed) return "Failed";
+  return "Pending";  // PendingConfirmation, Queued
+}
+
+// GET /provision/tenants/{provisioningId}/status
+void status(Context& ctx) {
+  const std::string& id = ctx.req.param("provisioningId");
+  if (!uuid::is_valid(id)) throw ApiError::NotFound("Tenant not found.");
+  ControlStore store(ctx.control_db());
+  auto t = store.find_by_id(uuid::normalize(id));
+  if (!t) throw ApiError::NotFound("Tenant not found.");
+  auto steps = store.steps(t->id);
+  std::string st = public_status(t->status);
+  bool ready = st == "Ready";
+
+  http::JsonWriter w(ctx.res.body);
+  auto opt = [&](const char* k, const std::optional<std::string>& val) {
+    if (val) w.field(k, *val);
+    else w.key(k).null();
+  };
+  w.begin_object();
+  w.field("status", st);
+  opt("tenantSlug", ready ? std::optional<std::string>(t->slug) : std::nullopt);
+  opt("dbName", ready ? std::optional<std::string>(t->schema) : std::nullopt);
+  w.key("steps").begin_array();
+  for (const auto& s : steps) {
+    w.begin_object();
+    w.field("step", s.step);
+    w.field("status", s.status);
+    opt("startedAt", s.started_at);
+    opt("completedAt", s.completed_at);
+    opt("log", s.log);
+    opt("errorMessage", s.error_message);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  ctx.res.add_header("Cache-Control", "no-store");
+}
+
+}  // namespace
+
+void add_routes(http::Router& r) {
+  r.add("POST", "/provision/tenants/init", init, {.body = true});
+  r.add("POST", "/provision/tenants/confirm", confirm);
+  r.add("GET", "/provision/tenants/{provisioningId}/status", status);
+}
+
+}  // namespace ecom::provisioning

@@ -1,0 +1,41 @@
+#include "superadmin/auth.h"
+
+#include <ctime>
+
+#include "auth/jwt.h"
+#include "common/error.h"
+#include "common/uuid.h"
+
+namespace ecom::superadmin {
+
+void require_superadmin(Context& ctx) {
+  auto unauthorized = [](const char* detail) {
+    ApiError e(401, "Unauthorized", detail);
+    e.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"superadmin\"");
+    return e;
+  };
+  auto token = auth::bearer_token(ctx.req.header("authorization"));
+  if (!token) throw unauthorized("A super-admin token is required (Authorization: Bearer <token>).");
+  const auto& cfg = ctx.services.config;
+  int64_t now = std::time(nullptr);
+  auto v = auth::jwt_verify(*token, cfg.superadmin_token_secret, "superadmin", now);
+  if (v.ok()) {
+    const std::string* role = v.claims->str("role");
+    if (role && *role == "superadmin") return;
+    throw ApiError::Forbidden("This token does not carry the superadmin role.");
+  }
+  // A valid customer or store-admin token: authenticated, but not allowed here.
+  if (auth::jwt_verify(*token, cfg.access_token_secret, "access", now).ok())
+    throw ApiError::Forbidden("This token does not carry the superadmin role.");
+  throw unauthorized(v.error == auth::JwtError::Expired ? "The token has expired." : "The token is invalid.");
+}
+
+std::string mint_superadmin_token(const Config& cfg, int64_t ttl_seconds) {
+  int64_t now = std::time(nullptr);
+  auth::Claims c;
+  c.strings = {{"sub", "superadmin"}, {"role", "superadmin"}, {"typ", "superadmin"}, {"jti", uuid::v4()}};
+  c.numbers = {{"iat", now}, {"exp", now + ttl_seconds}};
+  return auth::jwt_sign(c, cfg.superadmin_token_secret);
+}
+
+}  // namespace ecom::superadmin

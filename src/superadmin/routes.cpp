@@ -1,0 +1,225 @@
+#include "superadmin/routes.h"
+
+#include "app/context.h"
+#include "common/error.h"
+#include "common/strings.h"
+#include "http/json_reader.h"
+#include "http/json_writer.h"
+#include "http/pagination.h"
+#include "provisioning/agent.h"
+#include "provisioning/control_store.h"
+#include "provisioning/signup_validation.h"
+#include "superadmin/auth.h"
+#include "tenancy/features.h"
+#include "tenancy/registry.h"
+#include "tenancy/slug.h"
+#include "tenancy/tenant.h"
+
+namespace ecom::superadmin {
+namespace {
+
+using provisioning::ControlStore;
+using provisioning::TenantRecord;
+
+// Creating a store takes well under 2 s; leave room for a busy server.
+constexpr int kAgentTimeoutSeconds = 60;
+
+void write_summary_fields(http::JsonWriter& w, const TenantRecord& t) {
+  w.field("slug", t.slug);
+  w.field("name", t.name);
+  w.field("plan", t.plan_name);
+  w.field("planCode", t.plan_code);
+  w.field("status", t.status);
+  w.field("dbName", t.schema);
+  w.field("createdAt", t.created_at);
+}
+
+// The store as GET /superadmin/tenants/{slug} shows it.
+void write_detail(Context& ctx, ControlStore& store, const std::string& slug) {
+  auto t = store.find_by_slug(slug);
+  if (!t) throw ApiError::NotFound("Tenant not found.");
+  auto effective = tenancy::load_tenant(ctx.control_db(), slug);
+  auto f_over = store.feature_overrides(t->id);
+  auto l_over = store.limit_overrides(t->id);
+  ctx.res.body.clear();
+  http::JsonWriter w(ctx.res.body);
+  w.begin_object();
+  write_summary_fields(w, *t);
+  w.key("features").begin_object();
+  for (const char* f : tenancy::kFeatures) w.field(tenancy::snake_to_camel(f), effective && effective->has(f));
+  w.end_object();
+  w.key("limits").begin_object();
+  for (const char* l : tenancy::kLimits) w.field(l, effective ? effective->limit(l, 0) : 0);
+  w.end_object();
+  w.key("overrides").begin_object();
+  w.key("features").begin_object();
+  for (const auto& [f, on] : f_over) w.field(tenancy::snake_to_camel(f), on);
+  w.end_object();
+  w.key("limits").begin_object();
+  for (const auto& [l, val] : l_over) w.field(l, val);
+  w.end_object();
+  w.end_object();
+  w.end_object();
+}
+
+ApiError from_agent(const provisioning::AgentReply& r, const std::string& slug) {
+  if (r.kind == "Invalid") return ApiError::BadRequest(r.error);
+  if (r.kind == "PlanNotFound") return ApiError::NotFound("Plan not found.");
+  if (r.kind == "SlugTaken") return ApiError::Conflict("Conflict", "The slug '" + slug + "' is already taken.");
+  if (r.kind == "NotFound") return ApiError::NotFound("Tenant not found.");
+  return ApiError(500, "Provisioning Failed", r.error);
+}
+
+std::string agent_request(const char* op, const std::string& slug, const std::string& name,
+                          const std::string& plan) {
+  std::string out;
+  http::JsonWriter w(out);
+  w.begin_object().field("op", op).field("slug", slug);
+  if (!name.empty()) w.field("name", name);
+  if (!plan.empty()) w.field("plan", plan);
+  w.end_object();
+  return out;
+}
+
+// POST /superadmin/tenants {slug, name, planCode}
+void create(Context& ctx) {
+  require_superadmin(ctx);
+  auto body = http::parse_json_body(ctx.req.body);
+  Validator v;
+  http::ObjectReader r(body.get(), v);
+  auto slug = provisioning::check_slug(r.string("slug", true), "slug", v);
+  auto name = provisioning::check_name(r.string("name", true), v);
+  auto plan = r.string("planCode", true);
+  v.throw_if_any();
+  ControlStore store(ctx.control_db());
+  if (!store.find_plan(*plan)) throw ApiError::NotFound("Plan '" + *plan + "' not found.");
+  if (store.find_by_slug(*slug)) throw ApiError::Conflict("Conflict", "The slug '" + *slug + "' is already taken.");
+  auto reply = provisioning::agent_call(ctx.services.config, agent_request("create", *slug, *name, *plan),
+                                        kAgentTimeoutSeconds);
+  if (!reply.ok) throw from_agent(reply, *slug);
+  ctx.res.status = http::status::kCreated;
+  ctx.res.add_header("Location", "/superadmin/tenants/" + reply.slug);
+  http::JsonWriter w(ctx.res.body);
+  w.begin_object().field("slug", reply.slug).field("status", reply.status).end_object();
+}
+
+// POST /superadmin/tenants/repair {tenant}
+void repair(Context& ctx) {
+  require_superadmin(ctx);
+  auto body = http::parse_json_body(ctx.req.body);
+  Validator v;
+  http::ObjectReader r(body.get(), v);
+  auto slug = r.string("tenant", true);
+  v.throw_if_any();
+  if (!tenancy::valid_slug(*slug)) throw ApiError::NotFound("Tenant not found.");
+  auto reply = provisioning::agent_call(ctx.services.config, agent_request("repair", *slug, "", ""),
+                                        kAgentTimeoutSeconds);
+  if (!reply.ok) throw from_agent(reply, *slug);
+  http::JsonWriter w(ctx.res.body);
+  w.begin_object().field("tenant", reply.slug).field("status", reply.status).end_object();
+}
+
+// GET /superadmin/tenants
+void list(Context& ctx) {
+  require_superadmin(ctx);
+  Validator v;
+  http::Page page = http::parse_page(ctx.req, v);
+  v.throw_if_any();
+  ControlStore store(ctx.control_db());
+  int64_t total = store.count();
+  auto items = total > page.offset() ? store.list(page.page_size, page.offset()) : std::vector<TenantRecord>{};
+  http::JsonWriter w(ctx.res.body);
+  w.begin_object();
+  w.key("items").begin_array();
+  for (const auto& t : items) {
+    w.begin_object();
+    write_summary_fields(w, t);
+    w.end_object();
+  }
+  w.end_array();
+  http::write_page_fields(w, page, total);
+  w.end_object();
+}
+
+const std::string& slug_param(Context& ctx) {
+  const std::string& slug = ctx.req.param("slug");
+  if (!tenancy::valid_slug(slug)) throw ApiError::NotFound("Tenant not found.");
+  return slug;
+}
+
+// GET /superadmin/tenants/{slug}
+void get(Context& ctx) {
+  require_superadmin(ctx);
+  ControlStore store(ctx.control_db());
+  write_detail(ctx, store, slug_param(ctx));
+}
+
+// PATCH /superadmin/tenants/{slug} {status?, planCode?, features?, limits?}
+void patch(Context& ctx) {
+  require_superadmin(ctx);
+  const std::string& slug = slug_param(ctx);
+  auto body = http::parse_json_body(ctx.req.body);
+  Validator v;
+  http::ObjectReader r(body.get(), v);
+  ControlStore store(ctx.control_db());
+
+  auto status = r.string("status", false);
+  if (status && *status != tenancy::state::kSuspended && *status != tenancy::state::kReady)
+    v.add("status", "status must be Suspended or Ready.");
+  auto plan = r.string("planCode", false);
+  std::optional<std::string> plan_code;
+  if (plan) {
+    plan_code = store.find_plan(*plan);
+    if (!plan_code) v.add("planCode", "Unknown plan code '" + *plan + "'.");
+  }
+  std::vector<std::pair<std::string, std::optional<bool>>> features;
+  if (const cJSON* f = r.object("features", false)) {
+    for (const cJSON* item = f->child; item; item = item->next) {
+      std::string key = item->string ? item->string : "";
+      auto code = tenancy::feature_from_camel(key);
+      if (!code) v.add("features", "Unknown feature '" + key + "'.");
+      else if (cJSON_IsNull(item)) features.emplace_back(*code, std::nullopt);
+      else if (cJSON_IsBool(item)) features.emplace_back(*code, cJSON_IsTrue(item) != 0);
+      else v.add("features", "Feature '" + key + "' must be true, false or null.");
+    }
+  }
+  std::vector<std::pair<std::string, std::optional<int64_t>>> limits;
+  if (const cJSON* l = r.object("limits", false)) {
+    for (const cJSON* item = l->child; item; item = item->next) {
+      std::string key = item->string ? item->string : "";
+      double d = item->valuedouble;
+      if (!tenancy::known_limit(key)) v.add("limits", "Unknown limit '" + key + "'.");
+      else if (cJSON_IsNull(item)) limits.emplace_back(key, std::nullopt);
+      else if (cJSON_IsNumber(item) && d == static_cast<double>(static_cast<int64_t>(d)) && d >= 0 && d <= 1e9)
+        limits.emplace_back(key, static_cast<int64_t>(d));
+      else v.add("limits", "Limit '" + key + "' must be an integer from 0 to 1000000000, or null.");
+    }
+  }
+  v.throw_if_any();
+
+  auto t = store.find_by_slug(slug);
+  if (!t) throw ApiError::NotFound("Tenant not found.");
+  if (status && *status != t->status) {
+    if (t->status != tenancy::state::kReady && t->status != tenancy::state::kSuspended)
+      throw ApiError::Conflict("Conflict", "Only a Ready or Suspended store can change to " + *status +
+                                               " (it is " + t->status + ").");
+    store.set_status(t->id, *status);
+  }
+  if (plan_code) store.set_plan(t->id, *plan_code);
+  for (const auto& [f, on] : features) store.set_feature_override(t->id, f, on);
+  for (const auto& [l, val] : limits) store.set_limit_override(t->id, l, val);
+  ctx.services.registry.clear();  // this worker sees the change at once; others within the TTL
+  write_detail(ctx, store, slug);
+}
+
+}  // namespace
+
+void add_routes(http::Router& r) {
+  r.add("POST", "/superadmin/tenants", create, {.body = true});
+  r.add("POST", "/superadmin/tenants/repair", repair, {.body = true});
+  r.add("GET", "/superadmin/tenants", list);
+  r.add("GET", "/superadmin/tenants/{slug}", get);
+  r.add("PATCH", "/superadmin/tenants/{slug}", patch, {.body = true});
+}
+
+}  // namespace ecom::superadmin

@@ -1,0 +1,472 @@
+"""Document §7 / CONTRACT §8: super-admin auth, create, repair, list, get, patch."""
+
+import math
+import os
+import sys
+import time
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import ecom  # noqa: E402
+from ecom import http, assert_problem, jwt_encode, q, sql, tenant_headers  # noqa: E402
+
+TENANTS = "/superadmin/tenants"
+REPAIR = "/superadmin/tenants/repair"
+ALL_FEATURES = ["catalog", "cart", "checkout", "guest_checkout", "categories", "push"]
+PLAN_NAMES = {"BASIC": "Basic", "PREMIUM": "Premium", "ENTERPRISE": "Enterprise"}
+PLAN_LIMITS = {
+    "BASIC": {"maxCartItems": 20, "maxProductsPerOrder": 10},
+    "PREMIUM": {"maxCartItems": 100, "maxProductsPerOrder": 50},
+    "ENTERPRISE": {"maxCartItems": 500, "maxProductsPerOrder": 200},
+}
+
+TOKEN = None      # minted by `ecom-provision token superadmin`
+CREATED = None    # store created by POST /superadmin/tenants (PREMIUM)
+PATCHED = None    # store the PATCH tests change (PREMIUM, created with the CLI)
+
+
+def camel(code):
+    head, *rest = code.split("_")
+    return head + "".join(p.capitalize() for p in rest)
+
+
+def setup_module():
+    global TOKEN, PATCHED
+    TOKEN = ecom.mint_superadmin_token()
+    PATCHED = ecom.new_store("PREMIUM", name="Patched Store")
+
+
+def teardown_module():
+    if PATCHED:
+        ecom.set_tenant_status(PATCHED, "Ready")
+
+
+def auth():
+    return ecom.bearer(TOKEN)
+
+
+def sa(method, path, body=None, raw_body=None, headers=None):
+    h = auth()
+    h.update(headers or {})
+    return http(method, path, headers=h, body=body, raw_body=raw_body)
+
+
+def assert_validation(resp, *fields):
+    body = assert_problem(resp, 400)
+    errors = body.get("errors")
+    assert isinstance(errors, dict) and errors, f"no errors object: {body!r}"
+    for field in fields:
+        assert any(field.lower() in k.lower() for k in errors), f"errors lacks {field!r}: {body!r}"
+    return body
+
+
+def get_store(slug):
+    resp = sa("GET", f"{TENANTS}/{slug}")
+    assert resp.status == 200, resp
+    return resp.json()
+
+
+def patch(slug, body):
+    return sa("PATCH", f"{TENANTS}/{slug}", body=body)
+
+
+def patch_ok(slug, body):
+    resp = patch(slug, body)
+    assert resp.status == 200, (body, resp)
+    return resp.json()
+
+
+def api_features(slug):
+    resp = http("GET", "/api/features", headers=tenant_headers(slug))
+    assert resp.status == 200, resp
+    return resp.json()
+
+
+def check_item(item, slug=None, name=None, plan_code=None, status=None):
+    assert set(item) >= {"slug", "name", "plan", "planCode", "status", "dbName", "createdAt"}, item
+    if slug is not None:
+        assert item["slug"] == slug and item["dbName"] == ecom.schema_of(slug), item
+    if name is not None:
+        assert item["name"] == name, item
+    if plan_code is not None:
+        assert item["planCode"] == plan_code and item["plan"] == PLAN_NAMES[plan_code], item
+    if status is not None:
+        assert item["status"] == status, item
+    ecom.assert_iso_utc(item["createdAt"], "createdAt")
+
+
+# --------------------------------------------------------------------------- authentication
+
+def test_missing_token_is_401_on_every_endpoint():
+    slug = PATCHED
+    for method, path, body in (("GET", TENANTS, None), ("POST", TENANTS, {}), ("POST", REPAIR, {}),
+                               ("GET", f"{TENANTS}/{slug}", None), ("PATCH", f"{TENANTS}/{slug}", {}),
+                               ("GET", f"{TENANTS}/no-such-store", None)):
+        ecom.assert_bearer_challenge(http(method, path, body=body))
+
+
+def test_invalid_tokens_are_401():
+    secret = ecom.token_secret("superadmin")
+    now = int(time.time())
+    claims = ecom.superadmin_claims()
+    expired = ecom.superadmin_claims(iat=now - 7200, ttl=3600)
+    no_exp = {k: v for k, v in claims.items() if k != "exp"}
+    bad = {
+        "garbage": "garbage",
+        "three dots": "a.b.c",
+        "expired": jwt_encode(expired, secret),
+        "no exp": jwt_encode(no_exp, secret),
+        "alg none": jwt_encode(claims, None, alg="none", header={"alg": "none", "typ": "JWT"}),
+        "HS512": jwt_encode(claims, secret, alg="HS512"),
+        "wrong key": jwt_encode(claims, "not-the-secret"),
+        "access key": jwt_encode(claims, ecom.token_secret("access")),
+        "confirm key": jwt_encode(claims, ecom.token_secret("confirm")),
+        "confirm token": ecom.forge_confirm_token(str(uuid.uuid4()), "some-store"),
+        "tampered": TOKEN.split(".")[0] + "." + ecom.b64url('{"sub":"superadmin","role":"superadmin",'
+                                                           '"typ":"superadmin","exp":9999999999}')
+                    + "." + TOKEN.split(".")[2],
+    }
+    for what, token in bad.items():
+        resp = http("GET", TENANTS, headers=ecom.bearer(token))
+        try:
+            ecom.assert_bearer_challenge(resp)
+        except AssertionError as exc:
+            raise AssertionError(f"{what}: {exc}")
+    # a real confirm token from init
+    init = ecom.provision_init(ecom.unique_slug("sacf"), plan="Basic")
+    ecom.assert_bearer_challenge(http("GET", TENANTS, headers=ecom.bearer(init["confirmToken"])))
+    ecom.assert_bearer_challenge(http("GET", TENANTS, headers={"Authorization": "Basic " + TOKEN}))
+
+
+def test_customer_token_is_403():
+    token = ecom.forge_customer_token(PATCHED)
+    for method, path, body in (("GET", TENANTS, None), ("GET", f"{TENANTS}/{PATCHED}", None),
+                               ("PATCH", f"{TENANTS}/{PATCHED}", {"status": "Suspended"}),
+                               ("POST", TENANTS, {"slug": ecom.unique_slug("cust"), "name": "N",
+                                                  "planCode": "BASIC"})):
+        assert_problem(http(method, path, headers=ecom.bearer(token), body=body), 403)
+    assert ecom.tenant_status(PATCHED) == "Ready"
+
+
+def test_forged_superadmin_token_is_accepted():
+    resp = http("GET", TENANTS, headers=ecom.bearer(ecom.forge_superadmin_token()))
+    assert resp.status == 200, resp
+
+
+# --------------------------------------------------------------------------- create
+
+def test_create_store_201_and_served_at_once():
+    global CREATED
+    slug = ecom.unique_slug("sa")
+    start = time.monotonic()
+    resp = sa("POST", TENANTS, body={"slug": slug, "name": "Direct Store", "planCode": "PREMIUM"})
+    took = time.monotonic() - start
+    assert resp.status == 201, resp
+    assert resp.json() == {"slug": slug, "status": "Ready"}, resp
+    location = resp.headers.get("Location") or ""
+    assert location == f"/superadmin/tenants/{slug}" or location.endswith(f"/superadmin/tenants/{slug}"), \
+        resp.headers
+    assert took < 10, f"create took {took:.1f} s"
+    CREATED = slug
+    assert ecom.tenant_status(slug) == "Ready"
+    products = http("GET", "/api/catalog/products", headers=tenant_headers(slug))
+    assert products.status == 200 and products.json()["items"], products
+    config = http("GET", "/public/tenant-config", headers=tenant_headers(slug))
+    assert config.status == 200 and config.json()["name"] == "Direct Store", config
+
+
+def test_create_plan_code_is_case_insensitive():
+    for given, code in (("premium", "PREMIUM"), ("Basic", "BASIC"), ("enterPRISE", "ENTERPRISE")):
+        slug = ecom.unique_slug("sa")
+        resp = sa("POST", TENANTS, body={"slug": slug, "name": "Case", "planCode": given})
+        assert resp.status == 201, (given, resp)
+        assert ecom.sql_value(f"SELECT plan_code FROM tenants WHERE slug = {q(slug)}",
+                              db=ecom.control_db()) == code
+
+
+def test_create_invalid_slug_is_400():
+    for slug in ("Bad", "a_b", "ab", "x" * 64, "admin", "-abc", "", 7, None):
+        resp = sa("POST", TENANTS, body={"slug": slug, "name": "N", "planCode": "BASIC"})
+        assert_validation(resp, "slug")
+
+
+def test_create_invalid_name_is_400():
+    for name in ("", "   ", "n" * 201, 5, None):
+        slug = ecom.unique_slug("sa")
+        assert_validation(sa("POST", TENANTS, body={"slug": slug, "name": name, "planCode": "BASIC"}), "name")
+        assert not sql(f"SELECT 1 FROM tenants WHERE slug = {q(slug)}", db=ecom.control_db())
+
+
+def test_create_missing_plan_code_is_400():
+    slug = ecom.unique_slug("sa")
+    assert_validation(sa("POST", TENANTS, body={"slug": slug, "name": "N"}), "planCode")
+    assert_validation(sa("POST", TENANTS, body={"slug": slug, "name": "N", "planCode": 3}), "planCode")
+    assert not sql(f"SELECT 1 FROM tenants WHERE slug = {q(slug)}", db=ecom.control_db())
+
+
+def test_create_unknown_plan_is_404():
+    slug = ecom.unique_slug("sa")
+    for code in ("GOLD", "PREMIUMX"):
+        assert_problem(sa("POST", TENANTS, body={"slug": slug, "name": "N", "planCode": code}), 404)
+    rows = sql(f"SELECT status FROM tenants WHERE slug = {q(slug)}", db=ecom.control_db())
+    assert not rows, f"unknown plan left a tenant row: {rows}"
+
+
+def test_create_taken_slug_is_409():
+    assert_problem(sa("POST", TENANTS, body={"slug": CREATED, "name": "Again", "planCode": "BASIC"}), 409)
+    assert get_store(CREATED)["name"] == "Direct Store"
+    # taken by a pending (unexpired) init
+    pending = ecom.unique_slug("pend")
+    ecom.provision_init(pending, plan="Basic")
+    assert_problem(sa("POST", TENANTS, body={"slug": pending, "name": "Again", "planCode": "BASIC"}), 409)
+    assert ecom.tenant_status(pending) == "PendingConfirmation"
+
+
+def test_create_bad_bodies():
+    assert_problem(sa("POST", TENANTS, raw_body="{not json", headers={"Content-Type": "application/json"}), 400)
+    assert_problem(sa("POST", TENANTS, raw_body="[]", headers={"Content-Type": "application/json"}), 400)
+    raw = '{"slug": "%s", "name": "N", "planCode": "BASIC"}' % ecom.unique_slug("sa")
+    assert_problem(sa("POST", TENANTS, raw_body=raw, headers={"Content-Type": "text/plain"}), 415)
+
+
+# --------------------------------------------------------------------------- repair
+
+def test_repair_ready_store_is_200():
+    resp = sa("POST", REPAIR, body={"tenant": CREATED})
+    assert resp.status == 200, resp
+    assert resp.json() == {"tenant": CREATED, "status": "Ready"}, resp
+
+
+def test_repair_recreates_dropped_schema():
+    slug = ecom.new_store("BASIC")
+    n_before = int(ecom.sql_value("SELECT COUNT(*) FROM products", db=ecom.schema_of(slug)))
+    sql(f"DROP DATABASE `{ecom.schema_of(slug)}`")
+    resp = sa("POST", REPAIR, body={"tenant": slug})
+    assert resp.status == 200, resp
+    assert resp.json() == {"tenant": slug, "status": "Ready"}, resp
+    assert ecom.tenant_status(slug) == "Ready"
+    n_after = int(ecom.sql_value("SELECT COUNT(*) FROM products", db=ecom.schema_of(slug)))
+    assert n_after == n_before, (n_before, n_after)
+    products = http("GET", "/api/catalog/products", headers=tenant_headers(slug))
+    assert products.status == 200 and products.json()["items"], products
+
+
+def test_repair_failed_store():
+    slug = ecom.new_store("BASIC")
+    ecom.set_tenant_status(slug, "Failed")
+    resp = sa("POST", REPAIR, body={"tenant": slug})
+    assert resp.status == 200, resp
+    assert resp.json()["status"] == "Ready" and ecom.tenant_status(slug) == "Ready", resp
+
+
+def test_repair_unknown_is_404():
+    assert_problem(sa("POST", REPAIR, body={"tenant": ecom.unique_slug("none")}), 404)
+
+
+def test_repair_invalid_body_is_400():
+    for body in ({}, {"tenant": 5}, {"tenant": None}, {"slug": CREATED}, []):
+        assert_problem(sa("POST", REPAIR, body=body), 400)
+    assert_problem(sa("POST", REPAIR, raw_body="{", headers={"Content-Type": "application/json"}), 400)
+
+
+# --------------------------------------------------------------------------- list
+
+def test_list_is_paginated_and_complete():
+    resp = sa("GET", ecom.url(TENANTS, page=1, pageSize=2))
+    assert resp.status == 200, resp
+    first = resp.json()
+    assert set(first) >= {"items", "totalCount", "page", "pageSize", "totalPages"}, first
+    assert first["page"] == 1 and first["pageSize"] == 2, first
+    assert len(first["items"]) <= 2
+    total = first["totalCount"]
+    assert first["totalPages"] == math.ceil(total / 2), first
+    seen = []
+    page = 1
+    while True:
+        body = sa("GET", ecom.url(TENANTS, page=page, pageSize=7)).json()
+        assert body["totalCount"] == total and body["totalPages"] == math.ceil(total / 7), body
+        seen.extend(body["items"])
+        if page >= body["totalPages"]:
+            break
+        assert len(body["items"]) == 7, body
+        page += 1
+    slugs = [i["slug"] for i in seen]
+    assert len(slugs) == len(set(slugs)) == total, "pages overlap or miss stores"
+    mine = [i for i in seen if i["slug"] == CREATED]
+    assert len(mine) == 1, CREATED
+    check_item(mine[0], slug=CREATED, name="Direct Store", plan_code="PREMIUM", status="Ready")
+    every = {r[0] for r in sql("SELECT slug FROM tenants WHERE status IN ('Ready', 'Suspended')",
+                               db=ecom.control_db())}
+    assert every <= set(slugs), f"Ready stores missing from the list: {sorted(every - set(slugs))[:5]}"
+
+
+def test_list_defaults_and_past_the_end():
+    body = sa("GET", TENANTS).json()
+    assert body["page"] == 1 and body["pageSize"] == 20, body
+    assert len(body["items"]) <= 20
+    past = sa("GET", ecom.url(TENANTS, page=100000, pageSize=100))
+    assert past.status == 200 and past.json()["items"] == [], past
+
+
+def test_list_bad_pagination_is_400():
+    for params in ({"page": 0}, {"page": -1}, {"page": "abc"}, {"pageSize": 0}, {"pageSize": 101},
+                   {"pageSize": "x"}, {"page": "1.5"}):
+        assert_problem(sa("GET", ecom.url(TENANTS, **params)), 400)
+
+
+# --------------------------------------------------------------------------- get
+
+def test_get_store_shows_effective_features_and_limits():
+    body = get_store(CREATED)
+    check_item(body, slug=CREATED, name="Direct Store", plan_code="PREMIUM", status="Ready")
+    assert body["features"] == {camel(f): f != "push" for f in ALL_FEATURES}, body["features"]
+    assert body["limits"] == PLAN_LIMITS["PREMIUM"], body["limits"]
+    assert body["overrides"] == {"features": {}, "limits": {}}, body["overrides"]
+
+
+def test_get_unknown_store_is_404():
+    for slug in (ecom.unique_slug("none"), "BAD-SLUG", "x" * 100, "admin"):
+        assert_problem(sa("GET", f"{TENANTS}/{slug}"), 404)
+    # percent-encoded: only the status and the problem type (instance may be decoded or not)
+    for encoded in ("BAD%20slug", "%27%20OR%201%3D1%20--"):
+        resp = sa("GET", f"{TENANTS}/{encoded}")
+        assert resp.status == 404, resp
+        assert resp.headers.get("Content-Type", "").startswith("application/problem+json"), resp.headers
+
+
+# --------------------------------------------------------------------------- patch
+
+def test_patch_suspend_and_resume():
+    slug = PATCHED
+    assert http("GET", "/public/tenant-config", headers=tenant_headers(slug)).status == 200
+    body = patch_ok(slug, {"status": "Suspended"})
+    check_item(body, slug=slug, status="Suspended")
+    assert ecom.tenant_status(slug) == "Suspended"
+    assert get_store(slug)["status"] == "Suspended"
+    # a suspended store still reads as Ready on the provisioning status endpoint
+    status = ecom.provision_status(ecom.tenant_id(slug))
+    assert status.status == 200 and status.json()["status"] == "Ready", status
+    ecom.wait_tenant_cache()
+    for path in ("/public/tenant-config", "/api/features", "/api/catalog/products"):
+        assert_problem(http("GET", path, headers=tenant_headers(slug)), 423)
+    body = patch_ok(slug, {"status": "Ready"})
+    assert body["status"] == "Ready", body
+    ecom.wait_tenant_cache()
+    for path in ("/public/tenant-config", "/api/features", "/api/catalog/products"):
+        assert http("GET", path, headers=tenant_headers(slug)).status == 200, path
+
+
+def test_patch_plan_code():
+    slug = PATCHED
+    body = patch_ok(slug, {"planCode": "enterprise"})
+    assert body["planCode"] == "ENTERPRISE" and body["plan"] == "Enterprise", body
+    assert body["limits"] == PLAN_LIMITS["ENTERPRISE"] and body["features"]["push"] is True, body
+    ecom.wait_tenant_cache()
+    feats = api_features(slug)
+    assert feats["limits"] == PLAN_LIMITS["ENTERPRISE"] and feats["features"]["push"] is True, feats
+    body = patch_ok(slug, {"planCode": "BASIC"})
+    assert body["planCode"] == "BASIC" and body["limits"] == PLAN_LIMITS["BASIC"], body
+    assert body["features"]["push"] is False, body
+    ecom.wait_tenant_cache()
+    assert api_features(slug)["limits"] == PLAN_LIMITS["BASIC"]
+    patch_ok(slug, {"planCode": "PREMIUM"})
+
+
+def test_patch_feature_override_guest_checkout():
+    slug = PATCHED
+    body = patch_ok(slug, {"features": {"guestCheckout": False}})
+    assert body["features"]["guestCheckout"] is False, body
+    assert body["overrides"]["features"] == {"guestCheckout": False}, body["overrides"]
+    ecom.wait_tenant_cache()
+    assert api_features(slug)["features"]["guestCheckout"] is False
+    config = http("GET", "/public/tenant-config", headers=tenant_headers(slug)).json()
+    assert "guest_checkout" not in config["features"] and "catalog" in config["features"], config
+    body = patch_ok(slug, {"features": {"guestCheckout": None}})
+    assert body["features"]["guestCheckout"] is True, body
+    assert body["overrides"]["features"] == {}, body["overrides"]
+    ecom.wait_tenant_cache()
+    assert api_features(slug)["features"]["guestCheckout"] is True
+
+
+def test_patch_catalog_off_is_enforced():
+    slug = PATCHED
+    body = patch_ok(slug, {"features": {"catalog": False, "push": True}})
+    assert body["overrides"]["features"] == {"catalog": False, "push": True}, body["overrides"]
+    assert body["features"]["catalog"] is False and body["features"]["push"] is True, body
+    ecom.wait_tenant_cache()
+    assert_problem(http("GET", "/api/catalog/products", headers=tenant_headers(slug)), 403)
+    # null removes one override, the other stays
+    body = patch_ok(slug, {"features": {"catalog": None}})
+    assert body["overrides"]["features"] == {"push": True}, body["overrides"]
+    body = patch_ok(slug, {"features": {"push": None}})
+    assert body["overrides"]["features"] == {}, body["overrides"]
+    ecom.wait_tenant_cache()
+    assert http("GET", "/api/catalog/products", headers=tenant_headers(slug)).status == 200
+
+
+def test_patch_limits():
+    slug = PATCHED
+    body = patch_ok(slug, {"limits": {"maxCartItems": 5, "maxProductsPerOrder": 0}})
+    assert body["limits"] == {"maxCartItems": 5, "maxProductsPerOrder": 0}, body
+    assert body["overrides"]["limits"] == {"maxCartItems": 5, "maxProductsPerOrder": 0}, body
+    ecom.wait_tenant_cache()
+    assert api_features(slug)["limits"] == {"maxCartItems": 5, "maxProductsPerOrder": 0}
+    # an override survives a plan change; the other limit follows the plan
+    body = patch_ok(slug, {"planCode": "ENTERPRISE", "limits": {"maxProductsPerOrder": None}})
+    assert body["limits"] == {"maxCartItems": 5, "maxProductsPerOrder": 200}, body
+    assert body["overrides"]["limits"] == {"maxCartItems": 5}, body
+    body = patch_ok(slug, {"planCode": "PREMIUM", "limits": {"maxCartItems": None}})
+    assert body["limits"] == PLAN_LIMITS["PREMIUM"] and body["overrides"]["limits"] == {}, body
+    assert get_store(slug) == body
+
+
+def test_patch_invalid_values_are_400():
+    slug = PATCHED
+    before = get_store(slug)
+    cases = [({"status": "Deleted"}, "status"), ({"status": 1}, "status"),
+             ({"status": "Failed"}, "status"),
+             ({"features": {"teleport": True}}, "features"), ({"features": {"guestCheckout": "no"}}, "features"),
+             ({"features": []}, "features"),
+             ({"limits": {"maxCartItems": -1}}, "limits"), ({"limits": {"maxCartItems": "5"}}, "limits"),
+             ({"limits": {"maxCartItems": 1.5}}, "limits"), ({"limits": {"maxWidgets": 3}}, "limits"),
+             ({"limits": 5}, "limits"), ({"planCode": "GOLD"}, "planCode"), ({"planCode": 3}, "planCode")]
+    for body, field in cases:
+        resp = patch(slug, body)
+        try:
+            assert_validation(resp, field)
+        except AssertionError as exc:
+            raise AssertionError(f"PATCH {body}: {exc}")
+    # one bad field rejects the whole request: nothing of it is applied
+    assert_validation(patch(slug, {"status": "Suspended", "planCode": "BASIC",
+                                   "limits": {"maxCartItems": -1}}), "limits")
+    assert get_store(slug) == before, "a rejected PATCH changed the store"
+    assert ecom.tenant_status(slug) == "Ready"
+
+
+def test_patch_bad_bodies():
+    slug = PATCHED
+    assert_problem(sa("PATCH", f"{TENANTS}/{slug}", raw_body="{", headers={"Content-Type": "application/json"}), 400)
+    assert_problem(sa("PATCH", f"{TENANTS}/{slug}", raw_body="[]", headers={"Content-Type": "application/json"}), 400)
+    assert_problem(sa("PATCH", f"{TENANTS}/{slug}", raw_body='{"status":"Suspended"}',
+                      headers={"Content-Type": "text/plain"}), 415)
+    assert ecom.tenant_status(slug) == "Ready"
+
+
+def test_patch_unknown_store_is_404():
+    assert_problem(patch(ecom.unique_slug("none"), {"status": "Suspended"}), 404)
+
+
+def test_suspending_a_failed_store_is_409():
+    slug = ecom.new_store("BASIC")
+    ecom.set_tenant_status(slug, "Failed")
+    try:
+        assert_problem(patch(slug, {"status": "Suspended"}), 409)
+        assert ecom.tenant_status(slug) == "Failed"
+        assert_problem(patch(slug, {"status": "Ready"}), 409)
+        assert ecom.tenant_status(slug) == "Failed"
+    finally:
+        ecom.set_tenant_status(slug, "Ready")
+    pending = ecom.unique_slug("pend")
+    ecom.provision_init(pending, plan="Basic")
+    assert_problem(patch(pending, {"status": "Suspended"}), 409)
+    assert ecom.tenant_status(pending) == "PendingConfirmation"
