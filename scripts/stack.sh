@@ -723,6 +723,8 @@ cmd_start() {
   fi
 
   provision setup || fail "ecom-provision setup failed"
+  # Existing stores get the schema changes of a newer checkout (a no-op when none are pending).
+  provision migrate >/dev/null || fail "ecom-provision migrate failed"
   start_fcgi
   if ! "$PROVISION_BIN" --config "$ECOM_CONF" status demo-store </dev/null >/dev/null 2>&1 9>&-; then
     echo "creating demo-store"

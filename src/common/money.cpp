@@ -39,6 +39,37 @@ std::optional<Cents> parse(std::string_view s) {
   return neg ? -c : c;
 }
 
+std::optional<int64_t> parse_scaled(std::string_view s, int scale) {
+  if (s.empty() || scale < 0 || scale > 9) return std::nullopt;
+  bool neg = s[0] == '-';
+  size_t i = neg ? 1 : 0;
+  int64_t whole = 0;
+  size_t digits = 0;
+  for (; i < s.size() && s[i] != '.'; ++i) {
+    if (s[i] < '0' || s[i] > '9' || whole > 900'000'000'000) return std::nullopt;
+    whole = whole * 10 + (s[i] - '0');
+    ++digits;
+  }
+  int64_t frac = 0;
+  int fd = 0;
+  bool up = false;
+  if (i < s.size()) {
+    if (++i == s.size()) return std::nullopt;
+    for (; i < s.size(); ++i) {
+      if (s[i] < '0' || s[i] > '9') return std::nullopt;
+      if (fd < scale) frac = frac * 10 + (s[i] - '0');
+      else if (fd == scale) up = s[i] >= '5';
+      ++fd;
+    }
+  }
+  if (digits == 0 && fd == 0) return std::nullopt;
+  for (int k = fd; k < scale; ++k) frac *= 10;
+  int64_t unit = 1;
+  for (int k = 0; k < scale; ++k) unit *= 10;
+  int64_t v = whole * unit + frac + (up ? 1 : 0);
+  return neg ? -v : v;
+}
+
 std::string format(Cents c) {
   std::string out;
   uint64_t a = c < 0 ? static_cast<uint64_t>(-(c + 1)) + 1 : static_cast<uint64_t>(c);

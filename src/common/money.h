@@ -14,6 +14,10 @@ using Cents = int64_t;
 // Digits beyond the second decimal are rounded half away from zero.
 std::optional<Cents> parse(std::string_view s);
 
+// Parses a non-negative or negative decimal into units of 1/10^scale, rounding
+// further digits half away from zero: parse_scaled("0.1500", 4) = 1500.
+std::optional<int64_t> parse_scaled(std::string_view s, int scale);
+
 // Formats cents as a JSON number with at most two decimals: 25499 → "254.99",
 // 1000 → "10", 7650 → "76.5".
 std::string format(Cents c);

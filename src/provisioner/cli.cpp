@@ -22,7 +22,7 @@ const Command kCommands[] = {
     {"run", "run [--loop SECONDS]", "process queued provisioning jobs (once, or every SECONDS)", 0, 0, true, cmd_run},
     {"token", "token superadmin [--ttl SECONDS]", "print a super-admin token (default 1 hour)", 1, 1, false,
      cmd_token},
-    {"gc", "gc", "delete expired unconfirmed sign-ups", 0, 0, true, cmd_gc},
+    {"gc", "gc", "delete expired sign-ups, idle guest carts and old checkout attempts", 0, 0, true, cmd_gc},
 };
 
 void usage(FILE* out) {

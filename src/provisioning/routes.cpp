@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "common/strings.h"
 #include "common/uuid.h"
+#include "common/validation.h"
 #include "db/identifier.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"

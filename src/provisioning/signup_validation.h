@@ -12,7 +12,5 @@ namespace ecom::provisioning {
 std::optional<std::string> check_slug(const std::optional<std::string>& slug, const char* field, Validator& v);
 // Returns the trimmed name when valid (1–200 characters), else records an error.
 std::optional<std::string> check_name(const std::optional<std::string>& name, Validator& v);
-// A syntactically valid email of at most 254 characters.
-bool valid_email(const std::string& email);
 
 }  // namespace ecom::provisioning

@@ -147,6 +147,14 @@ def test_expired_token_is_401():
     assert_still_pending()
 
 
+def test_exp_of_the_wrong_type_is_401():
+    far = int(time.time()) + 3600
+    for exp in (str(far), [far], {"t": far}, True):
+        token = jwt_encode(claims(exp=exp), ecom.token_secret("confirm"))
+        assert_rejected(confirm_token(token), f"exp {exp!r}")
+    assert_still_pending()
+
+
 def test_token_without_exp_is_401():
     token = jwt_encode(claims(exp=None), ecom.token_secret("confirm"))
     assert "exp" not in ecom.jwt_decode(token)[1]

@@ -22,7 +22,8 @@ PLAN_LIMITS = {
 
 TOKEN = None      # minted by `ecom-provision token superadmin`
 CREATED = None    # store created by POST /superadmin/tenants (PREMIUM)
-PATCHED = None    # store the PATCH tests change (PREMIUM, created with the CLI)
+PATCHED = None    # store the PATCH tests suspend (PREMIUM, created with the CLI)
+PLAN = FEAT = CAT = None  # stores whose plan / guestCheckout+limits / catalog the PATCH tests change
 
 
 def camel(code):
@@ -31,9 +32,10 @@ def camel(code):
 
 
 def setup_module():
-    global TOKEN, PATCHED
+    global TOKEN, PATCHED, PLAN, FEAT, CAT
     TOKEN = ecom.mint_superadmin_token()
     PATCHED = ecom.new_store("PREMIUM", name="Patched Store")
+    PLAN, FEAT, CAT = (ecom.new_store("PREMIUM") for _ in range(3))
 
 
 def teardown_module():
@@ -182,6 +184,18 @@ def test_create_plan_code_is_case_insensitive():
         assert resp.status == 201, (given, resp)
         assert ecom.sql_value(f"SELECT plan_code FROM tenants WHERE slug = {q(slug)}",
                               db=ecom.control_db()) == code
+
+
+def test_concurrent_creates_of_one_slug_exactly_one_wins():
+    from concurrent.futures import ThreadPoolExecutor
+    slug = ecom.unique_slug("sarace")
+    body = {"slug": slug, "name": "Race", "planCode": "BASIC"}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        resps = list(pool.map(lambda _: sa("POST", TENANTS, body=body), range(4)))
+    assert sorted(r.status for r in resps) == [201, 409, 409, 409], resps
+    assert ecom.tenant_status(slug) == "Ready"
+    resp = http("GET", "/api/catalog/products", headers=tenant_headers(slug))
+    assert resp.status == 200 and resp.json()["items"], resp
 
 
 def test_create_invalid_slug_is_400():
@@ -336,88 +350,104 @@ def test_get_unknown_store_is_404():
 
 # --------------------------------------------------------------------------- patch
 
-def test_patch_suspend_and_resume():
-    slug = PATCHED
-    assert http("GET", "/public/tenant-config", headers=tenant_headers(slug)).status == 200
-    body = patch_ok(slug, {"status": "Suspended"})
-    check_item(body, slug=slug, status="Suspended")
-    assert ecom.tenant_status(slug) == "Suspended"
-    assert get_store(slug)["status"] == "Suspended"
-    # a suspended store still reads as Ready on the provisioning status endpoint
-    status = ecom.provision_status(ecom.tenant_id(slug))
-    assert status.status == 200 and status.json()["status"] == "Ready", status
-    ecom.wait_tenant_cache()
-    for path in ("/public/tenant-config", "/api/features", "/api/catalog/products"):
-        assert_problem(http("GET", path, headers=tenant_headers(slug)), 423)
-    body = patch_ok(slug, {"status": "Ready"})
-    assert body["status"] == "Ready", body
-    ecom.wait_tenant_cache()
-    for path in ("/public/tenant-config", "/api/features", "/api/catalog/products"):
-        assert http("GET", path, headers=tenant_headers(slug)).status == 200, path
+# Four stores change at once, so that one wait for the tenant cache covers them all:
+# SUSP is suspended, PLAN moves to Enterprise, FEAT gets guestCheckout off and limit overrides,
+# CAT gets catalog off (and push on).
 
+def test_patch_changes_answer_the_new_store():
+    body = patch_ok(PATCHED, {"status": "Suspended"})
+    check_item(body, slug=PATCHED, name="Patched Store", plan_code="PREMIUM", status="Suspended")
+    assert ecom.tenant_status(PATCHED) == "Suspended"
+    assert get_store(PATCHED) == body
 
-def test_patch_plan_code():
-    slug = PATCHED
-    body = patch_ok(slug, {"planCode": "enterprise"})
+    body = patch_ok(PLAN, {"planCode": "enterprise"})
     assert body["planCode"] == "ENTERPRISE" and body["plan"] == "Enterprise", body
     assert body["limits"] == PLAN_LIMITS["ENTERPRISE"] and body["features"]["push"] is True, body
-    ecom.wait_tenant_cache()
-    feats = api_features(slug)
-    assert feats["limits"] == PLAN_LIMITS["ENTERPRISE"] and feats["features"]["push"] is True, feats
-    body = patch_ok(slug, {"planCode": "BASIC"})
-    assert body["planCode"] == "BASIC" and body["limits"] == PLAN_LIMITS["BASIC"], body
-    assert body["features"]["push"] is False, body
-    ecom.wait_tenant_cache()
-    assert api_features(slug)["limits"] == PLAN_LIMITS["BASIC"]
-    patch_ok(slug, {"planCode": "PREMIUM"})
 
+    body = patch_ok(FEAT, {"features": {"guestCheckout": False},
+                           "limits": {"maxCartItems": 5, "maxProductsPerOrder": 0}})
+    assert body["features"]["guestCheckout"] is False and body["features"]["cart"] is True, body
+    assert body["overrides"] == {"features": {"guestCheckout": False},
+                                 "limits": {"maxCartItems": 5, "maxProductsPerOrder": 0}}, body["overrides"]
+    assert body["limits"] == {"maxCartItems": 5, "maxProductsPerOrder": 0}, body
 
-def test_patch_feature_override_guest_checkout():
-    slug = PATCHED
-    body = patch_ok(slug, {"features": {"guestCheckout": False}})
-    assert body["features"]["guestCheckout"] is False, body
-    assert body["overrides"]["features"] == {"guestCheckout": False}, body["overrides"]
-    ecom.wait_tenant_cache()
-    assert api_features(slug)["features"]["guestCheckout"] is False
-    config = http("GET", "/public/tenant-config", headers=tenant_headers(slug)).json()
-    assert "guest_checkout" not in config["features"] and "catalog" in config["features"], config
-    body = patch_ok(slug, {"features": {"guestCheckout": None}})
-    assert body["features"]["guestCheckout"] is True, body
-    assert body["overrides"]["features"] == {}, body["overrides"]
-    ecom.wait_tenant_cache()
-    assert api_features(slug)["features"]["guestCheckout"] is True
-
-
-def test_patch_catalog_off_is_enforced():
-    slug = PATCHED
-    body = patch_ok(slug, {"features": {"catalog": False, "push": True}})
+    body = patch_ok(CAT, {"features": {"catalog": False, "push": True}})
     assert body["overrides"]["features"] == {"catalog": False, "push": True}, body["overrides"]
     assert body["features"]["catalog"] is False and body["features"]["push"] is True, body
+    assert get_store(CAT) == body
+
+
+def test_patch_changes_are_enforced_after_the_cache_ttl():
     ecom.wait_tenant_cache()
-    assert_problem(http("GET", "/api/catalog/products", headers=tenant_headers(slug)), 403)
-    # null removes one override, the other stays
-    body = patch_ok(slug, {"features": {"catalog": None}})
+    for path in ("/public/tenant-config", "/api/features", "/api/catalog/products"):
+        assert_problem(http("GET", path, headers=tenant_headers(PATCHED)), 423)
+    # a suspended store still reads as Ready on the provisioning status endpoint
+    status = ecom.provision_status(ecom.tenant_id(PATCHED))
+    assert status.status == 200 and status.json()["status"] == "Ready", status
+
+    feats = api_features(PLAN)
+    assert feats["limits"] == PLAN_LIMITS["ENTERPRISE"] and feats["features"]["push"] is True, feats
+
+    feats = api_features(FEAT)
+    assert feats["features"]["guestCheckout"] is False, feats
+    assert feats["limits"] == {"maxCartItems": 5, "maxProductsPerOrder": 0}, feats
+    config = http("GET", "/public/tenant-config", headers=tenant_headers(FEAT)).json()
+    assert "guest_checkout" not in config["features"] and "catalog" in config["features"], config
+
+    assert_problem(http("GET", "/api/catalog/products", headers=tenant_headers(CAT)), 403)
+    assert "catalog" not in http("GET", "/public/tenant-config", headers=tenant_headers(CAT)).json()["features"]
+
+
+def test_patch_reverts_answer_the_new_store():
+    body = patch_ok(PATCHED, {"status": "Ready"})
+    assert body["status"] == "Ready" and ecom.tenant_status(PATCHED) == "Ready", body
+
+    body = patch_ok(PLAN, {"planCode": "BASIC"})
+    assert body["planCode"] == "BASIC" and body["plan"] == "Basic", body
+    assert body["limits"] == PLAN_LIMITS["BASIC"] and body["features"]["push"] is False, body
+
+    # null removes one override, the others stay
+    body = patch_ok(FEAT, {"features": {"guestCheckout": None}, "limits": {"maxProductsPerOrder": None}})
+    assert body["features"]["guestCheckout"] is True, body
+    assert body["overrides"] == {"features": {}, "limits": {"maxCartItems": 5}}, body["overrides"]
+    assert body["limits"] == {"maxCartItems": 5, "maxProductsPerOrder": 50}, body
+    body = patch_ok(FEAT, {"limits": {"maxCartItems": None}})
+    assert body["overrides"] == {"features": {}, "limits": {}} and body["limits"] == PLAN_LIMITS["PREMIUM"], body
+
+    body = patch_ok(CAT, {"features": {"catalog": None}})
     assert body["overrides"]["features"] == {"push": True}, body["overrides"]
-    body = patch_ok(slug, {"features": {"push": None}})
+    body = patch_ok(CAT, {"features": {"push": None}})
     assert body["overrides"]["features"] == {}, body["overrides"]
-    ecom.wait_tenant_cache()
-    assert http("GET", "/api/catalog/products", headers=tenant_headers(slug)).status == 200
+    assert body["features"] == {camel(f): f != "push" for f in ALL_FEATURES}, body
 
 
-def test_patch_limits():
-    slug = PATCHED
-    body = patch_ok(slug, {"limits": {"maxCartItems": 5, "maxProductsPerOrder": 0}})
-    assert body["limits"] == {"maxCartItems": 5, "maxProductsPerOrder": 0}, body
-    assert body["overrides"]["limits"] == {"maxCartItems": 5, "maxProductsPerOrder": 0}, body
+def test_patch_reverts_are_enforced_after_the_cache_ttl():
     ecom.wait_tenant_cache()
-    assert api_features(slug)["limits"] == {"maxCartItems": 5, "maxProductsPerOrder": 0}
-    # an override survives a plan change; the other limit follows the plan
-    body = patch_ok(slug, {"planCode": "ENTERPRISE", "limits": {"maxProductsPerOrder": None}})
-    assert body["limits"] == {"maxCartItems": 5, "maxProductsPerOrder": 200}, body
-    assert body["overrides"]["limits"] == {"maxCartItems": 5}, body
+    for path in ("/public/tenant-config", "/api/features", "/api/catalog/products"):
+        assert http("GET", path, headers=tenant_headers(PATCHED)).status == 200, path
+    assert api_features(PLAN)["limits"] == PLAN_LIMITS["BASIC"]
+    feats = api_features(FEAT)
+    assert feats["features"]["guestCheckout"] is True and feats["limits"] == PLAN_LIMITS["PREMIUM"], feats
+    assert "guest_checkout" in http("GET", "/public/tenant-config", headers=tenant_headers(FEAT)).json()["features"]
+    resp = http("GET", "/api/catalog/products", headers=tenant_headers(CAT))
+    assert resp.status == 200 and resp.json()["items"], resp
+
+
+def test_patch_limit_override_survives_a_plan_change():
+    slug = PLAN
+    body = patch_ok(slug, {"limits": {"maxCartItems": 7}})
+    assert body["limits"] == {"maxCartItems": 7, "maxProductsPerOrder": 10}, body
+    body = patch_ok(slug, {"planCode": "ENTERPRISE"})
+    assert body["limits"] == {"maxCartItems": 7, "maxProductsPerOrder": 200}, body
+    assert body["overrides"]["limits"] == {"maxCartItems": 7}, body
     body = patch_ok(slug, {"planCode": "PREMIUM", "limits": {"maxCartItems": None}})
     assert body["limits"] == PLAN_LIMITS["PREMIUM"] and body["overrides"]["limits"] == {}, body
     assert get_store(slug) == body
+
+
+def test_patch_same_status_again_is_200():
+    body = patch_ok(PLAN, {"status": "Ready"})
+    assert body["status"] == "Ready", body
 
 
 def test_patch_invalid_values_are_400():

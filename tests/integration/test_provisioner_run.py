@@ -31,6 +31,7 @@ REF_COUNTS = None   # (products, categories, images) of one seed
 def setup_module():
     global BROKEN_DIR, REF_COUNTS
     ecom.stop_provision_loop()
+    assert not ecom.provision_loop_running(), "the stack's provisioner loop is still running"
     # whatever is still queued from earlier suites is processed now, not in the middle of a test
     provision("run")
     BROKEN_DIR = tempfile.mkdtemp(prefix="ecom-run-broken-")
@@ -46,6 +47,7 @@ def teardown_module():
     if BROKEN_DIR:
         shutil.rmtree(BROKEN_DIR, ignore_errors=True)
     ecom.start_provision_loop()
+    assert ecom.provision_loop_running(), "the stack's provisioner loop did not come back"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -299,5 +301,6 @@ def test_failing_step_leaves_store_failed_then_repair():
     assert status["status"] == "Ready" and status["tenantSlug"] == slug, status
     for s in status["steps"]:
         assert s["status"] == "Success" and s["errorMessage"] is None, s
+    ecom.wait_tenant_cache()   # the workers cached the store as Failed above
     resp = ecom.http("GET", "/api/catalog/products", headers=ecom.tenant_headers(slug))
     assert resp.status == 200 and resp.json()["items"], resp

@@ -708,8 +708,10 @@ def stop_provision_loop(timeout=20):
     except (OSError, ValueError):
         return False
     args = _pid_cmdline(pid)
-    if not (args and os.path.basename(args[0]) == "ecom-provision" and config_path() in args
-            and "run" in args and _pid_alive(pid)):
+    conf = os.path.realpath(config_path())
+    if not (args and os.path.basename(args[0]) == "ecom-provision" and "run" in args
+            and any(os.path.realpath(a) == conf for a in args[1:] if a.startswith("/"))
+            and _pid_alive(pid)):
         return False
     os.kill(pid, 15)
     deadline = time.monotonic() + timeout
@@ -720,6 +722,19 @@ def stop_provision_loop(timeout=20):
             break
         time.sleep(0.05)
     return True
+
+
+def provision_loop_running():
+    """True when `scripts/stack.sh status` says the stack's provisioner loop runs."""
+    env = dict(os.environ)
+    env["ECOM_VAR_DIR"] = var_dir()
+    env.setdefault("ECOM_BIN_DIR", bin_dir())
+    proc = subprocess.run([os.path.join(repo_dir(), "scripts", "stack.sh"), "status"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    lines = [ln.split() for ln in proc.stdout.splitlines()]
+    state = [ln[1] for ln in lines if len(ln) >= 2 and ln[0] == "provision"]
+    assert state, describe(proc)
+    return state[0] == "running"
 
 
 def start_provision_loop():

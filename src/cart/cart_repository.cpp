@@ -1,0 +1,179 @@
+#include "cart/cart_repository.h"
+
+#include "common/error.h"
+#include "common/uuid.h"
+#include "db/retry.h"
+
+namespace ecom::cart {
+namespace {
+
+struct ProductState {
+  bool found = false, active = false;
+  int64_t stock = 0;
+  money::Cents final_price = 0;
+  std::string name;
+};
+
+ProductState product_state(db::Connection& c, const tenancy::Tenant& t, const std::string& id) {
+  ProductState p;
+  auto r = c.query("SELECT is_active, stock, final_price, name FROM " + t.table("products") + " WHERE id = ?", {id});
+  if (r.next()) {
+    p.found = true;
+    p.active = r.i64(0) != 0;
+    p.stock = r.i64(1);
+    p.final_price = money::parse(r.str(2)).value_or(0);
+    p.name = r.str(3);
+  }
+  return p;
+}
+
+int64_t cart_quantity(db::Connection& c, const tenancy::Tenant& t, const std::string& cart_id) {
+  auto r = c.query("SELECT COALESCE(SUM(quantity), 0) FROM " + t.table("cart_items") + " WHERE cart_id = ?",
+                   {cart_id});
+  return r.next() ? r.i64(0) : 0;
+}
+
+// `cart_total_before` lets a change that lowers the cart's total pass even when the
+// cart is already above the limit (e.g. after a plan downgrade).
+void check_quantity(const ProductState& p, int64_t new_quantity, int64_t cart_total_before, int64_t cart_total_after,
+                    int64_t max_items) {
+  if (new_quantity > p.stock) {
+    throw ApiError::Conflict("Insufficient stock", "Only " + std::to_string(p.stock) + " of '" + p.name +
+                                                       "' in stock; the cart would hold " +
+                                                       std::to_string(new_quantity) + ".");
+  }
+  if (cart_total_after > max_items && cart_total_after > cart_total_before) {
+    throw ApiError(400, "Cart limit exceeded",
+                   "A cart may hold at most " + std::to_string(max_items) + " items (maxCartItems).",
+                   {{"quantity", {"The cart would hold " + std::to_string(cart_total_after) +
+                                  " items; maxCartItems is " + std::to_string(max_items) + "."}}});
+  }
+}
+
+void touch(db::Connection& c, const tenancy::Tenant& t, const std::string& cart_id) {
+  c.exec("UPDATE " + t.table("carts") + " SET updated_at = UTC_TIMESTAMP() WHERE id = ?", {cart_id});
+}
+
+}  // namespace
+
+int64_t Cart::item_count() const {
+  int64_t n = 0;
+  for (const auto& l : lines) n += l.quantity;
+  return n;
+}
+
+money::Cents Cart::subtotal() const {
+  money::Cents s = 0;
+  for (const auto& l : lines) s += l.price * l.quantity;
+  return s;
+}
+
+std::optional<Cart> load_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o) {
+  auto r = c.query(
+      "SELECT c.id, c.session_id, i.id, i.product_id, p.name, i.unit_price, i.quantity, p.stock, p.is_active, "
+      "(SELECT im.url FROM " + t.table("product_images") +
+          " im WHERE im.product_id = i.product_id ORDER BY im.position LIMIT 1) "
+      "FROM " + t.table("carts") + " c LEFT JOIN " + t.table("cart_items") + " i ON i.cart_id = c.id LEFT JOIN " +
+          t.table("products") + " p ON p.id = i.product_id WHERE c.session_id = ? ORDER BY i.created_at, i.id",
+      {o.session_id});
+  std::optional<Cart> cart;
+  while (r.next()) {
+    if (!cart) {
+      cart.emplace();
+      cart->id = r.str(0);
+      cart->session_id = r.is_null(1) ? "" : r.str(1);
+    }
+    if (r.is_null(2)) continue;
+    CartLine l;
+    l.id = r.str(2);
+    l.product_id = r.str(3);
+    l.product_name = r.str(4);
+    l.price = money::parse(r.str(5)).value_or(0);
+    l.quantity = r.i64(6);
+    l.stock = r.i64(7);
+    l.available = r.i64(8) != 0;
+    l.image = r.is_null(9) ? "" : r.str(9);
+    cart->lines.push_back(std::move(l));
+  }
+  return cart;
+}
+
+std::optional<std::string> lock_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o) {
+  auto r = c.query("SELECT id FROM " + t.table("carts") + " WHERE session_id = ? FOR UPDATE", {o.session_id});
+  if (!r.next()) return std::nullopt;
+  return r.str(0);
+}
+
+std::string lock_or_create_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o) {
+  if (auto id = lock_cart(c, t, o)) return *id;
+  // Two first adds may race: the unique session key lets exactly one insert win.
+  c.exec("INSERT IGNORE INTO " + t.table("carts") + " (id, session_id) VALUES (?, ?)", {uuid::v4(), o.session_id});
+  auto id = lock_cart(c, t, o);
+  if (!id) throw std::runtime_error("cart vanished while being created");
+  return *id;
+}
+
+void add_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, const CartChange& ch) {
+  db::retry_transaction(c, [&] {
+    ProductState p = product_state(c, t, ch.product_id);
+    if (!p.found || !p.active) throw ApiError::NotFound("Product not found or not active.");
+    std::string cart_id = lock_or_create_cart(c, t, o);
+    auto line = c.query("SELECT id, quantity FROM " + t.table("cart_items") + " WHERE cart_id = ? AND product_id = ?",
+                        {cart_id, ch.product_id});
+    std::string line_id;
+    int64_t old_quantity = 0;
+    if (line.next()) {
+      line_id = line.str(0);
+      old_quantity = line.i64(1);
+    }
+    int64_t new_quantity = old_quantity + ch.quantity;
+    int64_t before = cart_quantity(c, t, cart_id);
+    check_quantity(p, new_quantity, before, before + ch.quantity, ch.max_cart_items);
+    if (line_id.empty()) {
+      c.exec("INSERT INTO " + t.table("cart_items") +
+                 " (id, cart_id, product_id, unit_price, quantity) VALUES (?, ?, ?, ?, ?)",
+             {uuid::v4(), cart_id, ch.product_id, money::format(p.final_price), new_quantity});
+    } else {
+      c.exec("UPDATE " + t.table("cart_items") + " SET quantity = ? WHERE id = ?", {new_quantity, line_id});
+    }
+    touch(c, t, cart_id);
+    return 0;
+  });
+}
+
+void update_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, const CartChange& ch) {
+  db::retry_transaction(c, [&] {
+    auto cart_id = lock_cart(c, t, o);
+    if (!cart_id) throw ApiError::NotFound("Cart item not found.");
+    auto line = c.query("SELECT product_id, quantity FROM " + t.table("cart_items") + " WHERE id = ? AND cart_id = ?",
+                        {ch.item_id, *cart_id});
+    if (!line.next()) throw ApiError::NotFound("Cart item not found.");
+    std::string product_id = line.str(0);
+    int64_t old_quantity = line.i64(1);
+    ProductState p = product_state(c, t, product_id);
+    if (!p.found || !p.active)
+      throw ApiError::Conflict("Product unavailable", "'" + p.name + "' is no longer available.");
+    int64_t before = cart_quantity(c, t, *cart_id);
+    check_quantity(p, ch.quantity, before, before - old_quantity + ch.quantity, ch.max_cart_items);
+    c.exec("UPDATE " + t.table("cart_items") + " SET quantity = ? WHERE id = ?", {ch.quantity, ch.item_id});
+    touch(c, t, *cart_id);
+    return 0;
+  });
+}
+
+bool remove_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, const std::string& item_id) {
+  return db::retry_transaction(c, [&] {
+    auto cart_id = lock_cart(c, t, o);
+    if (!cart_id) return false;
+    bool removed =
+        c.exec("DELETE FROM " + t.table("cart_items") + " WHERE id = ? AND cart_id = ?", {item_id, *cart_id}) > 0;
+    if (removed) touch(c, t, *cart_id);
+    return removed;
+  });
+}
+
+void delete_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o) {
+  c.exec("DELETE FROM " + t.table("carts") + " WHERE session_id = ?", {o.session_id});
+}
+
+}  // namespace ecom::cart

@@ -1,0 +1,57 @@
+// Cart reads and writes for one store (every table named with its schema).
+// Writers lock the cart row first (SELECT … FOR UPDATE), so concurrent changes
+// to one cart — and place-order — are serialised and nothing is lost.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cart/owner.h"
+#include "common/money.h"
+#include "db/connection.h"
+#include "tenancy/tenant.h"
+
+namespace ecom::cart {
+
+struct CartLine {
+  std::string id, product_id, product_name, image;  // image: "" when none
+  money::Cents price = 0;                            // at time of adding
+  int64_t quantity = 0;
+  int64_t stock = 0;     // the product's current stock
+  bool available = true;  // the product is still active
+};
+
+struct Cart {
+  std::string id, session_id;
+  std::vector<CartLine> lines;
+  int64_t item_count() const;
+  money::Cents subtotal() const;
+};
+
+// The owner's cart with its lines, or nullopt when there is none.
+std::optional<Cart> load_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o);
+
+// Inside a transaction: the id of the owner's cart, locked; nullopt when none.
+std::optional<std::string> lock_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o);
+// Inside a transaction: the id of the owner's cart, created if needed, locked.
+std::string lock_or_create_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o);
+
+struct CartChange {
+  std::string product_id;      // for add
+  std::string item_id;         // for update
+  int64_t quantity = 0;        // add: amount to add; update: new quantity
+  int64_t max_cart_items = 0;  // the store's limit on the cart's total quantity
+};
+
+// Adds to (or creates) the line of a product. Throws ApiError 404 (product missing
+// or inactive), 409 (stock), 400 (maxCartItems).
+void add_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, const CartChange& ch);
+// Sets a line's quantity. Throws ApiError 404 (no such line in this cart), 409, 400.
+void update_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, const CartChange& ch);
+// Removes a line; false when this cart has no such line.
+bool remove_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, const std::string& item_id);
+// Deletes the owner's cart (and its lines).
+void delete_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o);
+
+}  // namespace ecom::cart

@@ -1,0 +1,85 @@
+#include "cart/routes.h"
+
+#include "app/context.h"
+#include "cart/cart_json.h"
+#include "cart/cart_repository.h"
+#include "cart/owner.h"
+#include "common/error.h"
+#include "common/uuid.h"
+#include "http/json_reader.h"
+
+namespace ecom::cart {
+namespace {
+
+constexpr int64_t kMaxQuantity = 1'000'000;
+
+void respond_with_cart(Context& ctx, const Owner& o) {
+  auto cart = load_cart(ctx.tenant_db(), ctx.tenant(), o);
+  if (!cart) throw ApiError::NotFound("Cart not found.");
+  http::JsonWriter w(ctx.res.body);
+  write_cart(w, *cart);
+}
+
+int64_t max_cart_items(Context& ctx) { return ctx.tenant().limit("maxCartItems", 100); }
+
+// GET /api/cart
+void get_cart(Context& ctx) { respond_with_cart(ctx, require_owner(ctx)); }
+
+// POST /api/cart/items {productId, quantity}
+void add(Context& ctx) {
+  Owner o = require_owner(ctx);
+  auto body = http::parse_json_body(ctx.req.body);
+  Validator v;
+  http::ObjectReader r(body.get(), v);
+  auto product_id = r.string("productId", true);
+  if (product_id && !uuid::is_valid(*product_id)) v.add("productId", "productId must be a UUID.");
+  auto quantity = r.integer("quantity", true, 1, kMaxQuantity);
+  v.throw_if_any();
+  add_item(ctx.tenant_db(), ctx.tenant(), o,
+           CartChange{uuid::normalize(*product_id), "", *quantity, max_cart_items(ctx)});
+  respond_with_cart(ctx, o);
+}
+
+// PUT /api/cart/items/{itemId} {quantity}
+void update(Context& ctx) {
+  Owner o = require_owner(ctx);
+  const std::string& item = ctx.req.param("itemId");
+  auto body = http::parse_json_body(ctx.req.body);
+  Validator v;
+  http::ObjectReader r(body.get(), v);
+  auto quantity = r.integer("quantity", true, 1, kMaxQuantity);
+  v.throw_if_any();
+  if (!uuid::is_valid(item)) throw ApiError::NotFound("Cart item not found.");
+  update_item(ctx.tenant_db(), ctx.tenant(), o, CartChange{"", uuid::normalize(item), *quantity, max_cart_items(ctx)});
+  respond_with_cart(ctx, o);
+}
+
+// DELETE /api/cart/items/{itemId}
+void remove(Context& ctx) {
+  Owner o = require_owner(ctx);
+  const std::string& item = ctx.req.param("itemId");
+  if (!uuid::is_valid(item) || !remove_item(ctx.tenant_db(), ctx.tenant(), o, uuid::normalize(item)))
+    throw ApiError::NotFound("Cart item not found.");
+  ctx.res.status = http::status::kNoContent;
+}
+
+// DELETE /api/cart
+void clear(Context& ctx) {
+  Owner o = require_owner(ctx);
+  delete_cart(ctx.tenant_db(), ctx.tenant(), o);
+  ctx.res.status = http::status::kNoContent;
+}
+
+}  // namespace
+
+void add_routes(http::Router& r) {
+  http::RouteOptions cart{.tenant = true, .feature = "cart"};
+  http::RouteOptions cart_body{.tenant = true, .feature = "cart", .body = true};
+  r.add("GET", "/api/cart", get_cart, cart);
+  r.add("DELETE", "/api/cart", clear, cart);
+  r.add("POST", "/api/cart/items", add, cart_body);
+  r.add("PUT", "/api/cart/items/{itemId}", update, cart_body);
+  r.add("DELETE", "/api/cart/items/{itemId}", remove, cart);
+}
+
+}  // namespace ecom::cart

@@ -1,0 +1,29 @@
+// Checkout arithmetic (CONTRACT §7), exact in cents:
+//   tax = round2(subtotal × taxRate); shipping = 0 when subtotal > threshold, else flat;
+//   total = subtotal + tax + shipping.
+#pragma once
+
+#include <cstdint>
+
+#include "common/money.h"
+#include "db/connection.h"
+#include "tenancy/tenant.h"
+
+namespace ecom::checkout {
+
+struct StoreSettings {
+  int64_t tax_rate = 1500;  // in 1/10000 (0.1500)
+  money::Cents shipping_flat = 1000;
+  money::Cents free_shipping_threshold = 10000;
+};
+
+struct Totals {
+  money::Cents subtotal = 0, tax = 0, shipping = 0, total = 0;
+};
+
+Totals compute_totals(money::Cents subtotal, const StoreSettings& s);
+
+// The store's settings row (defaults when absent).
+StoreSettings load_settings(db::Connection& c, const tenancy::Tenant& t);
+
+}  // namespace ecom::checkout

@@ -1,0 +1,127 @@
+#include "checkout/routes.h"
+
+#include "app/context.h"
+#include "cart/cart_repository.h"
+#include "cart/owner.h"
+#include "checkout/place_order.h"
+#include "checkout/pricing.h"
+#include "checkout/rate_limit.h"
+#include "common/error.h"
+#include "common/strings.h"
+#include "common/uuid.h"
+#include "db/migrator.h"
+#include "http/json_reader.h"
+#include "http/json_writer.h"
+#include "common/validation.h"
+
+namespace ecom::checkout {
+namespace {
+
+// POST /api/checkout/quote
+void quote(Context& ctx) {
+  cart::Owner o = cart::require_owner(ctx);
+  if (!trim(ctx.req.body).empty()) {  // {} or nothing; an object if sent (no fields are read yet)
+    auto body = http::parse_json_body(ctx.req.body);
+    Validator v;
+    http::ObjectReader r(body.get(), v);
+  }
+  auto c = cart::load_cart(ctx.tenant_db(), ctx.tenant(), o);
+  if (!c || c->lines.empty()) throw ApiError::BadRequest("The cart is empty.");
+  std::string changed;
+  for (const auto& l : c->lines) {
+    if (!l.available) changed += (changed.empty() ? "'" : ", '") + l.product_name + "' is no longer available";
+    else if (l.quantity > l.stock)
+      changed += (changed.empty() ? "'" : ", '") + l.product_name + "' has only " + std::to_string(l.stock) +
+                 " in stock";
+  }
+  if (!changed.empty()) throw ApiError::Conflict("Product stock changed", changed + ".");
+  Totals totals = compute_totals(c->subtotal(), load_settings(ctx.tenant_db(), ctx.tenant()));
+  http::JsonWriter w(ctx.res.body);
+  w.begin_object();
+  w.key("subtotal").money(totals.subtotal);
+  w.key("tax").money(totals.tax);
+  w.key("shipping").money(totals.shipping);
+  w.key("total").money(totals.total);
+  w.key("items").begin_array();
+  for (const auto& l : c->lines) {
+    w.begin_object();
+    w.field("id", l.id);
+    w.field("productId", l.product_id);
+    w.field("productName", l.product_name);
+    w.key("price").money(l.price);
+    w.field("quantity", l.quantity);
+    w.key("subtotal").money(l.price * l.quantity);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+OrderRequest parse_order_request(Context& ctx) {
+  Validator v;
+  const std::string* header = ctx.req.header("idempotency-key");
+  std::string key;
+  if (!header || header->empty()) v.add("Idempotency-Key", "The Idempotency-Key header is required.");
+  else if (!uuid::is_valid(*header)) v.add("Idempotency-Key", "The Idempotency-Key header must be a UUID.");
+  else key = uuid::normalize(*header);
+
+  auto body = http::parse_json_body(ctx.req.body);
+  http::ObjectReader r(body.get(), v);
+  auto body_key = r.string("idempotencyKey", true);
+  auto email = r.string("email", true);
+  auto phone = r.string("phone", true);
+  auto address = r.string("shippingAddress", true);
+  auto method = r.string("paymentMethod", true);
+  if (body_key && !key.empty() && (!uuid::is_valid(*body_key) || uuid::normalize(*body_key) != key))
+    v.add("idempotencyKey", "idempotencyKey must equal the Idempotency-Key header.");
+  if (email && !valid_email(*email)) v.add("email", "email must be a valid address of at most 254 characters.");
+  if (phone && !valid_phone(*phone)) v.add("phone", "phone must be 7-20 characters of digits, spaces and +()-.");
+  if (address) {
+    size_t n = utf8_length(trim(*address));
+    if (n < 5 || n > 500) v.add("shippingAddress", "shippingAddress must be 5-500 characters.");
+  }
+  if (method && *method != "CreditCard" && *method != "PayPal" && *method != "CashOnDelivery")
+    v.add("paymentMethod", "paymentMethod must be one of: CreditCard, PayPal, CashOnDelivery.");
+  v.throw_if_any();
+
+  OrderRequest o;
+  o.idempotency_key = key;
+  o.email = *email;
+  o.phone = *phone;
+  o.shipping_address = std::string(trim(*address));
+  o.payment_method = *method;
+  // What "the same body" means: the same fields, whatever the JSON's spacing or key order.
+  o.request_hash = db::sha256_hex(o.idempotency_key + '\n' + o.email + '\n' + o.phone + '\n' +
+                                  o.shipping_address + '\n' + o.payment_method);
+  return o;
+}
+
+// POST /api/checkout/place-order
+void place(Context& ctx) {
+  const auto& t = ctx.tenant();
+  if (!t.has("guest_checkout"))
+    throw ApiError(401, "Unauthorized", "Guest checkout is disabled for this store; sign in to place an order.");
+  cart::Owner o = cart::require_owner(ctx);
+  record_attempt_or_throw(ctx.tenant_db(), t, o.key());
+  OrderRequest req = parse_order_request(ctx);
+  OrderLimits limits{t.limit("maxCartItems", 100), t.limit("maxProductsPerOrder", 50)};
+  PlacedOrder order = place_order(ctx.tenant_db(), t, o, req, limits, load_settings(ctx.tenant_db(), t));
+  if (order.replayed) ctx.res.add_header("Idempotent-Replayed", "true");
+  http::JsonWriter w(ctx.res.body);
+  w.begin_object();
+  w.field("orderId", order.id);
+  w.field("orderNumber", order.order_number);
+  w.key("total").money(order.total);
+  w.field("status", order.status);
+  w.field("createdAt", order.created_at);
+  w.end_object();
+}
+
+}  // namespace
+
+void add_routes(http::Router& r) {
+  r.add("POST", "/api/checkout/quote", quote, {.tenant = true, .feature = "checkout", .body = true});
+  r.add("POST", "/api/checkout/place-order", place, {.tenant = true, .feature = "checkout", .body = true});
+}
+
+}  // namespace ecom::checkout
