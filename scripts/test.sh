@@ -75,6 +75,13 @@ fi
 
 cleanup
 trap - EXIT
+# A sanitizer report in any log (a worker's stderr goes to log/ecom-fcgi.log) fails the run,
+# even when the request it happened in was retried or not looked at.
+if grep -lE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$ECOM_VAR_DIR"/log/*.log 2>/dev/null; then
+  echo "sanitizer reports found in the logs above"
+  grep -hE -A12 "ERROR: (Address|Leak)Sanitizer|runtime error:" "$ECOM_VAR_DIR"/log/*.log | head -60
+  failed=$((failed + 1))
+fi
 if [[ $failed -eq 0 ]]; then
   rm -rf "$ECOM_VAR_DIR"
 else

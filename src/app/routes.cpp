@@ -1,5 +1,7 @@
 // The route table: every module adds its own routes here, so any endpoint's
 // code is one hop from its path.
+#include "accounts/routes.h"
+#include "admin/routes.h"
 #include "app/dispatcher.h"
 #include "cart/routes.h"
 #include "catalog/routes.h"
@@ -20,6 +22,8 @@ http::Router build_router() {
   cart::add_routes(r);
   checkout::add_routes(r);
   orders::add_routes(r);
+  accounts::add_routes(r);
+  admin::add_routes(r);
   provisioning::add_routes(r);
   superadmin::add_routes(r);
   return r;

@@ -5,7 +5,8 @@ namespace ecom::cart {
 void write_cart(http::JsonWriter& w, const Cart& c) {
   w.begin_object();
   w.field("id", c.id);
-  w.field("sessionId", c.session_id);
+  if (c.session_id.empty()) w.key("sessionId").null();
+  else w.field("sessionId", c.session_id);
   w.key("items").begin_array();
   for (const auto& l : c.lines) {
     w.begin_object();

@@ -1,5 +1,7 @@
 #include "cart/cart_repository.h"
 
+#include <algorithm>
+
 #include "common/error.h"
 #include "common/uuid.h"
 #include "db/retry.h"
@@ -74,8 +76,8 @@ std::optional<Cart> load_cart(db::Connection& c, const tenancy::Tenant& t, const
       "(SELECT im.url FROM " + t.table("product_images") +
           " im WHERE im.product_id = i.product_id ORDER BY im.position LIMIT 1) "
       "FROM " + t.table("carts") + " c LEFT JOIN " + t.table("cart_items") + " i ON i.cart_id = c.id LEFT JOIN " +
-          t.table("products") + " p ON p.id = i.product_id WHERE c.session_id = ? ORDER BY i.created_at, i.id",
-      {o.session_id});
+          t.table("products") + " p ON p.id = i.product_id WHERE c." + o.column() + " = ? ORDER BY i.created_at, i.id",
+      {o.value()});
   std::optional<Cart> cart;
   while (r.next()) {
     if (!cart) {
@@ -99,7 +101,7 @@ std::optional<Cart> load_cart(db::Connection& c, const tenancy::Tenant& t, const
 }
 
 std::optional<std::string> lock_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o) {
-  auto r = c.query("SELECT id FROM " + t.table("carts") + " WHERE session_id = ? FOR UPDATE", {o.session_id});
+  auto r = c.query("SELECT id FROM " + t.table("carts") + " WHERE " + o.column() + " = ? FOR UPDATE", {o.value()});
   if (!r.next()) return std::nullopt;
   return r.str(0);
 }
@@ -107,7 +109,7 @@ std::optional<std::string> lock_cart(db::Connection& c, const tenancy::Tenant& t
 std::string lock_or_create_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o) {
   if (auto id = lock_cart(c, t, o)) return *id;
   // Two first adds may race: the unique session key lets exactly one insert win.
-  c.exec("INSERT IGNORE INTO " + t.table("carts") + " (id, session_id) VALUES (?, ?)", {uuid::v4(), o.session_id});
+  c.exec("INSERT IGNORE INTO " + t.table("carts") + " (id, " + o.column() + ") VALUES (?, ?)", {uuid::v4(), o.value()});
   auto id = lock_cart(c, t, o);
   if (!id) throw std::runtime_error("cart vanished while being created");
   return *id;
@@ -173,7 +175,60 @@ bool remove_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, co
 }
 
 void delete_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o) {
-  c.exec("DELETE FROM " + t.table("carts") + " WHERE session_id = ?", {o.session_id});
+  c.exec("DELETE FROM " + t.table("carts") + " WHERE " + o.column() + " = ?", {o.value()});
+}
+
+int64_t merge_guest_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o, int64_t max_cart_items) {
+  if (!o.is_customer() || o.session_id.empty()) return 0;
+  // Cheap check first: most authenticated calls have nothing to merge.
+  auto guest = c.query("SELECT id FROM " + t.table("carts") + " WHERE session_id = ?", {o.session_id});
+  if (!guest.next()) return 0;
+  return db::retry_transaction(c, [&]() -> int64_t {
+    // Lock order: the customer's cart, then the guest's (every writer locks one cart,
+    // except this, which always takes the customer's first).
+    std::string mine = lock_or_create_cart(c, t, o);
+    auto g = c.query("SELECT id FROM " + t.table("carts") + " WHERE session_id = ? AND customer_id IS NULL FOR UPDATE",
+                     {o.session_id});
+    if (!g.next()) return 0;
+    std::string guest_id = g.str(0);
+    int64_t total = cart_quantity(c, t, mine), moved = 0;
+    auto lines = c.query("SELECT i.product_id, i.unit_price, i.quantity, p.stock, p.is_active FROM " +
+                             t.table("cart_items") + " i JOIN " + t.table("products") +
+                             " p ON p.id = i.product_id WHERE i.cart_id = ? ORDER BY i.created_at, i.id",
+                         {guest_id});
+    struct GuestLine {
+      std::string product_id, price;
+      int64_t quantity, stock;
+      bool active;
+    };
+    std::vector<GuestLine> gl;
+    while (lines.next())
+      gl.push_back({lines.str(0), lines.str(1), lines.i64(2), lines.i64(3), lines.i64(4) != 0});
+    for (const auto& l : gl) {
+      if (!l.active) continue;
+      auto existing = c.query("SELECT id, quantity FROM " + t.table("cart_items") + " WHERE cart_id = ? AND product_id = ?",
+                              {mine, l.product_id});
+      std::string line_id;
+      int64_t have = 0;
+      if (existing.next()) {
+        line_id = existing.str(0);
+        have = existing.i64(1);
+      }
+      // Quantities add up, capped by stock and by what the cart limit leaves.
+      int64_t add = std::min({l.quantity, std::max<int64_t>(0, l.stock - have), std::max<int64_t>(0, max_cart_items - total)});
+      if (add <= 0) continue;
+      if (line_id.empty())
+        c.exec("INSERT INTO " + t.table("cart_items") + " (id, cart_id, product_id, unit_price, quantity) VALUES (?, ?, ?, ?, ?)",
+               {uuid::v4(), mine, l.product_id, l.price, add});
+      else
+        c.exec("UPDATE " + t.table("cart_items") + " SET quantity = quantity + ? WHERE id = ?", {add, line_id});
+      total += add;
+      moved += add;
+    }
+    c.exec("DELETE FROM " + t.table("carts") + " WHERE id = ?", {guest_id});
+    touch(c, t, mine);
+    return moved;
+  });
 }
 
 }  // namespace ecom::cart

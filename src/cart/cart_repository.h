@@ -51,6 +51,12 @@ void add_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, const
 void update_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, const CartChange& ch);
 // Removes a line; false when this cart has no such line.
 bool remove_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, const std::string& item_id);
+// A customer's first authenticated call with the X-Session-Id of a guest cart:
+// the guest's lines move into the customer's cart (quantities added, capped by
+// stock and by `max_cart_items`) and the guest cart is deleted. Returns the
+// quantity moved; 0 when there was nothing to merge.
+int64_t merge_guest_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o, int64_t max_cart_items);
+
 // Deletes the owner's cart (and its lines).
 void delete_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o);
 

@@ -23,11 +23,11 @@ void respond_with_cart(Context& ctx, const Owner& o) {
 int64_t max_cart_items(Context& ctx) { return ctx.tenant().limit("maxCartItems", 100); }
 
 // GET /api/cart
-void get_cart(Context& ctx) { respond_with_cart(ctx, require_owner(ctx)); }
+void get_cart(Context& ctx) { respond_with_cart(ctx, require_cart_owner(ctx)); }
 
 // POST /api/cart/items {productId, quantity}
 void add(Context& ctx) {
-  Owner o = require_owner(ctx);
+  Owner o = require_cart_owner(ctx);
   auto body = http::parse_json_body(ctx.req.body);
   Validator v;
   http::ObjectReader r(body.get(), v);
@@ -42,7 +42,7 @@ void add(Context& ctx) {
 
 // PUT /api/cart/items/{itemId} {quantity}
 void update(Context& ctx) {
-  Owner o = require_owner(ctx);
+  Owner o = require_cart_owner(ctx);
   const std::string& item = ctx.req.param("itemId");
   auto body = http::parse_json_body(ctx.req.body);
   Validator v;
@@ -56,7 +56,7 @@ void update(Context& ctx) {
 
 // DELETE /api/cart/items/{itemId}
 void remove(Context& ctx) {
-  Owner o = require_owner(ctx);
+  Owner o = require_cart_owner(ctx);
   const std::string& item = ctx.req.param("itemId");
   if (!uuid::is_valid(item) || !remove_item(ctx.tenant_db(), ctx.tenant(), o, uuid::normalize(item)))
     throw ApiError::NotFound("Cart item not found.");
@@ -65,7 +65,7 @@ void remove(Context& ctx) {
 
 // DELETE /api/cart
 void clear(Context& ctx) {
-  Owner o = require_owner(ctx);
+  Owner o = require_cart_owner(ctx);
   delete_cart(ctx.tenant_db(), ctx.tenant(), o);
   ctx.res.status = http::status::kNoContent;
 }

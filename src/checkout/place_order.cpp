@@ -128,10 +128,12 @@ PlacedOrder place_once(db::Connection& c, const tenancy::Tenant& t, const cart::
     o.order_number = make_order_number(now);
     try {
       c.exec("INSERT INTO " + t.table("orders") +
-                 " (id, order_number, idempotency_key, request_hash, owner, session_id, status, email, phone,"
-                 " shipping_address, payment_method, subtotal, tax, shipping, total, created_at, updated_at)"
-                 " VALUES (?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?))",
-             {o.id, o.order_number, req.idempotency_key, req.request_hash, owner.key(), owner.session_id, req.email,
+                 " (id, order_number, idempotency_key, request_hash, owner, session_id, customer_id, status, email,"
+                 " phone, shipping_address, payment_method, subtotal, tax, shipping, total, created_at, updated_at)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?))",
+             {o.id, o.order_number, req.idempotency_key, req.request_hash, owner.key(),
+              owner.session_id.empty() ? db::Param(nullptr) : db::Param(owner.session_id),
+              owner.is_customer() ? db::Param(owner.customer_id) : db::Param(nullptr), req.email,
               req.phone, req.shipping_address, req.payment_method, money::format(totals.subtotal),
               money::format(totals.tax), money::format(totals.shipping), money::format(totals.total), now, now});
       break;

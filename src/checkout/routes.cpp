@@ -19,7 +19,7 @@ namespace {
 
 // POST /api/checkout/quote
 void quote(Context& ctx) {
-  cart::Owner o = cart::require_owner(ctx);
+  cart::Owner o = cart::require_cart_owner(ctx);
   if (!trim(ctx.req.body).empty()) {  // {} or nothing; an object if sent (no fields are read yet)
     auto body = http::parse_json_body(ctx.req.body);
     Validator v;
@@ -99,9 +99,12 @@ OrderRequest parse_order_request(Context& ctx) {
 // POST /api/checkout/place-order
 void place(Context& ctx) {
   const auto& t = ctx.tenant();
-  if (!t.has("guest_checkout"))
-    throw ApiError(401, "Unauthorized", "Guest checkout is disabled for this store; sign in to place an order.");
-  cart::Owner o = cart::require_owner(ctx);
+  cart::Owner o = cart::require_cart_owner(ctx);
+  if (!o.is_customer() && !t.has("guest_checkout")) {
+    ApiError e(401, "Unauthorized", "Guest checkout is disabled for this store; sign in to place an order.");
+    e.headers.emplace_back("WWW-Authenticate", "Bearer");
+    throw e;
+  }
   record_attempt_or_throw(ctx.tenant_db(), t, o.key());
   OrderRequest req = parse_order_request(ctx);
   OrderLimits limits{t.limit("maxCartItems", 100), t.limit("maxProductsPerOrder", 50)};

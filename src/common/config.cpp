@@ -53,6 +53,7 @@ const std::vector<Key>& keys() {
       {"auth", "confirm_token_secret", Kind::String, &Config::confirm_token_secret, nullptr, 0, 0},
       {"auth", "superadmin_token_secret", Kind::String, &Config::superadmin_token_secret, nullptr, 0, 0},
       {"auth", "access_token_secret", Kind::String, &Config::access_token_secret, nullptr, 0, 0},
+      {"auth", "password_iterations", Kind::Int, nullptr, &Config::password_iterations, 100000, 10000000},
       {"provisioning", "lease_seconds", Kind::Int, nullptr, &Config::lease_seconds, 5, 86400},
       {"log", "file", Kind::String, &Config::log_file, nullptr, 0, 0},
   };

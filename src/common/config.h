@@ -47,6 +47,7 @@ struct Config {
   std::string confirm_token_secret;     // signs provisioning confirm tokens
   std::string superadmin_token_secret;  // signs super-admin tokens
   std::string access_token_secret;      // signs customer and store-admin tokens
+  int64_t password_iterations = 600000;  // PBKDF2-HMAC-SHA256 cost of new password hashes
 
   // [provisioning]
   int64_t lease_seconds = 60;  // a job whose runner died is retried after this

@@ -11,7 +11,7 @@ namespace {
 const Command kCommands[] = {
     {"setup", "setup", "create or upgrade the control database and register the default database server", 0, 0,
      true, cmd_setup},
-    {"create", "create SLUG NAME PLANCODE", "create a store now (CreateDatabase, ApplyMigrations, SeedData)", 3, 3,
+    {"create", "create SLUG NAME PLANCODE [--admin-email E]", "create a store now (CreateDatabase, ApplyMigrations, SeedData)", 3, 3,
      true, cmd_create},
     {"repair", "repair SLUG", "re-run whatever is missing for a store (schema, migrations, seed)", 1, 1, true,
      cmd_repair},
@@ -22,6 +22,8 @@ const Command kCommands[] = {
     {"run", "run [--loop SECONDS]", "process queued provisioning jobs (once, or every SECONDS)", 0, 0, true, cmd_run},
     {"token", "token superadmin [--ttl SECONDS]", "print a super-admin token (default 1 hour)", 1, 1, false,
      cmd_token},
+    {"admin", "admin create SLUG EMAIL", "invite a store admin; prints the activation token (48 hours)", 3, 3, true,
+     cmd_admin},
     {"gc", "gc", "delete expired sign-ups, idle guest carts and old checkout attempts", 0, 0, true, cmd_gc},
 };
 

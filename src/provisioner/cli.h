@@ -49,5 +49,6 @@ int cmd_list(CliContext&);
 int cmd_run(CliContext&);
 int cmd_token(CliContext&);
 int cmd_gc(CliContext&);
+int cmd_admin(CliContext&);
 
 }  // namespace ecom::provisioner

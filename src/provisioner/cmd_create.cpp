@@ -1,4 +1,5 @@
-// create SLUG NAME PLANCODE: a store, provisioned now.
+// create SLUG NAME PLANCODE [--admin-email EMAIL]: a store, provisioned now.
+// With --admin-email the store's admin is invited and the activation token printed.
 #include <cstdio>
 
 #include "provisioner/cli.h"
@@ -6,12 +7,25 @@
 namespace ecom::provisioner {
 
 int cmd_create(CliContext& ctx) {
-  auto t = ctx.p->create(ctx.args[0], ctx.args[1], ctx.args[2]);
+  std::string admin_email;
+  for (size_t i = 0; i < ctx.flags.size(); ++i) {
+    if (ctx.flags[i] == "--admin-email" && i + 1 < ctx.flags.size()) {
+      admin_email = ctx.flags[++i];
+    } else {
+      std::fputs("usage: ecom-provision create SLUG NAME PLANCODE [--admin-email EMAIL]\n", stderr);
+      return kExitUsage;
+    }
+  }
+  std::string token;
+  auto t = ctx.p->create(ctx.args[0], ctx.args[1], ctx.args[2], admin_email, &token);
   if (ctx.json) {
     auto steps = ctx.p->store().steps(t.id);
-    print_json(tenant_json(t, &steps));
+    std::string out = tenant_json(t, &steps);
+    if (!token.empty()) out.insert(out.size() - 1, ",\"adminActivationToken\":\"" + token + "\"");
+    print_json(out);
   } else {
     std::printf("store %s created: %s, schema %s\n", t.slug.c_str(), t.status.c_str(), t.schema.c_str());
+    if (!token.empty()) std::printf("admin activation token (48 hours): %s\n", token.c_str());
   }
   return kExitOk;
 }

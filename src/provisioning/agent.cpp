@@ -73,14 +73,18 @@ std::string serve_one(Provisioner& p, const std::string& request) {
     auto op = r.string("op", true).value_or("");
     auto slug = r.string("slug", true).value_or("");
     TenantRecord t;
+    std::string token;
     if (op == "create") {
-      t = p.create(slug, r.string("name", true).value_or(""), r.string("plan", true).value_or(""));
+      t = p.create(slug, r.string("name", true).value_or(""), r.string("plan", true).value_or(""),
+                   r.string("adminEmail", false).value_or(""), &token);
     } else if (op == "repair") {
       t = p.repair(slug);
     } else {
       throw ProvisionError(ProvisionError::Invalid, "unknown operation");
     }
-    w.begin_object().field("ok", true).field("slug", t.slug).field("status", t.status).end_object();
+    w.begin_object().field("ok", true).field("slug", t.slug).field("status", t.status);
+    if (!token.empty()) w.field("adminActivationToken", token);
+    w.end_object();
   } catch (const ProvisionError& e) {
     w.begin_object().field("ok", false).field("kind", kind_name(e.kind())).field("error", e.what()).end_object();
   } catch (const std::exception& e) {
@@ -154,6 +158,7 @@ AgentReply agent_call(const Config& cfg, const std::string& request_json, int ti
     r.error = rd.string("error", false).value_or("");
     r.slug = rd.string("slug", false).value_or("");
     r.status = rd.string("status", false).value_or("");
+    r.admin_activation_token = rd.string("adminActivationToken", false).value_or("");
   } catch (const ApiError&) {
     throw unavailable("malformed answer");
   }

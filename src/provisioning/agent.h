@@ -4,7 +4,7 @@
 // service's user can open, to create or repair a store, and wait for the answer.
 //
 // Protocol: one JSON object per connection each way.
-//   → {"op":"create","slug":..,"name":..,"plan":..}   {"op":"repair","slug":..}
+//   → {"op":"create","slug":..,"name":..,"plan":..,"adminEmail"?:..}   {"op":"repair","slug":..}
 //   ← {"ok":true,"slug":..,"status":..} | {"ok":false,"kind":"Invalid|PlanNotFound|SlugTaken|NotFound|Failed","error":..}
 #pragma once
 
@@ -22,6 +22,7 @@ struct AgentReply {
   std::string kind;  // on failure
   std::string error;
   std::string slug, status;
+  std::string admin_activation_token;  // when an admin was invited
 };
 
 // Client side, used by a web worker. Throws ApiError 503 when the agent is

@@ -7,8 +7,8 @@ namespace ecom::provisioning {
 namespace {
 
 const char* kTenantColumns =
-    "SELECT t.id, t.slug, t.name, t.plan_code, p.name, t.status, t.schema_name, s.url, t.created_at, s.id "
-    "FROM tenants t JOIN plans p ON p.code = t.plan_code JOIN db_servers s ON s.id = t.db_server_id ";
+    "SELECT t.id, t.slug, t.name, t.plan_code, p.name, t.status, t.schema_name, s.url, t.created_at, s.id, "
+    "COALESCE(t.admin_email, ''), COALESCE(t.admin_activation_hash, '') FROM tenants t JOIN plans p ON p.code = t.plan_code JOIN db_servers s ON s.id = t.db_server_id ";
 
 TenantRecord read_tenant(db::Rows& r) {
   TenantRecord t;
@@ -22,6 +22,8 @@ TenantRecord read_tenant(db::Rows& r) {
   t.server_url = r.str(7);
   t.created_at = clock::iso_from_sql(r.str(8));
   t.server_id = r.i64(9);
+  t.admin_email = r.str(10);
+  t.admin_activation_hash = r.str(11);
   return t;
 }
 
@@ -86,9 +88,12 @@ int64_t ControlStore::count() {
 
 void ControlStore::insert_tenant(const TenantRecord& t) {
   db::Transaction tx(c_);
+  auto opt = [](const std::string& s) { return s.empty() ? db::Param(nullptr) : db::Param(s); };
   c_.exec(
-      "INSERT INTO tenants (id, slug, name, plan_code, status, db_server_id, schema_name) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      {t.id, t.slug, t.name, t.plan_code, t.status, t.server_id, t.schema});
+      "INSERT INTO tenants (id, slug, name, plan_code, status, db_server_id, schema_name, admin_email, "
+      "admin_activation_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {t.id, t.slug, t.name, t.plan_code, t.status, t.server_id, t.schema, opt(t.admin_email),
+       opt(t.admin_activation_hash)});
   for (int i = 0; i < 3; ++i)
     c_.exec("INSERT INTO provisioning_steps (tenant_id, step, position) VALUES (?, ?, ?)",
             {t.id, std::string(kStepNames[i]), static_cast<int64_t>(i)});
@@ -103,13 +108,15 @@ void ControlStore::set_plan(const std::string& tenant_id, const std::string& pla
   c_.exec("UPDATE tenants SET plan_code = ?, updated_at = UTC_TIMESTAMP() WHERE id = ?", {plan_code, tenant_id});
 }
 
-void ControlStore::insert_pending(const TenantRecord& t, const std::string& admin_email, int64_t expires_unix) {
+void ControlStore::insert_pending(const TenantRecord& t, int64_t expires_unix) {
   db::Transaction tx(c_);
+  auto opt = [](const std::string& s) { return s.empty() ? db::Param(nullptr) : db::Param(s); };
   c_.exec(
       "INSERT INTO tenants (id, slug, name, plan_code, status, db_server_id, schema_name, admin_email, "
-      "confirm_expires_at) VALUES (?, ?, ?, ?, 'PendingConfirmation', ?, ?, ?, FROM_UNIXTIME(?))",
-      {t.id, t.slug, t.name, t.plan_code, t.server_id, t.schema,
-       admin_email.empty() ? db::Param(nullptr) : db::Param(admin_email), expires_unix});
+      "admin_activation_hash, confirm_expires_at) VALUES (?, ?, ?, ?, 'PendingConfirmation', ?, ?, ?, ?, "
+      "FROM_UNIXTIME(?))",
+      {t.id, t.slug, t.name, t.plan_code, t.server_id, t.schema, opt(t.admin_email), opt(t.admin_activation_hash),
+       expires_unix});
   for (int i = 0; i < 3; ++i)
     c_.exec("INSERT INTO provisioning_steps (tenant_id, step, position) VALUES (?, ?, ?)",
             {t.id, std::string(kStepNames[i]), static_cast<int64_t>(i)});

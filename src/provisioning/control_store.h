@@ -15,6 +15,7 @@ inline constexpr const char* kStepNames[3] = {"CreateDatabase", "ApplyMigrations
 
 struct TenantRecord {
   std::string id, slug, name, plan_code, plan_name, status, schema, server_url, created_at;
+  std::string admin_email, admin_activation_hash;  // "" when no admin was asked for
   int64_t server_id = 0;
 };
 
@@ -47,7 +48,7 @@ class ControlStore {
 
   // Self-service sign-up (init): a PendingConfirmation tenant whose confirm token
   // expires at `expires_unix`. Throws db::Error (Duplicate when the slug is taken).
-  void insert_pending(const TenantRecord& t, const std::string& admin_email, int64_t expires_unix);
+  void insert_pending(const TenantRecord& t, int64_t expires_unix);
   // Deletes the PendingConfirmation record holding `slug` if its token has expired.
   bool release_expired_pending(const std::string& slug);
   // Deletes every expired PendingConfirmation record; returns how many.

@@ -3,6 +3,9 @@
 #include "common/strings.h"
 #include "common/uuid.h"
 #include "db/identifier.h"
+#include "common/validation.h"
+#include "db/migrator.h"
+#include "provisioning/admin_invite.h"
 #include "provisioning/seeder.h"
 #include "tenancy/slug.h"
 #include "tenancy/tenant.h"
@@ -106,7 +109,19 @@ StepsOutcome Provisioner::run_steps(const TenantRecord& t) {
               return o.applied.empty() ? std::string("Migrations already up to date")
                                        : "Migrations applied successfully (" + std::to_string(o.applied.size()) + ")";
             }) &&
-            run("SeedData", [&] { return seed_store(admin(t.server_url), t.schema, cfg_.seed_file); });
+            run("SeedData", [&] {
+              std::string log = seed_store(admin(t.server_url), t.schema, cfg_.seed_file);
+              if (!t.admin_email.empty() && !t.admin_activation_hash.empty()) {
+                auto existing = admin(t.server_url).query("SELECT 1 FROM " + db::quote_identifier(t.schema) +
+                                                              ".accounts WHERE email = ? AND activated_at IS NOT NULL",
+                                                          {to_lower(t.admin_email)});
+                if (!existing.next()) {
+                  provisioning::invite_admin(admin(t.server_url), t.schema, t.admin_email, t.admin_activation_hash);
+                  log += "; store admin invited";
+                }
+              }
+              return log;
+            });
   out.ok = ok;
   try {
     store_.set_status(t.id, ok ? tenancy::state::kReady : tenancy::state::kFailed);
@@ -117,11 +132,19 @@ StepsOutcome Provisioner::run_steps(const TenantRecord& t) {
   return out;
 }
 
-TenantRecord Provisioner::create(const std::string& slug, const std::string& name, const std::string& plan) {
+TenantRecord Provisioner::create(const std::string& slug, const std::string& name, const std::string& plan,
+                                 const std::string& admin_email, std::string* activation_token) {
   std::string why;
   if (!tenancy::valid_slug(slug, &why)) throw ProvisionError(ProvisionError::Invalid, "invalid slug: " + why);
   TenantRecord t;
   t.name = validate_store_name(name);
+  if (!admin_email.empty()) {
+    if (!valid_email(admin_email)) throw ProvisionError(ProvisionError::Invalid, "invalid admin email");
+    std::string token = new_activation_token();
+    t.admin_email = to_lower(admin_email);
+    t.admin_activation_hash = db::sha256_hex(token);
+    if (activation_token) *activation_token = token;
+  }
   auto plan_code = store_.find_plan(plan);
   if (!plan_code) throw ProvisionError(ProvisionError::PlanNotFound, "plan '" + plan + "' not found");
   auto server = store_.default_server();
@@ -144,6 +167,17 @@ TenantRecord Provisioner::create(const std::string& slug, const std::string& nam
   if (!outcome.ok)
     throw ProvisionError(ProvisionError::Failed, outcome.failed_step + " failed: " + outcome.error);
   return *store_.find_by_slug(slug);
+}
+
+std::string Provisioner::invite_admin(const std::string& slug, const std::string& email) {
+  if (!valid_email(email)) throw ProvisionError(ProvisionError::Invalid, "invalid email");
+  auto t = store_.find_by_slug(slug);
+  if (!t) throw ProvisionError(ProvisionError::NotFound, "no store with slug '" + slug + "'");
+  if (t->status != tenancy::state::kReady && t->status != tenancy::state::kSuspended)
+    throw ProvisionError(ProvisionError::Failed, "the store is not ready (" + t->status + ")");
+  std::string token = new_activation_token();
+  provisioning::invite_admin(admin(t->server_url), t->schema, email, db::sha256_hex(token));
+  return token;
 }
 
 TenantRecord Provisioner::repair(const std::string& slug) {

@@ -48,7 +48,13 @@ class Provisioner {
 
   // Validates and inserts a tenant (status `initial_status`), then, if it is
   // Provisioning, runs the steps. Throws ProvisionError.
-  TenantRecord create(const std::string& slug, const std::string& name, const std::string& plan);
+  // With `admin_email`, the store's admin is invited during SeedData and the
+  // activation token is written to `*activation_token`.
+  TenantRecord create(const std::string& slug, const std::string& name, const std::string& plan,
+                      const std::string& admin_email = "", std::string* activation_token = nullptr);
+
+  // Invites (or re-invites) a store admin now; returns the activation token.
+  std::string invite_admin(const std::string& slug, const std::string& email);
 
   // Runs the three steps for an existing tenant, recording each; marks it Ready or Failed.
   StepsOutcome run_steps(const TenantRecord& t);

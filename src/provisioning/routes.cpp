@@ -9,6 +9,8 @@
 #include "common/uuid.h"
 #include "common/validation.h"
 #include "db/identifier.h"
+#include "db/migrator.h"
+#include "provisioning/admin_invite.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"
 #include "provisioning/control_store.h"
@@ -61,10 +63,17 @@ void init(Context& ctx) {
   t.plan_code = *plan;
   t.schema = db::tenant_schema_name(*slug);
   t.server_id = server->first;
+  std::string activation_token;
+  if (admin_email) {
+    // The store's admin activates with this token once the store is Ready; only its hash is kept.
+    activation_token = new_activation_token();
+    t.admin_email = to_lower(*admin_email);
+    t.admin_activation_hash = db::sha256_hex(activation_token);
+  }
   int64_t now = std::time(nullptr);
   store.release_expired_pending(*slug);
   try {
-    store.insert_pending(t, admin_email.value_or(""), now + kConfirmTtlSeconds);
+    store.insert_pending(t, now + kConfirmTtlSeconds);
   } catch (const db::Error& e) {
     if (e.kind() == db::ErrorKind::Duplicate)
       throw ApiError::Conflict("Conflict", "The slug '" + *slug + "' is already taken.");
@@ -81,6 +90,7 @@ void init(Context& ctx) {
   w.field("confirmToken", token);
   w.field("next", "/provision/tenants/confirm");
   w.field("message", "Provisioning initialized. Use the confirmation token within 15 minutes to proceed.");
+  if (!activation_token.empty()) w.field("adminActivationToken", activation_token);
   w.end_object();
 }
 

@@ -3,6 +3,7 @@
 #include "app/context.h"
 #include "common/error.h"
 #include "common/strings.h"
+#include "common/validation.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"
 #include "http/pagination.h"
@@ -71,12 +72,13 @@ ApiError from_agent(const provisioning::AgentReply& r, const std::string& slug) 
 }
 
 std::string agent_request(const char* op, const std::string& slug, const std::string& name,
-                          const std::string& plan) {
+                          const std::string& plan, const std::string& admin_email = "") {
   std::string out;
   http::JsonWriter w(out);
   w.begin_object().field("op", op).field("slug", slug);
   if (!name.empty()) w.field("name", name);
   if (!plan.empty()) w.field("plan", plan);
+  if (!admin_email.empty()) w.field("adminEmail", admin_email);
   w.end_object();
   return out;
 }
@@ -90,17 +92,22 @@ void create(Context& ctx) {
   auto slug = provisioning::check_slug(r.string("slug", true), "slug", v);
   auto name = provisioning::check_name(r.string("name", true), v);
   auto plan = r.string("planCode", true);
+  auto admin_email = r.string("adminEmail", false);
+  if (admin_email && !valid_email(*admin_email)) v.add("adminEmail", "adminEmail must be a valid email address.");
   v.throw_if_any();
   ControlStore store(ctx.control_db());
   if (!store.find_plan(*plan)) throw ApiError::NotFound("Plan '" + *plan + "' not found.");
   if (store.find_by_slug(*slug)) throw ApiError::Conflict("Conflict", "The slug '" + *slug + "' is already taken.");
-  auto reply = provisioning::agent_call(ctx.services.config, agent_request("create", *slug, *name, *plan),
+  auto reply = provisioning::agent_call(ctx.services.config,
+                                        agent_request("create", *slug, *name, *plan, admin_email.value_or("")),
                                         kAgentTimeoutSeconds);
   if (!reply.ok) throw from_agent(reply, *slug);
   ctx.res.status = http::status::kCreated;
   ctx.res.add_header("Location", "/superadmin/tenants/" + reply.slug);
   http::JsonWriter w(ctx.res.body);
-  w.begin_object().field("slug", reply.slug).field("status", reply.status).end_object();
+  w.begin_object().field("slug", reply.slug).field("status", reply.status);
+  if (!reply.admin_activation_token.empty()) w.field("adminActivationToken", reply.admin_activation_token);
+  w.end_object();
 }
 
 // POST /superadmin/tenants/repair {tenant}

@@ -1,0 +1,73 @@
+#include "accounts/account_repository.h"
+
+#include "common/clock.h"
+#include "common/uuid.h"
+
+namespace ecom::accounts {
+namespace {
+
+const char* kColumns = "SELECT id, email, name, role, COALESCE(password_hash, ''), created_at FROM ";
+
+Account read(db::Rows& r) {
+  Account a;
+  a.id = r.str(0);
+  a.email = r.str(1);
+  a.has_name = !r.is_null(2);
+  a.name = a.has_name ? r.str(2) : "";
+  a.role = r.str(3);
+  a.password_hash = r.str(4);
+  a.created_at = clock::iso_from_sql(r.str(5));
+  return a;
+}
+
+}  // namespace
+
+std::optional<Account> find_by_email(db::Connection& c, const tenancy::Tenant& t, const std::string& email) {
+  auto r = c.query(std::string(kColumns) + t.table("accounts") + " WHERE email = ?", {email});
+  if (!r.next()) return std::nullopt;
+  return read(r);
+}
+
+std::optional<Account> find_by_id(db::Connection& c, const tenancy::Tenant& t, const std::string& id) {
+  auto r = c.query(std::string(kColumns) + t.table("accounts") + " WHERE id = ?", {id});
+  if (!r.next()) return std::nullopt;
+  return read(r);
+}
+
+Account insert_customer(db::Connection& c, const tenancy::Tenant& t, const std::string& email,
+                        const std::optional<std::string>& name, const std::string& password_hash) {
+  std::string id = uuid::v4();
+  c.exec("INSERT INTO " + t.table("accounts") +
+             " (id, email, name, role, password_hash, activated_at) VALUES (?, ?, ?, 'customer', ?, UTC_TIMESTAMP())",
+         {id, email, name ? db::Param(*name) : db::Param(nullptr), password_hash});
+  return *find_by_id(c, t, id);
+}
+
+void update_password_hash(db::Connection& c, const tenancy::Tenant& t, const std::string& id,
+                          const std::string& hash) {
+  c.exec("UPDATE " + t.table("accounts") + " SET password_hash = ?, updated_at = UTC_TIMESTAMP() WHERE id = ?",
+         {hash, id});
+}
+
+FailureWindow recent_failures(db::Connection& c, const tenancy::Tenant& t, const std::string& email) {
+  auto r = c.query("SELECT COUNT(*), GREATEST(1, CEIL(TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(3), "
+                   "MIN(failed_at) + INTERVAL 15 MINUTE) / 1000000)) FROM " +
+                       t.table("login_failures") + " WHERE email = ? AND failed_at > UTC_TIMESTAMP(3) - INTERVAL 15 MINUTE",
+                   {email});
+  FailureWindow w;
+  if (r.next()) {
+    w.count = r.i64(0);
+    w.retry_after = r.is_null(1) ? 0 : r.i64(1);
+  }
+  return w;
+}
+
+void record_failure(db::Connection& c, const tenancy::Tenant& t, const std::string& email) {
+  c.exec("INSERT INTO " + t.table("login_failures") + " (email) VALUES (?)", {email});
+}
+
+void clear_failures(db::Connection& c, const tenancy::Tenant& t, const std::string& email) {
+  c.exec("DELETE FROM " + t.table("login_failures") + " WHERE email = ?", {email});
+}
+
+}  // namespace ecom::accounts

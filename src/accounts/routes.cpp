@@ -1,0 +1,206 @@
+#include "accounts/routes.h"
+
+#include "accounts/account_repository.h"
+#include "app/context.h"
+#include "auth/access_token.h"
+#include "auth/password.h"
+#include "common/clock.h"
+#include "common/error.h"
+#include "common/money.h"
+#include "common/strings.h"
+#include "common/validation.h"
+#include "db/migrator.h"
+#include "http/json_reader.h"
+#include "http/json_writer.h"
+#include "http/pagination.h"
+
+namespace ecom::accounts {
+namespace {
+
+constexpr int64_t kMaxFailedLogins = 10;
+constexpr size_t kMinPassword = 8, kMaxPassword = 128;
+
+void check_password(const std::optional<std::string>& pw, const char* field, Validator& v) {
+  if (!pw) return;
+  size_t n = utf8_length(*pw);
+  if (n < kMinPassword) v.add(field, "The password must be at least 8 characters long.");
+  else if (n > kMaxPassword) v.add(field, "The password must be at most 128 characters long.");
+}
+
+void write_account(http::JsonWriter& w, const Account& a) {
+  w.begin_object();
+  w.field("id", a.id);
+  w.field("email", a.email);
+  if (a.has_name) w.field("name", a.name);
+  else w.key("name").null();
+  w.field("role", a.role);
+  w.field("createdAt", a.created_at);
+  w.end_object();
+}
+
+// POST /api/auth/register {email, password, name?}
+void register_account(Context& ctx) {
+  auto body = http::parse_json_body(ctx.req.body);
+  Validator v;
+  http::ObjectReader r(body.get(), v);
+  auto email = r.string("email", true);
+  auto password = r.string("password", true);
+  auto name = r.string("name", false);
+  if (email && !valid_email(std::string(trim(*email)))) v.add("email", "email must be a valid address.");
+  check_password(password, "password", v);
+  if (name && (trim(*name).empty() || utf8_length(trim(*name)) > 200)) v.add("name", "name must be 1-200 characters.");
+  v.throw_if_any();
+  std::string normalized = to_lower(trim(*email));
+  std::optional<std::string> clean_name;
+  if (name) clean_name = std::string(trim(*name));
+  std::string hash = auth::password_hash(*password, ctx.services.config.password_iterations);
+  Account a;
+  try {
+    a = insert_customer(ctx.tenant_db(), ctx.tenant(), normalized, clean_name, hash);
+  } catch (const db::Error& e) {
+    if (e.kind() == db::ErrorKind::Duplicate)
+      throw ApiError::Conflict("Conflict", "An account with this email already exists.");
+    throw;
+  }
+  ctx.res.status = http::status::kCreated;
+  ctx.res.add_header("Location", "/api/auth/me");
+  http::JsonWriter w(ctx.res.body);
+  write_account(w, a);
+}
+
+// POST /api/auth/login {email, password}
+void login(Context& ctx) {
+  auto body = http::parse_json_body(ctx.req.body);
+  Validator v;
+  http::ObjectReader r(body.get(), v);
+  auto email = r.string("email", true);
+  auto password = r.string("password", true);
+  v.throw_if_any();
+  auto& c = ctx.tenant_db();
+  const auto& t = ctx.tenant();
+  const auto& cfg = ctx.services.config;
+  std::string normalized = to_lower(trim(*email)).substr(0, 254);
+
+  auto window = recent_failures(c, t, normalized);
+  if (window.count >= kMaxFailedLogins) {
+    ApiError e(429, "Too Many Requests",
+               "Too many failed sign-ins for this email; retry after " + std::to_string(window.retry_after) +
+                   " seconds.");
+    e.headers.emplace_back("Retry-After", std::to_string(window.retry_after));
+    throw e;
+  }
+  auto account = find_by_email(c, t, normalized);
+  // An unknown email costs one KDF run too, so timing does not tell which it was.
+  bool ok = account && !account->password_hash.empty()
+                ? auth::password_verify(*password, account->password_hash)
+                : (auth::password_verify(*password, auth::password_dummy_hash(cfg.password_iterations)), false);
+  if (!ok) {
+    record_failure(c, t, normalized);
+    ApiError e(401, "Unauthorized", "The email or password is incorrect.");
+    e.headers.emplace_back("WWW-Authenticate", "Bearer");
+    throw e;
+  }
+  if (window.count > 0) clear_failures(c, t, normalized);
+  // Raise the cost of old hashes as they are used.
+  if (auth::password_iterations(account->password_hash).value_or(0) < cfg.password_iterations)
+    update_password_hash(c, t, account->id, auth::password_hash(*password, cfg.password_iterations));
+
+  http::JsonWriter w(ctx.res.body);
+  w.begin_object();
+  w.field("accessToken", auth::mint_access_token(cfg, account->id, t.slug, account->role));
+  w.field("tokenType", "Bearer");
+  w.field("expiresIn", auth::kAccessTokenSeconds);
+  w.end_object();
+  ctx.res.add_header("Cache-Control", "no-store");
+}
+
+// GET /api/auth/me
+void me(Context& ctx) {
+  auto p = auth::require_principal(ctx);
+  auto a = find_by_id(ctx.tenant_db(), ctx.tenant(), p.account_id);
+  if (!a) {
+    ApiError e(401, "Unauthorized", "The account no longer exists.");
+    e.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    throw e;
+  }
+  http::JsonWriter w(ctx.res.body);
+  write_account(w, *a);
+}
+
+// POST /api/auth/activate-account {token, password, confirmPassword}
+void activate(Context& ctx) {
+  auto body = http::parse_json_body(ctx.req.body);
+  Validator v;
+  http::ObjectReader r(body.get(), v);
+  auto token = r.string("token", true);
+  auto password = r.string("password", true);
+  auto confirm = r.string("confirmPassword", true);
+  check_password(password, "password", v);
+  if (password && confirm && *password != *confirm) v.add("confirmPassword", "The passwords do not match.");
+  v.throw_if_any();
+  auto& c = ctx.tenant_db();
+  const auto& t = ctx.tenant();
+  auto rows = c.query("SELECT id, activated_at IS NOT NULL, activation_expires_at < UTC_TIMESTAMP() FROM " +
+                          t.table("accounts") + " WHERE activation_token_hash = ?",
+                      {db::sha256_hex(*token)});
+  if (!rows.next()) throw ApiError(400, "Bad Request", "The activation token is invalid.", {{"token", {"Invalid token."}}});
+  std::string id = rows.str(0);
+  if (rows.i64(1)) throw ApiError::Conflict("Conflict", "This activation token was already used.");
+  if (rows.i64(2)) throw ApiError(400, "Bad Request", "The activation token has expired.", {{"token", {"Expired token."}}});
+  std::string hash = auth::password_hash(*password, ctx.services.config.password_iterations);
+  if (c.exec("UPDATE " + t.table("accounts") +
+                 " SET password_hash = ?, activated_at = UTC_TIMESTAMP(), updated_at = UTC_TIMESTAMP() "
+                 "WHERE id = ? AND activated_at IS NULL",
+             {hash, id}) == 0)
+    throw ApiError::Conflict("Conflict", "This activation token was already used.");
+  http::JsonWriter w(ctx.res.body);
+  w.begin_object().field("success", true).field("message", "Account activated; sign in with your new password.").end_object();
+}
+
+// GET /api/orders — the signed-in customer's orders, newest first.
+void my_orders(Context& ctx) {
+  auto p = auth::require_principal(ctx);
+  Validator v;
+  http::Page page = http::parse_page(ctx.req, v);
+  v.throw_if_any();
+  auto& c = ctx.tenant_db();
+  const auto& t = ctx.tenant();
+  auto count = c.query("SELECT COUNT(*) FROM " + t.table("orders") + " WHERE customer_id = ?", {p.account_id});
+  int64_t total = count.next() ? count.i64(0) : 0;
+  http::JsonWriter w(ctx.res.body);
+  w.begin_object();
+  w.key("items").begin_array();
+  if (total > page.offset()) {
+    auto rows = c.query("SELECT id, order_number, status, created_at, total, "
+                        "(SELECT COALESCE(SUM(quantity), 0) FROM " + t.table("order_items") +
+                            " i WHERE i.order_id = o.id) FROM " + t.table("orders") +
+                            " o WHERE customer_id = ? ORDER BY created_at DESC, order_number DESC LIMIT ? OFFSET ?",
+                        {p.account_id, page.page_size, page.offset()});
+    while (rows.next()) {
+      w.begin_object();
+      w.field("orderId", rows.str(0));
+      w.field("orderNumber", rows.str(1));
+      w.field("status", rows.str(2));
+      w.field("createdAt", clock::iso_from_sql(rows.str(3)));
+      w.key("total").money(money::parse(rows.str(4)).value_or(0));
+      w.field("itemCount", rows.i64(5));
+      w.end_object();
+    }
+  }
+  w.end_array();
+  http::write_page_fields(w, page, total);
+  w.end_object();
+}
+
+}  // namespace
+
+void add_routes(http::Router& r) {
+  http::RouteOptions body{.tenant = true, .body = true};
+  r.add("POST", "/api/auth/register", register_account, body);
+  r.add("POST", "/api/auth/login", login, body);
+  r.add("POST", "/api/auth/activate-account", activate, body);
+  r.add("GET", "/api/auth/me", me, {.tenant = true});
+  r.add("GET", "/api/orders", my_orders, {.tenant = true});
+}
+
+}  // namespace ecom::accounts

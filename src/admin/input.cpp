@@ -1,0 +1,135 @@
+#include "admin/input.h"
+
+#include <cmath>
+#include <set>
+
+#include "common/strings.h"
+#include "common/uuid.h"
+
+namespace ecom::admin {
+
+std::optional<int64_t> read_decimal(http::ObjectReader& r, Validator& v, const char* name, bool required, int decimals,
+                                    int64_t max_units) {
+  const cJSON* f = r.raw(name);
+  if (!f || cJSON_IsNull(f)) {
+    if (required) v.add(name, std::string("The ") + name + " field is required.");
+    return std::nullopt;
+  }
+  double scale = std::pow(10.0, decimals);
+  double d = f->valuedouble;
+  if (!cJSON_IsNumber(f) || !std::isfinite(d) || d < 0) {
+    v.add(name, std::string(name) + " must be a non-negative number.");
+    return std::nullopt;
+  }
+  double scaled = d * scale;
+  double rounded = std::round(scaled);
+  if (std::fabs(scaled - rounded) > 1e-6 * std::max(1.0, std::fabs(scaled)) ) {
+    v.add(name, std::string(name) + " must have at most " + std::to_string(decimals) + " decimal places.");
+    return std::nullopt;
+  }
+  if (rounded > static_cast<double>(max_units)) {
+    v.add(name, std::string(name) + " is too large.");
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(rounded);
+}
+
+std::optional<std::string> read_text(http::ObjectReader& r, Validator& v, const char* name, bool required,
+                                     size_t max_chars, bool allow_empty) {
+  auto s = r.string(name, required);
+  if (!s) return std::nullopt;
+  std::string t(trim(*s));
+  if ((!allow_empty && t.empty()) || utf8_length(t) > max_chars) {
+    v.add(name, std::string(name) + " must be " + (allow_empty ? "0" : "1") + "-" + std::to_string(max_chars) +
+                    " characters.");
+    return std::nullopt;
+  }
+  return t;
+}
+
+std::optional<std::vector<std::string>> read_urls(http::ObjectReader& r, Validator& v, const char* name) {
+  const cJSON* f = r.raw(name);
+  if (!f || cJSON_IsNull(f)) return std::nullopt;
+  if (!cJSON_IsArray(f) || cJSON_GetArraySize(f) > 20) {
+    v.add(name, std::string(name) + " must be an array of at most 20 URLs.");
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const cJSON* i = f->child; i; i = i->next) {
+    std::string s = cJSON_IsString(i) ? i->valuestring : "";
+    bool ok = s.size() <= 2048 && (s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0) && s.size() > 8 &&
+              s.find_first_of(" \t\r\n\"<>") == std::string::npos;
+    if (!ok) {
+      v.add(name, std::string(name) + " must hold http(s) URLs of at most 2048 characters.");
+      return std::nullopt;
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+std::optional<std::vector<std::string>> read_uuids(http::ObjectReader& r, Validator& v, const char* name) {
+  const cJSON* f = r.raw(name);
+  if (!f || cJSON_IsNull(f)) return std::nullopt;
+  if (!cJSON_IsArray(f) || cJSON_GetArraySize(f) > 50) {
+    v.add(name, std::string(name) + " must be an array of at most 50 ids.");
+    return std::nullopt;
+  }
+  std::set<std::string> seen;
+  std::vector<std::string> out;
+  for (const cJSON* i = f->child; i; i = i->next) {
+    if (!cJSON_IsString(i) || !uuid::is_valid(i->valuestring)) {
+      v.add(name, std::string(name) + " must hold UUIDs.");
+      return std::nullopt;
+    }
+    std::string id = uuid::normalize(i->valuestring);
+    if (seen.insert(id).second) out.push_back(id);
+  }
+  return out;
+}
+
+std::optional<std::string> read_flat_object(http::ObjectReader& r, Validator& v, const char* name) {
+  const cJSON* f = r.raw(name);
+  if (!f || cJSON_IsNull(f)) return std::nullopt;
+  if (!cJSON_IsObject(f) || cJSON_GetArraySize(f) > 50) {
+    v.add(name, std::string(name) + " must be an object of at most 50 attributes.");
+    return std::nullopt;
+  }
+  for (const cJSON* i = f->child; i; i = i->next) {
+    if (!(cJSON_IsString(i) || cJSON_IsNumber(i) || cJSON_IsBool(i)) || !i->string || !*i->string) {
+      v.add(name, std::string(name) + " values must be strings, numbers or booleans.");
+      return std::nullopt;
+    }
+  }
+  char* out = cJSON_PrintUnformatted(f);
+  std::string s = out ? out : "{}";
+  cJSON_free(out);
+  return s;
+}
+
+std::optional<std::string> read_object_json(http::ObjectReader& r, Validator& v, const char* name) {
+  const cJSON* f = r.raw(name);
+  if (!f || cJSON_IsNull(f)) return std::nullopt;
+  if (!cJSON_IsObject(f)) {
+    v.add(name, std::string(name) + " must be an object.");
+    return std::nullopt;
+  }
+  char* out = cJSON_PrintUnformatted(f);
+  std::string s = out ? out : "{}";
+  cJSON_free(out);
+  if (s.size() > 65536) {
+    v.add(name, std::string(name) + " must be at most 64 KiB of JSON.");
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::string format_scaled(int64_t units, int decimals) {
+  int64_t scale = 1;
+  for (int i = 0; i < decimals; ++i) scale *= 10;
+  std::string frac = std::to_string(units % scale);
+  while (static_cast<int>(frac.size()) < decimals) frac.insert(frac.begin(), '0');
+  return std::to_string(units / scale) + (decimals ? "." + frac : "");
+}
+
+}  // namespace ecom::admin
