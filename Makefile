@@ -27,6 +27,7 @@ LIB_OBJS  := $(LIB_SRCS:%.cpp=$(OBJ)/%.o)
 TEST_SRCS := $(shell find tests/unit -name '*.cpp' 2>/dev/null | sort)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(OBJ)/%.o)
 LIB       := $(OBJ)/libecom.a
+JOBS      := -j$(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all run test bench clean setup unit-tests
 all: $(BIN)/ecom-fcgi $(BIN)/ecom-provision
@@ -61,15 +62,15 @@ setup:
 	@scripts/setup.sh
 
 run: setup
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(JOBS) all
 	@scripts/stack.sh run
 
 test: setup
-	@$(MAKE) --no-print-directory all unit-tests
+	@$(MAKE) --no-print-directory $(JOBS) all unit-tests
 	@ECOM_BIN_DIR=$(CURDIR)/$(BIN) scripts/test.sh
 
 bench: setup
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(JOBS) all
 	@bench/run.sh
 
 clean:

@@ -18,6 +18,7 @@
 #include "http/json_reader.h"
 #include "http/json_writer.h"
 #include "http/pagination.h"
+#include "orders/order_lines.h"
 
 namespace ecom::admin {
 namespace {
@@ -107,20 +108,7 @@ void write_detail(Context& ctx, const std::string& id) {
   w.key("tax").money(m(10));
   w.key("shipping").money(m(11));
   w.key("total").money(m(12));
-  auto items = c.query("SELECT product_id, product_name, unit_price, quantity, subtotal FROM " +
-                           t.table("order_items") + " WHERE order_id = ? ORDER BY line_no",
-                       {id});
-  w.key("items").begin_array();
-  while (items.next()) {
-    w.begin_object();
-    w.field("productId", items.str(0));
-    w.field("productName", items.str(1));
-    w.key("price").money(money::parse(items.str(2)).value_or(0));
-    w.field("quantity", items.i64(3));
-    w.key("subtotal").money(money::parse(items.str(4)).value_or(0));
-    w.end_object();
-  }
-  w.end_array();
+  orders::write_order_lines(w, c, t, id);
   w.end_object();
 }
 

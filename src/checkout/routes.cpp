@@ -1,6 +1,7 @@
 #include "checkout/routes.h"
 
 #include "app/context.h"
+#include "cart/cart_json.h"
 #include "cart/cart_repository.h"
 #include "cart/owner.h"
 #include "checkout/place_order.h"
@@ -43,16 +44,7 @@ void quote(Context& ctx) {
   w.key("shipping").money(totals.shipping);
   w.key("total").money(totals.total);
   w.key("items").begin_array();
-  for (const auto& l : c->lines) {
-    w.begin_object();
-    w.field("id", l.id);
-    w.field("productId", l.product_id);
-    w.field("productName", l.product_name);
-    w.key("price").money(l.price);
-    w.field("quantity", l.quantity);
-    w.key("subtotal").money(l.price * l.quantity);
-    w.end_object();
-  }
+  for (const auto& l : c->lines) cart::write_cart_line(w, l, false);
   w.end_array();
   w.end_object();
 }

@@ -7,6 +7,7 @@
 #include "common/money.h"
 #include "common/uuid.h"
 #include "http/json_writer.h"
+#include "orders/order_lines.h"
 
 namespace ecom::orders {
 namespace {
@@ -38,20 +39,7 @@ void get_order(Context& ctx) {
   w.key("tax").money(money_of(9));
   w.key("shipping").money(money_of(10));
   w.key("total").money(money_of(11));
-  auto items = c.query("SELECT product_id, product_name, unit_price, quantity, subtotal FROM " +
-                           t.table("order_items") + " WHERE order_id = ? ORDER BY line_no",
-                       {r.str(0)});
-  w.key("items").begin_array();
-  while (items.next()) {
-    w.begin_object();
-    w.field("productId", items.str(0));
-    w.field("productName", items.str(1));
-    w.key("price").money(money::parse(items.str(2)).value_or(0));
-    w.field("quantity", items.i64(3));
-    w.key("subtotal").money(money::parse(items.str(4)).value_or(0));
-    w.end_object();
-  }
-  w.end_array();
+  write_order_lines(w, c, t, r.str(0));
   w.end_object();
 }
 

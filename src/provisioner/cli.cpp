@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "http/json_writer.h"
+#include "provisioning/steps_json.h"
 
 namespace ecom::provisioner {
 namespace {
@@ -58,10 +59,6 @@ void print_json(const std::string& json) {
 std::string tenant_json(const provisioning::TenantRecord& t, const std::vector<provisioning::StepRecord>* steps) {
   std::string out;
   http::JsonWriter w(out);
-  auto opt = [&](const char* k, const std::optional<std::string>& v) {
-    if (v) w.field(k, *v);
-    else w.key(k).null();
-  };
   w.begin_object();
   w.field("id", t.id);
   w.field("slug", t.slug);
@@ -71,20 +68,7 @@ std::string tenant_json(const provisioning::TenantRecord& t, const std::vector<p
   w.field("status", t.status);
   w.field("dbName", t.schema);
   w.field("createdAt", t.created_at);
-  if (steps) {
-    w.key("steps").begin_array();
-    for (const auto& s : *steps) {
-      w.begin_object();
-      w.field("step", s.step);
-      w.field("status", s.status);
-      opt("startedAt", s.started_at);
-      opt("completedAt", s.completed_at);
-      opt("log", s.log);
-      opt("errorMessage", s.error_message);
-      w.end_object();
-    }
-    w.end_array();
-  }
+  if (steps) provisioning::write_steps(w, *steps);
   w.end_object();
   return out;
 }

@@ -15,6 +15,7 @@
 #include "http/json_writer.h"
 #include "provisioning/control_store.h"
 #include "provisioning/signup_validation.h"
+#include "provisioning/steps_json.h"
 #include "tenancy/tenant.h"
 
 namespace ecom::provisioning {
@@ -149,18 +150,7 @@ void status(Context& ctx) {
   w.field("status", st);
   opt("tenantSlug", ready ? std::optional<std::string>(t->slug) : std::nullopt);
   opt("dbName", ready ? std::optional<std::string>(t->schema) : std::nullopt);
-  w.key("steps").begin_array();
-  for (const auto& s : steps) {
-    w.begin_object();
-    w.field("step", s.step);
-    w.field("status", s.status);
-    opt("startedAt", s.started_at);
-    opt("completedAt", s.completed_at);
-    opt("log", s.log);
-    opt("errorMessage", s.error_message);
-    w.end_object();
-  }
-  w.end_array();
+  write_steps(w, steps);
   w.end_object();
   ctx.res.add_header("Cache-Control", "no-store");
 }

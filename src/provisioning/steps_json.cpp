@@ -1,0 +1,24 @@
+#include "provisioning/steps_json.h"
+
+namespace ecom::provisioning {
+
+void write_steps(http::JsonWriter& w, const std::vector<StepRecord>& steps) {
+  auto opt = [&](const char* k, const std::optional<std::string>& v) {
+    if (v) w.field(k, *v);
+    else w.key(k).null();
+  };
+  w.key("steps").begin_array();
+  for (const auto& s : steps) {
+    w.begin_object();
+    w.field("step", s.step);
+    w.field("status", s.status);
+    opt("startedAt", s.started_at);
+    opt("completedAt", s.completed_at);
+    opt("log", s.log);
+    opt("errorMessage", s.error_message);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+}  // namespace ecom::provisioning
