@@ -1,3 +1,5 @@
+-- Run with as many threads as connections (wrk -tN -cN): the add/place sequence is kept
+-- per thread, and a thread with several connections would interleave them.
 -- wrk script: each connection loops "add one item to a fresh session's cart" then
 -- "place the order" with a fresh Idempotency-Key, over several stores.
 -- Env: BENCH_STORES (comma-separated slugs), BENCH_PRODUCTS (comma-separated
