@@ -4,6 +4,7 @@
 #   make test       install what is missing, build, run every test (last line: "N passed, N failed")
 #   make test SANITIZE=1   the same with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      benchmark (bench/)
+#   make fuzz       libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each (default 60)
 
 CXX      ?= g++
 CXXFLAGS ?= -O2 -g
@@ -29,7 +30,7 @@ TEST_OBJS := $(TEST_SRCS:%.cpp=$(OBJ)/%.o)
 LIB       := $(OBJ)/libecom.a
 JOBS      := -j$(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all run test bench clean setup unit-tests
+.PHONY: all run test bench fuzz clean setup unit-tests
 all: $(BIN)/ecom-fcgi $(BIN)/ecom-provision
 
 $(OBJ)/%.o: %.cpp
@@ -72,6 +73,10 @@ test: setup
 bench: setup
 	@$(MAKE) --no-print-directory $(JOBS) all
 	@bench/run.sh
+
+fuzz:
+	@scripts/setup.sh fuzz
+	@scripts/fuzz.sh
 
 clean:
 	rm -rf build bin

@@ -16,6 +16,10 @@ PACKAGES=(
   nginx-light
   cron wrk curl python3
 )
+# `scripts/setup.sh fuzz` (make fuzz) also wants clang with libFuzzer's runtime.
+if [[ ${1:-} == fuzz ]]; then
+  PACKAGES+=(clang libclang-rt-14-dev)
+fi
 
 # Prints the packages of "$@" that are not present, one per line.
 #

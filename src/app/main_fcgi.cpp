@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app/dispatcher.h"
+#include "auth/password.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "prefork/master.h"
@@ -54,23 +55,39 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ecom-fcgi: cannot open log file %s\n", cfg.log_file.c_str());
     return 1;
   }
-  // Built once in the master; workers inherit it copy-on-write.
+  // Built once in the master; workers inherit them copy-on-write.
   static const ecom::http::Router router = ecom::build_router();
+  // The hash an unknown-email login is checked against, so that it costs what a wrong
+  // password costs from a worker's first request on (see accounts/routes.cpp).
+  ecom::auth::password_dummy_hash(cfg.password_iterations);
 
-  auto worker_main = [&cfg](int listen_fd) {
+  auto worker_main = [](int listen_fd, int slot, const ecom::Config& conf) {
     // Web workers never hold the administrative password (the agent does).
-    ecom::Config worker_cfg = cfg;
+    ecom::Config worker_cfg = conf;
     ecom::wipe(worker_cfg.admin_password);
     unsetenv("ECOM_ADMIN_DATABASE_PASSWORD");
     ecom::Services services(worker_cfg);  // per worker: connections, caches
     ecom::Dispatcher dispatcher(router, services);
     ecom::prefork::WorkerOptions o;
     o.listen_fd = listen_fd;
-    o.max_body_bytes = static_cast<size_t>(cfg.max_body_bytes);
+    o.slot = slot;
+    o.max_body_bytes = static_cast<size_t>(worker_cfg.max_body_bytes);
+    o.max_requests = worker_cfg.max_requests;
+    o.max_requests_jitter = worker_cfg.max_requests_jitter;
+    o.slow_request_ms = worker_cfg.slow_request_ms;
     return ecom::prefork::worker_run(o, [&](ecom::http::Request& req, ecom::http::Response& res) {
       dispatcher.handle(req, res);
     });
   };
-  auto agent_main = [&cfg](int agent_fd) { return ecom::provisioning::agent_run(cfg, agent_fd); };
-  return ecom::prefork::master_run(cfg, worker_main, agent_main);
+  auto agent_main = [](int agent_fd, const ecom::Config& conf) {
+    return ecom::provisioning::agent_run(conf, agent_fd);
+  };
+  // SIGHUP: the same file again, validated like at start-up (secrets included).
+  auto reload = [config_path]() {
+    auto r = ecom::load_config(config_path);
+    if (r.ok())
+      for (auto& e : ecom::secret_problems(r.config)) r.errors.push_back(e);
+    return r;
+  };
+  return ecom::prefork::master_run(cfg, reload, worker_main, agent_main);
 }

@@ -20,6 +20,10 @@ struct Config {
   // `listen` when that is a unix socket, else the agent is off.
   std::string agent_socket;
   int64_t graceful_timeout = 10;  // seconds
+  int64_t max_requests = 10000;       // a worker exits after this many requests (0 = never)
+  int64_t max_requests_jitter = 1000; // plus a random 0..jitter, so workers do not recycle together
+  int64_t request_timeout = 30;       // seconds; a worker busy longer is killed (0 = off)
+  int64_t slow_request_ms = 1000;     // requests slower than this are logged (0 = off)
   int64_t max_body_bytes = 1048576;
 
   // [database] — the web workers' account; also locates the control database.

@@ -1,8 +1,12 @@
 #include "health/routes.h"
 
+#include <ctime>
+
 #include "app/context.h"
 #include "common/clock.h"
+#include "common/error.h"
 #include "http/json_writer.h"
+#include "prefork/scoreboard.h"
 
 namespace ecom::health {
 namespace {
@@ -20,8 +24,65 @@ void get_health(Context& ctx) {
   ctx.res.add_header("Cache-Control", "no-store");
 }
 
+bool loopback(const std::string& addr) {
+  return addr.empty() || addr == "::1" || addr.rfind("127.", 0) == 0 || addr.rfind("::ffff:127.", 0) == 0;
+}
+
+// GET /status — the operators' page (CONTRACT §10), like PHP-FPM's status?json.
+// nginx exposes it to localhost only; the application checks REMOTE_ADDR as well.
+void get_status(Context& ctx) {
+  if (!loopback(ctx.req.remote_addr)) throw ApiError::Forbidden("The status page is available from localhost only.");
+  const prefork::Scoreboard* sb = prefork::scoreboard();
+  if (!sb) throw ApiError::Unavailable("No scoreboard in this process.");
+  auto slots = prefork::scoreboard_snapshot(*sb);
+  int64_t started = sb->master_started_unix.load();
+  int busy = 0;
+  for (const auto& s : slots) busy += s.state == prefork::SlotState::Busy ? 1 : 0;
+
+  http::JsonWriter w(ctx.res.body);
+  w.begin_object();
+  w.field("pool", "ecom");
+  w.field("startedAt", clock::iso_from_time(static_cast<std::time_t>(started)));
+  w.field("uptimeSeconds", static_cast<int64_t>(std::time(nullptr) - started));
+  w.field("acceptedRequests", static_cast<int64_t>(sb->accepted.load()));
+  w.field("totalWorkers", static_cast<int64_t>(slots.size()));
+  w.field("activeWorkers", static_cast<int64_t>(busy));
+  w.field("idleWorkers", static_cast<int64_t>(slots.size()) - busy);
+  w.field("restarts", static_cast<int64_t>(sb->restarts.load()));
+  w.field("slowRequests", static_cast<int64_t>(sb->slow_requests.load()));
+  w.field("requestTimeouts", static_cast<int64_t>(sb->timeouts.load()));
+  w.field("reloads", static_cast<int64_t>(sb->reloads.load()));
+  w.key("workers").begin_array();
+  for (const auto& s : slots) {
+    w.begin_object();
+    w.field("pid", static_cast<int64_t>(s.pid));
+    w.field("state", s.state == prefork::SlotState::Busy ? "Busy" : "Idle");
+    w.field("requests", static_cast<int64_t>(s.requests));
+    w.field("startedAt", clock::iso_from_time(static_cast<std::time_t>(s.started_unix)));
+    if (s.state == prefork::SlotState::Busy) {
+      w.key("currentRequest").begin_object();
+      w.field("requestId", s.request_id);
+      w.field("method", s.method);
+      w.field("path", s.path);
+      if (s.tenant.empty()) w.key("tenant").null();
+      else w.field("tenant", s.tenant);
+      w.field("ageMs", s.request_age_ms);
+      w.end_object();
+    } else {
+      w.key("currentRequest").null();
+    }
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  ctx.res.add_header("Cache-Control", "no-store");
+}
+
 }  // namespace
 
-void add_routes(http::Router& r) { r.add("GET", "/health", get_health); }
+void add_routes(http::Router& r) {
+  r.add("GET", "/health", get_health);
+  r.add("GET", "/status", get_status);
+}
 
 }  // namespace ecom::health

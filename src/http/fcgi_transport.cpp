@@ -34,6 +34,7 @@ void read_request(FCGX_Request& r, Request& req, size_t max_body) {
   }
   if (req.path.empty()) req.path = "/";
   req.content_type = param(r, "CONTENT_TYPE");
+  req.remote_addr = param(r, "REMOTE_ADDR");
 
   for (char** e = r.envp; e && *e; ++e) {
     const char* kv = *e;

@@ -1,6 +1,8 @@
 #include "http/json_reader.h"
 
 #include <cmath>
+#include <set>
+#include <string_view>
 
 #include "common/strings.h"
 
@@ -25,6 +27,31 @@ int max_depth(std::string_view s) {
   return best;
 }
 
+// The first key that appears twice in one object, if any (parsers disagree on
+// which value wins, so such a body is refused rather than guessed at).
+const char* duplicate_key(const cJSON* node) {
+  for (; node; node = node->next) {
+    if (cJSON_IsObject(node)) {
+      std::set<std::string_view> seen;
+      for (const cJSON* c = node->child; c; c = c->next)
+        if (c->string && !seen.insert(c->string).second) return c->string;
+    }
+    if (node->child)
+      if (const char* d = duplicate_key(node->child)) return d;
+  }
+  return nullptr;
+}
+
+// True when the text holds a \u0000 escape (an odd run of backslashes before "u0000").
+bool has_nul_escape(std::string_view s) {
+  for (size_t at = s.find("u0000"); at != std::string_view::npos; at = s.find("u0000", at + 1)) {
+    size_t slashes = 0;
+    while (at > slashes && s[at - 1 - slashes] == '\\') ++slashes;
+    if (slashes % 2 == 1) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 JsonPtr parse_json_body(std::string_view body) {
@@ -37,6 +64,11 @@ JsonPtr parse_json_body(std::string_view body) {
   if (!root) throw ApiError::BadRequest("The request body is not valid JSON.");
   std::string_view rest = body.substr(static_cast<size_t>(end - body.data()));
   if (!trim(rest).empty()) throw ApiError::BadRequest("The request body has trailing data after the JSON value.");
+  // cJSON stores strings NUL-terminated: "\u0000" would silently cut a value short.
+  if (has_nul_escape(body))
+    throw ApiError::BadRequest("NUL characters (\\u0000) are not allowed in strings.");
+  if (const char* key = duplicate_key(root.get()))
+    throw ApiError::BadRequest(std::string("The key \"") + key + "\" appears more than once in one object.");
   return root;
 }
 

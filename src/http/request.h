@@ -15,6 +15,7 @@ struct Request {
   std::string path;          // decoded path, without the query string
   std::string raw_query;     // as received
   std::string content_type;  // may be empty
+  std::string remote_addr;   // the client's address as nginx saw it (REMOTE_ADDR)
   std::string body;
   bool body_too_large = false;
 

@@ -1,26 +1,55 @@
 #include "prefork/worker.h"
 
 #include <fcgiapp.h>
+#include <openssl/rand.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <initializer_list>
+#include <cstdio>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "http/fcgi_transport.h"
+#include "prefork/scoreboard.h"
 #include "prefork/stop_signal.h"
 
 namespace ecom::prefork {
+namespace {
+
+std::string param_or_empty(FCGX_Request& fr, const char* name) {
+  const char* v = FCGX_GetParam(name, fr.envp);
+  return v ? v : "";
+}
+
+// The header's value as a string the request-id rule can inspect, or nullptr.
+const std::string* param_or_null(FCGX_Request& fr, const char* name) {
+  static thread_local std::string value;
+  const char* v = FCGX_GetParam(name, fr.envp);
+  if (!v) return nullptr;
+  value = v;
+  return &value;
+}
+
+int64_t recycle_after(const WorkerOptions& o) {
+  if (o.max_requests <= 0) return 0;
+  uint32_t r = 0;
+  RAND_bytes(reinterpret_cast<unsigned char*>(&r), sizeof r);
+  return o.max_requests + (o.max_requests_jitter > 0 ? static_cast<int64_t>(r % (o.max_requests_jitter + 1)) : 0);
+}
+
+}  // namespace
 
 int worker_run(const WorkerOptions& o, const RequestHandler& handle) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the master
   if (getppid() == 1) return 0;
   prctl(PR_SET_NAME, "ecom: worker");
-
   stop_signal_install(o.listen_fd);
+
+  Scoreboard* sb = scoreboard();
+  WorkerSlot* slot = (sb && o.slot >= 0 && o.slot < kMaxSlots) ? &sb->slots[o.slot] : nullptr;
+  int64_t limit = recycle_after(o), served = 0;
 
   FCGX_Request fr;
   if (FCGX_InitRequest(&fr, o.listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
@@ -36,12 +65,35 @@ int worker_run(const WorkerOptions& o, const RequestHandler& handle) {
       FCGX_Finish_r(&fr);
       return 1;
     }
+    int64_t started = clock::mono_ms();
+    // Busy from the moment the request is accepted: a client that never sends its
+    // body is subject to request_timeout too.
+    std::string request_id = http::choose_request_id(param_or_null(fr, "HTTP_X_REQUEST_ID"));
+    if (slot) {
+      std::string uri = param_or_empty(fr, "REQUEST_URI");
+      slot_begin_request(*slot, param_or_empty(fr, "REQUEST_METHOD"), uri.substr(0, uri.find('?')),
+                         param_or_empty(fr, "HTTP_X_TENANT_SLUG"), request_id);
+    }
     http::Request req;
     http::Response res;
     http::read_request(fr, req, o.max_body_bytes);
+    req.request_id = request_id;
     handle(req, res);
     http::write_response(fr, res);
     FCGX_Finish_r(&fr);
+    int64_t took = clock::mono_ms() - started;
+    if (slot) slot_end_request(*slot);
+    if (sb) sb->accepted.fetch_add(1, std::memory_order_relaxed);
+    if (o.slow_request_ms > 0 && took > o.slow_request_ms) {
+      if (sb) sb->slow_requests.fetch_add(1, std::memory_order_relaxed);
+      const std::string* tenant = req.header("x-tenant-slug");
+      log::warn("slow request id=" + req.request_id + " tenant=" + (tenant ? tenant->substr(0, 64) : "-") + " " +
+                req.method + " " + req.path.substr(0, 200) + " took " + std::to_string(took) + " ms");
+    }
+    if (limit > 0 && ++served >= limit) {
+      log::info("worker: recycling after " + std::to_string(served) + " requests (max_requests)");
+      break;
+    }
   }
   FCGX_Free(&fr, 1);
   return 0;

@@ -17,17 +17,22 @@ import fcgi_client  # noqa: E402
 class Master:
     """An ecom-fcgi of its own, sharing the stack's database, on a private socket."""
 
-    def __init__(self, workers=2, graceful_timeout=10):
+    def __init__(self, workers=2, graceful_timeout=10, config=None, **settings):
+        """settings: more [server] keys as ECOM_SERVER_<KEY> overrides; config: a config file path."""
         self.dir = tempfile.mkdtemp(prefix="ecom-master-")
         self.sock = os.path.join(self.dir, "fcgi.sock")
         self.pid_file = os.path.join(self.dir, "fcgi.pid")
         self.log_path = os.path.join(self.dir, "fcgi.log")
         env = dict(os.environ,
                    ECOM_SERVER_LISTEN=self.sock, ECOM_SERVER_PID_FILE=self.pid_file,
-                   ECOM_SERVER_WORKERS=str(workers),
                    ECOM_SERVER_GRACEFUL_TIMEOUT=str(graceful_timeout))
+        if config is None:
+            env["ECOM_SERVER_WORKERS"] = str(workers)
+        for key, value in settings.items():
+            env["ECOM_SERVER_" + key.upper()] = str(value)
         self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([os.path.join(ecom.bin_dir(), "ecom-fcgi"), "--config", ecom.config_path()],
+        self.proc = subprocess.Popen([os.path.join(ecom.bin_dir(), "ecom-fcgi"), "--config",
+                                      config or ecom.config_path()],
                                      env=env, stdout=self.log, stderr=self.log, start_new_session=True)
         deadline = time.time() + 10
         while time.time() < deadline and len(self.workers()) < workers:
@@ -193,3 +198,169 @@ def test_agent_runs_beside_workers_with_a_private_socket_and_is_respawned():
     finally:
         m.stop()
 
+
+
+def wait_for(predicate, timeout, step=0.05):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return predicate()
+
+
+def status(m, remote="127.0.0.1"):
+    code, _, body = fcgi_client.request(m.sock, "GET", "/status", extra_params={"REMOTE_ADDR": remote})
+    return code, body
+
+
+def test_reload_under_load_replaces_every_worker_and_refuses_nothing():
+    import json
+    import threading
+    m = Master(workers=2)
+    try:
+        before = set(m.workers())
+        results, stop = [], threading.Event()
+
+        def hammer():
+            while not stop.is_set():
+                try:
+                    code, _, _ = fcgi_client.request(m.sock, "GET", "/health")
+                    results.append(code)
+                except Exception as exc:  # a refused or broken connection is a failure
+                    results.append(repr(exc))
+
+        threads = [threading.Thread(target=hammer) for _ in range(4)]
+        for t in threads:
+            t.start()
+        time.sleep(0.3)
+        for _ in range(3):
+            m.proc.send_signal(signal.SIGHUP)
+            time.sleep(0.4)
+        time.sleep(0.5)
+        stop.set()
+        for t in threads:
+            t.join(10)
+        assert results and all(r == 200 for r in results), [r for r in results if r != 200][:5]
+        after = set(wait_for(lambda: len(m.workers()) == 2 and m.workers(), 5) or [])
+        assert len(after) == 2 and not (after & before), (before, after)
+        assert m.read_log().count("reloaded configuration") == 3
+        code, body = status(m)
+        assert code == 200 and json.loads(body)["reloads"] == 3
+    finally:
+        m.stop()
+
+
+def test_reload_reads_the_config_again_and_refuses_a_broken_one():
+    import shutil
+    conf = os.path.join(tempfile.mkdtemp(prefix="ecom-conf-"), "ecom.conf")
+    shutil.copy(ecom.config_path(), conf)
+    with open(conf) as f:
+        text = f.read()
+    text = "\n".join(l for l in text.splitlines() if not l.startswith("workers"))
+    text = text.replace("[server]", "[server]\nworkers=1", 1)
+    with open(conf, "w") as f:
+        f.write(text)
+    m = Master(config=conf, workers=1)
+    try:
+        assert len(m.workers()) == 1
+        with open(conf, "w") as f:
+            f.write(text.replace("workers=1", "workers=3"))
+        m.proc.send_signal(signal.SIGHUP)
+        assert wait_for(lambda: len(m.workers()) == 3, 5), m.read_log()
+        with open(conf, "w") as f:
+            f.write(text.replace("workers=1", "workers=lots"))
+        m.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        assert "reload refused" in m.read_log()
+        assert len(m.workers()) == 3, "a broken configuration must not stop the service"
+        code, _, _ = fcgi_client.request(m.sock, "GET", "/health")
+        assert code == 200
+    finally:
+        m.stop()
+
+
+def test_max_requests_recycles_a_worker():
+    m = Master(workers=1, max_requests=5, max_requests_jitter=0)
+    try:
+        pids = set()
+        for _ in range(12):
+            assert wait_for(lambda: m.workers(), 3)
+            code, _, _ = fcgi_client.request(m.sock, "GET", "/health")
+            assert code == 200
+            pids.update(m.workers())
+        assert wait_for(lambda: m.read_log().count("recycling after 5 requests") >= 2, 3), m.read_log()
+        pids.update(m.workers())
+        assert len(pids) >= 3, pids
+        assert "crash loop" not in m.read_log(), "recycling is a clean exit"
+    finally:
+        m.stop()
+
+
+def test_request_timeout_kills_the_stuck_worker_only():
+    import json
+    m = Master(workers=2, request_timeout=1)
+    try:
+        stuck = fcgi_client.Request(m.sock).begin("GET", "/health", body=b"{}", content_type="application/json",
+                                                  headers={"X-Request-Id": "stuck-request-1"})
+        time.sleep(0.2)
+        code, body = status(m)
+        busy = [w for w in json.loads(body)["workers"] if w["currentRequest"] and
+                w["currentRequest"]["requestId"] == "stuck-request-1"]
+        assert busy, body
+        victim = busy[0]["pid"]
+        # Others are served meanwhile.
+        assert fcgi_client.request(m.sock, "GET", "/health")[0] == 200
+        assert wait_for(lambda: victim not in m.workers() and len(m.workers()) == 2, 5), m.read_log()
+        log = m.read_log()
+        assert "exceeded request_timeout" in log and "stuck-request-1" in log, log
+        assert fcgi_client.request(m.sock, "GET", "/health")[0] == 200
+        code, body = status(m)
+        assert json.loads(body)["requestTimeouts"] == 1
+        stuck.sock.close()
+    finally:
+        m.stop()
+
+
+def test_slow_requests_are_logged_while_running_and_when_done():
+    import json
+    m = Master(workers=1, slow_request_ms=200)
+    try:
+        slow = fcgi_client.Request(m.sock).begin("GET", "/health", body=b"{}", content_type="application/json",
+                                                 headers={"X-Request-Id": "slow-one", "X-Tenant-Slug": "some-shop"})
+        time.sleep(0.6)
+        code, _, _ = slow.finish()
+        assert code == 200
+        log = wait_for(lambda: "slow request id=slow-one" in m.read_log() and m.read_log(), 3)
+        assert log, m.read_log()
+        assert "slow request still running" in log and "tenant=some-shop" in log and "/health" in log, log
+        # The status page counts it (served by the same, only, worker).
+        code, body = status(m)
+        assert json.loads(body)["slowRequests"] == 1
+    finally:
+        m.stop()
+
+
+def test_status_page_shows_workers_and_refuses_remote_clients():
+    import json
+    m = Master(workers=2)
+    try:
+        code, body = status(m)
+        assert code == 200, body
+        page = json.loads(body)
+        for key in ("startedAt", "uptimeSeconds", "acceptedRequests", "totalWorkers", "activeWorkers",
+                    "idleWorkers", "restarts", "slowRequests", "requestTimeouts", "reloads", "workers"):
+            assert key in page, key
+        assert page["totalWorkers"] == 2 and len(page["workers"]) == 2
+        assert {w["pid"] for w in page["workers"]} == set(m.workers())
+        # The request asking is itself busy on one worker.
+        me = [w for w in page["workers"] if w["state"] == "Busy"]
+        assert len(me) == 1 and me[0]["currentRequest"]["path"] == "/status"
+        # A worker killed is counted as a restart.
+        os.kill(m.workers()[0], signal.SIGKILL)
+        assert wait_for(lambda: json.loads(status(m)[1])["restarts"] == 1, 5)
+        code, body = status(m, remote="203.0.113.9")
+        assert code == 403, body
+    finally:
+        m.stop()

@@ -40,7 +40,7 @@ class Request:
         self.sock.settimeout(timeout)
         self.sock.connect(socket_path)
 
-    def begin(self, method, uri, body=b"", content_type="", headers=None):
+    def begin(self, method, uri, body=b"", content_type="", headers=None, extra_params=None):
         path, _, query = uri.partition("?")
         params = {
             "REQUEST_METHOD": method,
@@ -53,6 +53,7 @@ class Request:
         }
         for k, v in (headers or {}).items():
             params["HTTP_" + k.upper().replace("-", "_")] = v
+        params.update(extra_params or {})
         self.body = body
         self.sock.sendall(_record(FCGI_BEGIN_REQUEST, struct.pack("!HB5x", 1, 0))
                           + _record(FCGI_PARAMS, _params(params)) + _record(FCGI_PARAMS, b""))
@@ -103,5 +104,5 @@ def parse_cgi_response(raw):
     return status, headers, body
 
 
-def request(socket_path, method, uri, body=b"", content_type="", headers=None):
-    return Request(socket_path).begin(method, uri, body, content_type, headers).finish()
+def request(socket_path, method, uri, body=b"", content_type="", headers=None, extra_params=None):
+    return Request(socket_path).begin(method, uri, body, content_type, headers, extra_params).finish()

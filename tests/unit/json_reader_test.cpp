@@ -212,3 +212,24 @@ BOOST_AUTO_TEST_CASE(object_reader_is_case_sensitive) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(json_reader_hostile)
+
+BOOST_AUTO_TEST_CASE(duplicate_keys_are_refused_at_any_depth) {
+  for (const char* body : {R"({"a":1,"a":2})", R"({"x":{"b":1,"b":1}})", R"([{"k":1},{"k":2,"k":3}])"}) {
+    try {
+      ecom::http::parse_json_body(body);
+      BOOST_ERROR(std::string("accepted: ") + body);
+    } catch (const ecom::ApiError& e) {
+      BOOST_TEST(e.status() == 400);
+    }
+  }
+  BOOST_CHECK_NO_THROW(ecom::http::parse_json_body(R"([{"k":1},{"k":2}])"));
+}
+
+BOOST_AUTO_TEST_CASE(escaped_nul_is_refused) {
+  BOOST_CHECK_THROW(ecom::http::parse_json_body(R"({"name":"a\u0000b"})"), ecom::ApiError);
+  BOOST_CHECK_NO_THROW(ecom::http::parse_json_body(R"({"name":"a\\u0000b"})") );
+}
+
+BOOST_AUTO_TEST_SUITE_END()

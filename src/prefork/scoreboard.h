@@ -1,0 +1,69 @@
+// The scoreboard: one shared-memory page set the master maps before forking,
+// where each worker publishes its state (idle/busy, requests served, the
+// request in hand and since when). The master reads it to enforce
+// request_timeout and log slow requests; the status page shows it.
+//
+// Writers are single (a slot belongs to one worker at a time); text fields are
+// published under a sequence counter so readers never show a torn value.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ecom::prefork {
+
+inline constexpr int kMaxSlots = 256;
+
+enum class SlotState : int32_t { Free = 0, Idle = 1, Busy = 2 };
+
+struct WorkerSlot {
+  std::atomic<int32_t> pid;
+  std::atomic<int32_t> state;
+  std::atomic<uint64_t> requests;          // served by this process
+  std::atomic<int64_t> started_unix;       // process start (wall clock)
+  std::atomic<int64_t> request_start_ms;   // monotonic ms; 0 when idle
+  std::atomic<int32_t> slow_reported;      // the master warned about this request
+  std::atomic<uint32_t> seq;               // odd while the text below is written
+  char method[8];
+  char path[128];
+  char tenant[64];
+  char request_id[65];
+};
+
+struct Scoreboard {
+  std::atomic<int64_t> master_started_unix;
+  std::atomic<uint64_t> accepted;        // requests served by every worker since start
+  std::atomic<uint64_t> restarts;        // workers respawned after an exit
+  std::atomic<uint64_t> slow_requests;   // requests over slow_request_ms
+  std::atomic<uint64_t> timeouts;        // workers killed for request_timeout
+  std::atomic<uint64_t> reloads;
+  WorkerSlot slots[kMaxSlots];
+};
+
+// Maps a zeroed scoreboard shared with future children. nullptr on failure.
+Scoreboard* scoreboard_create();
+
+// The scoreboard of this process tree (set by scoreboard_create), or nullptr.
+Scoreboard* scoreboard();
+
+// Worker side: claim `index` for pid, mark a request's start and end.
+void slot_begin_request(WorkerSlot& s, const std::string& method, const std::string& path, const std::string& tenant,
+                        const std::string& request_id);
+void slot_end_request(WorkerSlot& s);
+
+struct SlotView {
+  int index;
+  int32_t pid;
+  SlotState state;
+  uint64_t requests;
+  int64_t started_unix;
+  int64_t request_age_ms;  // -1 when idle
+  std::string method, path, tenant, request_id;
+};
+
+// A consistent copy of every used slot (readers: master, status page).
+std::vector<SlotView> scoreboard_snapshot(const Scoreboard& sb);
+
+}  // namespace ecom::prefork
