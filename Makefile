@@ -4,6 +4,7 @@
 #   make test       install what is missing, build, run every test (last line: "N passed, N failed")
 #   make test SANITIZE=1   the same with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      benchmark (bench/)
+#   make soak       mixed traffic with injected faults, then the books (tests/soak/)
 #   make fuzz       libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each (default 60)
 
 CXX      ?= g++
@@ -30,7 +31,7 @@ TEST_OBJS := $(TEST_SRCS:%.cpp=$(OBJ)/%.o)
 LIB       := $(OBJ)/libecom.a
 JOBS      := -j$(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all run test bench fuzz clean setup unit-tests
+.PHONY: all run test bench fuzz soak clean setup unit-tests
 all: $(BIN)/ecom-fcgi $(BIN)/ecom-provision
 
 $(OBJ)/%.o: %.cpp
@@ -73,6 +74,10 @@ test: setup
 bench: setup
 	@$(MAKE) --no-print-directory $(JOBS) all
 	@bench/run.sh
+
+soak: setup
+	@$(MAKE) --no-print-directory $(JOBS) all
+	@tests/soak/run.sh
 
 fuzz:
 	@scripts/setup.sh fuzz
