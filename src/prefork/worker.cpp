@@ -6,8 +6,13 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "common/clock.h"
 #include "common/log.h"
@@ -56,14 +61,33 @@ int worker_run(const WorkerOptions& o, const RequestHandler& handle) {
     log::error("worker: FCGX_InitRequest failed");
     return 1;
   }
+  // The worker accepts connections itself (non-blocking, after poll) and hands each to
+  // libfcgi, rather than letting FCGX_Accept_r block in accept(): a stop signal then
+  // only ever interrupts poll(), never libfcgi between accepting a connection and reading
+  // it (where an interrupted select() makes libfcgi drop the connection).
+  int flags = fcntl(o.listen_fd, F_GETFL);
+  if (flags >= 0) fcntl(o.listen_fd, F_SETFL, flags | O_NONBLOCK);
   while (!stop_requested()) {
+    struct pollfd p {o.listen_fd, POLLIN, 0};
+    if (poll(&p, 1, 500) <= 0) continue;  // timeout or a signal: look at the stop flag again
+    if (stop_requested()) break;
+    int conn = accept4(o.listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (conn < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNABORTED) continue;
+      if (stop_requested()) break;
+      log::error(std::string("worker: accept failed: ") + std::strerror(errno));
+      return 1;
+    }
+    // libfcgi reads the request from an already open connection when ipcFd is set and
+    // the previous request's cleanup (inside FCGX_Accept_r) is told to keep it.
+    fr.ipcFd = conn;
+    fr.keepConnection = 1;
     int rc = FCGX_Accept_r(&fr);
     if (rc < 0) {
       if (stop_requested()) break;
-      if (rc == -EINTR) continue;
-      log::error("worker: accept failed (" + std::to_string(rc) + ")");
+      log::error("worker: reading a request failed (" + std::to_string(rc) + ")");
       FCGX_Finish_r(&fr);
-      return 1;
+      continue;
     }
     int64_t started = clock::mono_ms();
     // Busy from the moment the request is accepted: a client that never sends its

@@ -82,7 +82,7 @@ def test_master_serves_through_workers_only():
 def test_graceful_stop_finishes_the_request_in_flight():
     m = Master(workers=1)
     try:
-        pending = fcgi_client.Request(m.sock).begin("GET", "/health", body=b"{}", content_type="application/json")
+        pending = fcgi_client.Request(m.sock).begin("GET", "/health", body=b"{}", content_type="application/json").send_head()
         time.sleep(0.3)  # the worker has the request and waits for its body
         m.proc.send_signal(signal.SIGTERM)
         time.sleep(0.5)
@@ -100,7 +100,7 @@ def test_graceful_stop_finishes_the_request_in_flight():
 def test_graceful_timeout_kills_a_stuck_worker():
     m = Master(workers=1, graceful_timeout=2)
     try:
-        stuck = fcgi_client.Request(m.sock).begin("GET", "/health", body=b"{}", content_type="application/json")
+        stuck = fcgi_client.Request(m.sock).begin("GET", "/health", body=b"{}", content_type="application/json").send_head()
         time.sleep(0.3)
         started = time.time()
         m.proc.send_signal(signal.SIGTERM)
@@ -303,7 +303,7 @@ def test_request_timeout_kills_the_stuck_worker_only():
     m = Master(workers=2, request_timeout=1)
     try:
         stuck = fcgi_client.Request(m.sock).begin("GET", "/health", body=b"{}", content_type="application/json",
-                                                  headers={"X-Request-Id": "stuck-request-1"})
+                                                  headers={"X-Request-Id": "stuck-request-1"}).send_head()
         time.sleep(0.2)
         code, body = status(m)
         busy = [w for w in json.loads(body)["workers"] if w["currentRequest"] and
@@ -328,7 +328,7 @@ def test_slow_requests_are_logged_while_running_and_when_done():
     m = Master(workers=1, slow_request_ms=200)
     try:
         slow = fcgi_client.Request(m.sock).begin("GET", "/health", body=b"{}", content_type="application/json",
-                                                 headers={"X-Request-Id": "slow-one", "X-Tenant-Slug": "some-shop"})
+                                                 headers={"X-Request-Id": "slow-one", "X-Tenant-Slug": "some-shop"}).send_head()
         time.sleep(0.6)
         code, _, _ = slow.finish()
         assert code == 200

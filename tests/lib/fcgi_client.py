@@ -55,12 +55,20 @@ class Request:
             params["HTTP_" + k.upper().replace("-", "_")] = v
         params.update(extra_params or {})
         self.body = body
-        self.sock.sendall(_record(FCGI_BEGIN_REQUEST, struct.pack("!HB5x", 1, 0))
-                          + _record(FCGI_PARAMS, _params(params)) + _record(FCGI_PARAMS, b""))
+        self.head = (_record(FCGI_BEGIN_REQUEST, struct.pack("!HB5x", 1, 0))
+                     + _record(FCGI_PARAMS, _params(params)) + _record(FCGI_PARAMS, b""))
+        return self
+
+    def send_head(self):
+        """Sends the request without its body: the server holds it, waiting (stall tests)."""
+        self.sock.sendall(self.head)
+        self.head = b""
         return self
 
     def finish(self):
-        data = b""
+        # Head (if not sent yet) and body in one write, as nginx does: the server may answer
+        # and close as soon as it has what it needs.
+        data = self.head
         if self.body:
             data += _record(FCGI_STDIN, self.body)
         data += _record(FCGI_STDIN, b"")
