@@ -168,9 +168,7 @@ void my_orders(Context& ctx) {
   auto count = c.query("SELECT COUNT(*) FROM " + t.table("orders") + " WHERE customer_id = ?", {p.account_id});
   int64_t total = count.next() ? count.i64(0) : 0;
   http::JsonWriter w(ctx.res.body);
-  w.begin_object();
-  w.key("items").begin_array();
-  if (total > page.offset()) {
+  http::write_paged(w, page, total, [&] {
     auto rows = c.query("SELECT id, order_number, status, created_at, total, "
                         "(SELECT COALESCE(SUM(quantity), 0) FROM " + t.table("order_items") +
                             " i WHERE i.order_id = o.id) FROM " + t.table("orders") +
@@ -186,10 +184,7 @@ void my_orders(Context& ctx) {
       w.field("itemCount", rows.i64(5));
       w.end_object();
     }
-  }
-  w.end_array();
-  http::write_page_fields(w, page, total);
-  w.end_object();
+  });
 }
 
 }  // namespace

@@ -52,16 +52,11 @@ void list(Context& ctx) {
   auto count = c.query("SELECT COUNT(*) FROM " + ctx.tenant().table("categories"));
   int64_t total = count.next() ? count.i64(0) : 0;
   http::JsonWriter w(ctx.res.body);
-  w.begin_object();
-  w.key("items").begin_array();
-  if (total > page.offset()) {
+  http::write_paged(w, page, total, [&] {
     auto r = c.query(select_categories(ctx.tenant()) + "ORDER BY c.name, c.id LIMIT ? OFFSET ?",
                      {page.page_size, page.offset()});
     while (r.next()) write_row(w, r);
-  }
-  w.end_array();
-  http::write_page_fields(w, page, total);
-  w.end_object();
+  });
 }
 
 // POST /api/admin/categories {name, description?}

@@ -141,9 +141,7 @@ void list(Context& ctx) {
   auto count = c.query("SELECT COUNT(*) FROM " + t.table("orders") + " o " + where, params);
   int64_t total = count.next() ? count.i64(0) : 0;
   http::JsonWriter w(ctx.res.body);
-  w.begin_object();
-  w.key("items").begin_array();
-  if (total > page.offset()) {
+  http::write_paged(w, page, total, [&] {
     params.emplace_back(page.page_size);
     params.emplace_back(page.offset());
     auto rows = c.query("SELECT o.id, o.order_number, o.status, o.created_at, o.email, o.total, o.customer_id, "
@@ -164,10 +162,7 @@ void list(Context& ctx) {
       w.field("itemCount", rows.i64(7));
       w.end_object();
     }
-  }
-  w.end_array();
-  http::write_page_fields(w, page, total);
-  w.end_object();
+  });
 }
 
 void get(Context& ctx) {

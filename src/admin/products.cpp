@@ -151,17 +151,12 @@ void list(Context& ctx) {
   auto count = c.query("SELECT COUNT(*) FROM " + t.table("products") + " p " + where, params);
   int64_t total = count.next() ? count.i64(0) : 0;
   http::JsonWriter w(ctx.res.body);
-  w.begin_object();
-  w.key("items").begin_array();
-  if (total > page.offset()) {
+  http::write_paged(w, page, total, [&] {
     params.emplace_back(page.page_size);
     params.emplace_back(page.offset());
     auto rows = c.query(select_products(t) + where + " ORDER BY p.name, p.id LIMIT ? OFFSET ?", params);
     while (rows.next()) write_row(w, rows);
-  }
-  w.end_array();
-  http::write_page_fields(w, page, total);
-  w.end_object();
+  });
 }
 
 // GET /api/admin/products/{id}
