@@ -11,11 +11,9 @@
 namespace ecom::admin {
 namespace {
 
+// productCount is maintained on write (sql/tenant/0004_catalog_counts.sql).
 std::string select_categories(const tenancy::Tenant& t) {
-  return "SELECT c.id, c.name, c.description, c.is_active, (SELECT COUNT(*) FROM " + t.table("product_categories") +
-         " pc JOIN " + t.table("products") +
-         " p ON p.id = pc.product_id AND p.is_active = 1 WHERE pc.category_id = c.id) FROM " + t.table("categories") +
-         " c ";
+  return "SELECT c.id, c.name, c.description, c.is_active, c.product_count FROM " + t.table("categories") + " c ";
 }
 
 void write_row(http::JsonWriter& w, db::Rows& r) {

@@ -3,15 +3,17 @@
 namespace ecom::catalog {
 namespace {
 
-std::string select_columns(const tenancy::Tenant& t) {
+constexpr int kColumns = 11;  // the columns read_product reads; extra ones follow
+
+std::string select_columns(const tenancy::Tenant& t, const std::string& extra = {}) {
   return "SELECT p.id, p.name, p.description, p.price, p.discount, p.final_price, p.stock, p.is_active, "
          "p.attributes, "
          "(SELECT JSON_ARRAYAGG(i.url ORDER BY i.position) FROM " + t.table("product_images") +
          " i WHERE i.product_id = p.id), "
          "(SELECT JSON_ARRAYAGG(JSON_OBJECT('id', c.id, 'name', c.name) ORDER BY c.name, c.id) FROM " +
          t.table("product_categories") + " pc JOIN " + t.table("categories") +
-         " c ON c.id = pc.category_id AND c.is_active = 1 WHERE pc.product_id = p.id) "
-         "FROM " + t.table("products") + " p ";
+         " c ON c.id = pc.category_id AND c.is_active = 1 WHERE pc.product_id = p.id)" +
+         extra + " FROM " + t.table("products") + " p ";
 }
 
 ProductRow read_product(db::Rows& r) {
@@ -69,15 +71,28 @@ ProductPage list_products(db::Connection& c, const tenancy::Tenant& t, const Pro
   ProductPage page;
   std::vector<db::Param> params;
   std::string where = where_clause(t, f, params);
+  const bool unfiltered = params.empty();
 
-  auto count = c.query("SELECT COUNT(*) FROM " + t.table("products") + " p " + where, params);
-  if (count.next()) page.total_count = count.i64(0);
-  if (page.total_count <= f.page.offset()) return page;  // past the end: no second query
-
+  if (!unfiltered) {
+    auto count = c.query("SELECT COUNT(*) FROM " + t.table("products") + " p " + where, params);
+    if (count.next()) page.total_count = count.i64(0);
+    if (page.total_count <= f.page.offset()) return page;  // past the end: no second query
+  }
+  // Unfiltered, the total is the maintained counter, read in the page query itself: one round trip.
+  std::string sql = select_columns(t, unfiltered ? ", (SELECT s.active_products FROM " + t.table("catalog_stats") +
+                                                       " s WHERE s.id = 1)"
+                                                 : std::string());
   params.emplace_back(f.page.page_size);
   params.emplace_back(f.page.offset());
-  auto rows = c.query(select_columns(t) + where + order_clause(f.sort) + " LIMIT ? OFFSET ?", params);
-  while (rows.next()) page.items.push_back(read_product(rows));
+  auto rows = c.query(sql + where + order_clause(f.sort) + " LIMIT ? OFFSET ?", params);
+  while (rows.next()) {
+    if (unfiltered) page.total_count = rows.i64(kColumns);
+    page.items.push_back(read_product(rows));
+  }
+  if (unfiltered && page.items.empty()) {  // past the end (or an empty store): the counter alone
+    auto count = c.query("SELECT active_products FROM " + t.table("catalog_stats") + " WHERE id = 1");
+    if (count.next()) page.total_count = count.i64(0);
+  }
   return page;
 }
 
@@ -90,10 +105,8 @@ bool find_active_product(db::Connection& c, const tenancy::Tenant& t, const std:
 
 std::vector<CategoryRow> list_categories(db::Connection& c, const tenancy::Tenant& t) {
   std::vector<CategoryRow> out;
-  auto rows = c.query("SELECT c.id, c.name, c.description, (SELECT COUNT(*) FROM " + t.table("product_categories") +
-                      " pc JOIN " + t.table("products") +
-                      " p ON p.id = pc.product_id AND p.is_active = 1 WHERE pc.category_id = c.id) FROM " +
-                      t.table("categories") + " c WHERE c.is_active = 1 ORDER BY c.name, c.id");
+  auto rows = c.query("SELECT c.id, c.name, c.description, c.product_count FROM " + t.table("categories") +
+                      " c WHERE c.is_active = 1 ORDER BY c.name, c.id");
   while (rows.next()) out.push_back({rows.str(0), rows.str(1), rows.str(2), rows.i64(3)});
   return out;
 }

@@ -1,6 +1,8 @@
 // Catalog reads for one store. Every query names the store's schema (see
-// tenancy::Tenant::table); a page of products costs two queries whatever its
-// size (count + page, images and categories aggregated in the page query).
+// tenancy::Tenant::table). The unfiltered product list is one query (its total is the
+// maintained counter catalog_stats.active_products); a filtered one is two (count + page).
+// Images and categories are aggregated in the page query; category counts are maintained
+// on write (sql/tenant/0004_catalog_counts.sql).
 #pragma once
 
 #include <cstdint>
