@@ -7,7 +7,7 @@ Services::Services(const Config& c)
     : config(c),
       pool(db::ConnectOptions{c.db_url, c.db_user, c.db_password, c.control_schema,
                               static_cast<int>(c.db_connect_timeout), static_cast<int>(c.db_read_timeout),
-                              static_cast<int>(c.db_write_timeout)}),
+                              static_cast<int>(c.db_write_timeout), static_cast<size_t>(c.db_statement_cache)}),
       registry(c.tenant_cache_ttl_ms) {}
 
 }  // namespace ecom

@@ -48,6 +48,7 @@ const std::vector<Key>& keys() {
       {"database", "connect_timeout", Kind::Int, nullptr, &Config::db_connect_timeout, 1, 300},
       {"database", "read_timeout", Kind::Int, nullptr, &Config::db_read_timeout, 1, 3600},
       {"database", "write_timeout", Kind::Int, nullptr, &Config::db_write_timeout, 1, 3600},
+      {"database", "statement_cache", Kind::Int, nullptr, &Config::db_statement_cache, 16, 1000000},
       {"admin_database", "user", Kind::String, &Config::admin_user, nullptr, 0, 0},
       {"admin_database", "password", Kind::String, &Config::admin_password, nullptr, 0, 0},
       {"tenancy", "cache_ttl_ms", Kind::Int, nullptr, &Config::tenant_cache_ttl_ms, 0, 600000},

@@ -34,6 +34,7 @@ struct Config {
   int64_t db_connect_timeout = 2;  // seconds
   int64_t db_read_timeout = 10;
   int64_t db_write_timeout = 10;
+  int64_t db_statement_cache = 2048;  // prepared statements kept per connection (LRU)
 
   // [admin_database] — the provisioner's account (creates schemas, grants).
   std::string admin_user = "ecom_admin";

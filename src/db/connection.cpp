@@ -34,6 +34,9 @@ bool is_lost(const sql::SQLException& e) {
 
 }  // namespace
 
+ThreadScope::ThreadScope() { sql::mysql::get_mysql_driver_instance()->threadInit(); }
+ThreadScope::~ThreadScope() { sql::mysql::get_mysql_driver_instance()->threadEnd(); }
+
 Rows::Rows(sql::ResultSet* rs) : rs_(rs) {}
 Rows::~Rows() = default;
 Rows::Rows(Rows&&) noexcept = default;
@@ -144,11 +147,17 @@ sql::PreparedStatement* Connection::prepare(const std::string& text) {
     lru_.splice(lru_.begin(), lru_, it->second.lru);
     return it->second.stmt.get();
   }
-  if (cache_.size() >= kMaxStatements) {
-    cache_.erase(lru_.back());
-    lru_.pop_back();
+  if (cache_.size() >= options_.max_statements) evict(1);
+  std::unique_ptr<sql::PreparedStatement> st;
+  try {
+    st.reset(conn_->prepareStatement(text));
+  } catch (const sql::SQLException& e) {
+    // The server's max_prepared_stmt_count is shared by every connection: when it is
+    // reached, give back a quarter of ours and try once more rather than fail the request.
+    if (e.getErrorCode() != 1461 || cache_.empty()) throw;
+    evict(cache_.size() / 4 + 1);
+    st.reset(conn_->prepareStatement(text));
   }
-  std::unique_ptr<sql::PreparedStatement> st(conn_->prepareStatement(text));
   lru_.push_front(text);
   auto* raw = st.get();
   cache_.emplace(text, Entry{std::move(st), lru_.begin()});
@@ -162,6 +171,13 @@ void Connection::bind(sql::PreparedStatement* st, const std::vector<Param>& para
     if (std::holds_alternative<std::nullptr_t>(p)) st->setNull(idx, sql::DataType::VARCHAR);
     else if (std::holds_alternative<int64_t>(p)) st->setInt64(idx, std::get<int64_t>(p));
     else st->setString(idx, sql::SQLString(std::get<std::string>(p)));
+  }
+}
+
+void Connection::evict(size_t n) {
+  while (n-- > 0 && !lru_.empty()) {
+    cache_.erase(lru_.back());
+    lru_.pop_back();
   }
 }
 
@@ -239,10 +255,17 @@ void Connection::use_schema(const std::string& schema) {
 }
 
 bool Connection::ping() {
+  // COM_PING: the cheapest round trip the server offers (no statement to run). A connection
+  // the server has dropped (it restarted) is replaced once before the answer is no.
   try {
-    query("SELECT 1");
-    return true;
+    if (!conn_) connect();
+    if (conn_->isValid()) return true;
+    connect();
+    return conn_->isValid();
   } catch (const Error&) {
+    return false;
+  } catch (const sql::SQLException&) {
+    drop();
     return false;
   }
 }

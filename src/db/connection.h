@@ -46,6 +46,9 @@ struct ConnectOptions {
   int connect_timeout = 2;
   int read_timeout = 10;
   int write_timeout = 10;
+  // Prepared statements kept (LRU). Every store has its own statements (its schema is in
+  // the SQL text), so this bounds both this process and the server's memory for them.
+  size_t max_statements = 2048;
 };
 
 using Param = std::variant<std::nullptr_t, int64_t, std::string>;
@@ -93,7 +96,7 @@ class Connection {
   // Changes the default schema (admin tools only; web workers never call it).
   void use_schema(const std::string& schema);
 
-  // Cheap liveness check (a round trip).
+  // Cheap liveness check: one COM_PING round trip (reconnects once if the server dropped us).
   bool ping();
 
   size_t cached_statements() const { return cache_.size(); }
@@ -102,6 +105,7 @@ class Connection {
   void connect();
   void drop();
   sql::PreparedStatement* prepare(const std::string& sql);
+  void evict(size_t n);  // the n least recently used statements
   void bind(sql::PreparedStatement* st, const std::vector<Param>& params);
   template <typename F>
   auto with_retry(F&& f) -> decltype(f());
@@ -110,14 +114,24 @@ class Connection {
   std::unique_ptr<sql::Connection> conn_;
   bool in_tx_ = false;
 
-  // LRU of prepared statements, bounded so that thousands of stores keep memory flat.
-  static constexpr size_t kMaxStatements = 512;
+  // LRU of prepared statements (options_.max_statements), bounded so that thousands of
+  // stores keep memory flat.
   struct Entry {
     std::unique_ptr<sql::PreparedStatement> stmt;
     std::list<std::string>::iterator lru;
   };
   std::unordered_map<std::string, Entry> cache_;
   std::list<std::string> lru_;
+};
+
+// Each thread other than the main one that uses connections holds one of these for its
+// lifetime (the client library's per-thread state; Connector/C++ threadInit/threadEnd).
+class ThreadScope {
+ public:
+  ThreadScope();
+  ~ThreadScope();
+  ThreadScope(const ThreadScope&) = delete;
+  ThreadScope& operator=(const ThreadScope&) = delete;
 };
 
 // RAII transaction: rolls back unless commit() was called.
