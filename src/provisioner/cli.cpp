@@ -16,7 +16,7 @@ const Command kCommands[] = {
      true, cmd_create},
     {"repair", "repair SLUG", "re-run whatever is missing for a store (schema, migrations, seed)", 1, 1, true,
      cmd_repair},
-    {"migrate", "migrate", "apply pending tenant migrations to every Ready or Suspended store", 0, 0, true,
+    {"migrate", "migrate [--jobs N]", "apply pending tenant migrations to every Ready or Suspended store (N at once)", 0, 0, true,
      cmd_migrate},
     {"status", "status SLUG", "show a store and its provisioning steps", 1, 1, true, cmd_status},
     {"list", "list", "list every store", 0, 0, true, cmd_list},

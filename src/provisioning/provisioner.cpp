@@ -51,6 +51,10 @@ db::Connection& Provisioner::admin(const std::string& url) {
   return *admins_.emplace(url, std::move(c)).first->second;
 }
 
+std::unique_ptr<db::Connection> Provisioner::open_admin(const std::string& url) const {
+  return std::make_unique<db::Connection>(admin_options(cfg_, url, ""));
+}
+
 const std::vector<db::Migration>& Provisioner::tenant_migrations() {
   if (!migrations_) migrations_ = std::make_unique<std::vector<db::Migration>>(db::load_migrations(cfg_.tenant_migrations));
   return *migrations_;

@@ -42,6 +42,8 @@ class Provisioner {
   db::Connection& control() { return *control_; }
   // An administrative connection to a database server (one per URL, reused).
   db::Connection& admin(const std::string& url);
+  // A new administrative connection of its own (for a thread; see db::ThreadScope).
+  std::unique_ptr<db::Connection> open_admin(const std::string& url) const;
 
   // setup: control schema + migrations + default server. Throws on failure.
   std::vector<std::string> setup_control();

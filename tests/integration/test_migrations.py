@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -238,3 +239,68 @@ def test_concurrent_repairs_of_a_failed_store_seed_once():
     n = int(ecom.sql_value("SELECT COUNT(*) FROM products", db=schema_of(slug)))
     n_ref = int(ecom.sql_value("SELECT COUNT(*) FROM products", db=schema_of(M1)))
     assert n == n_ref, f"seeded {n} products, a fresh store has {n_ref}"
+
+
+# --------------------------------------------------------------------------- parallel, interrupted, resumed
+
+SLOW_NAME = "0097_test_slow.sql"
+# Idempotent, as every migration must be: a store interrupted halfway runs it again from the top.
+SLOW_SQL = """-- Test fixture migration: slow enough that a run over every store can be interrupted.
+DO SLEEP(0.1);
+CREATE TABLE IF NOT EXISTS test_slow (id INT NOT NULL PRIMARY KEY) ENGINE=InnoDB;
+INSERT IGNORE INTO test_slow (id) VALUES (1);
+"""
+
+
+def has_version(slug, version):
+    return ecom.sql_value(f"SELECT COUNT(*) FROM schema_migrations WHERE version = {version}",
+                          db=schema_of(slug)) == "1"
+
+
+def test_migrate_jobs_flag_is_checked():
+    for bad in (["--jobs"], ["--jobs", "0"], ["--jobs", "65"], ["--jobs", "x"], ["--fast"]):
+        proc = provision("migrate", *bad)
+        assert proc.returncode == 2, describe(proc)
+        assert "--jobs" in proc.stderr, describe(proc)
+
+
+def test_interrupted_parallel_migrate_resumes_where_it_stopped():
+    slow_dir = tempfile.mkdtemp(prefix="ecom-mig-slow-")
+    try:
+        copy_tenant_sql(slow_dir)
+        with open(os.path.join(slow_dir, SLOW_NAME), "w", encoding="utf-8") as fh:
+            fh.write(SLOW_SQL)
+        ready = ready_slugs()
+        assert len(ready) >= 8, f"need a few stores to interrupt a run over them: {len(ready)}"
+        env = dict(os.environ, **{ENV_KEY: slow_dir})
+        cmd = [os.path.join(ecom.bin_dir(), "ecom-provision"), "--config", ecom.config_path(),
+               "migrate", "--jobs", "2"]
+        # Two stores at a time, 0.1 s each: stop it (SIGKILL, no clean-up) after about 4 stores.
+        run = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 30
+        while time.time() < deadline and sum(has_version(s, 97) for s in ready[:40]) < 4:
+            time.sleep(0.05)
+        run.kill()
+        run.communicate()
+        done = [s for s in ready if has_version(s, 97)]
+        assert 0 < len(done) < len(ready), f"the run was not interrupted midway ({len(done)} of {len(ready)})"
+
+        started = time.time()
+        proc = provision("migrate", "--jobs", "4", env={ENV_KEY: slow_dir})
+        took = time.time() - started
+        assert proc.returncode == 0, describe(proc)
+        applied = [ln for ln in proc.stdout.splitlines() if ln.endswith(": applied " + SLOW_NAME)]
+        assert len(applied) == len(ready) - len(done), describe(proc)
+        assert not any(ln.startswith(s + ":") for s in done for ln in applied), "a finished store ran it again"
+        for slug in ready_slugs():
+            rows = ledger_row(slug, "0097")
+            assert len(rows) == 1, (slug, ledger(slug))
+            assert ecom.sql_value("SELECT COUNT(*) FROM test_slow", db=schema_of(slug)) == "1", slug
+        # Four at a time: well under the time one at a time would take (0.1 s of sleep per store).
+        assert took < 0.1 * (len(ready) - len(done)) * 0.75 + 5, took
+        again = provision("migrate", "--json", env={ENV_KEY: slow_dir})
+        assert again.returncode == 0, describe(again)
+        body = json.loads(again.stdout)
+        assert body["applied"] == 0 and body["failed"] == 0 and body["upToDate"] == body["tenants"], body
+    finally:
+        shutil.rmtree(slow_dir, ignore_errors=True)
