@@ -21,7 +21,9 @@ local function uuid()
   return s:sub(1, 8) .. "-" .. s:sub(9, 12) .. "-" .. s:sub(13, 16) .. "-" .. s:sub(17, 20) .. "-" .. s:sub(21, 32)
 end
 
-local step, store, session, key = 0, nil, nil, nil
+-- The next request depends on the last answer, not on how often request() was called
+-- (wrk may call it once more than it sends).
+local need_add, store, session, key = true, nil, nil, nil
 
 function setup(thread)
   counter = counter + 1
@@ -33,15 +35,13 @@ function init(args)
 end
 
 function request()
-  if step == 0 then
+  if need_add then
     store = stores[math.random(1, #stores)]
     session = "bench-" .. uuid()
-    step = 1
     return wrk.format("POST", "/api/cart/items",
       {["X-Tenant-Slug"] = store, ["X-Session-Id"] = session, ["Content-Type"] = "application/json"},
       '{"productId":"' .. products[store] .. '","quantity":1}')
   end
-  step = 0
   key = uuid()
   return wrk.format("POST", "/api/checkout/place-order",
     {["X-Tenant-Slug"] = store, ["X-Session-Id"] = session, ["Idempotency-Key"] = key,
@@ -52,10 +52,11 @@ end
 
 local orders, failures = 0, 0
 function response(status, headers, body)
-  if step == 0 then  -- a place-order answer
+  if need_add then  -- the add's answer: place the order next if it worked
+    if status == 200 then need_add = false else failures = failures + 1 end
+  else  -- the place-order's answer: a new cart next
     if status == 200 then orders = orders + 1 else failures = failures + 1 end
-  elseif status ~= 200 then
-    failures = failures + 1
+    need_add = true
   end
 end
 
