@@ -71,14 +71,18 @@ money::Cents Cart::subtotal() const {
 }
 
 std::optional<Cart> load_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o) {
+  // Lines are put in order here, not by ORDER BY: sorting rows that carry an image URL (a
+  // VARCHAR(2048)) made MariaDB build an on-disk temporary table for every cart read.
   auto r = c.query(
       "SELECT c.id, c.session_id, i.id, i.product_id, p.name, i.unit_price, i.quantity, p.stock, p.is_active, "
       "(SELECT im.url FROM " + t.table("product_images") +
-          " im WHERE im.product_id = i.product_id ORDER BY im.position LIMIT 1) "
+          " im WHERE im.product_id = i.product_id ORDER BY im.position LIMIT 1), i.created_at "
       "FROM " + t.table("carts") + " c LEFT JOIN " + t.table("cart_items") + " i ON i.cart_id = c.id LEFT JOIN " +
-          t.table("products") + " p ON p.id = i.product_id WHERE c." + o.column() + " = ? ORDER BY i.created_at, i.id",
+          t.table("products") + " p ON p.id = i.product_id WHERE c." + o.column() + " = ?",
       {o.value()});
   std::optional<Cart> cart;
+  std::vector<std::pair<std::string, size_t>> order;  // (created_at, line id) per line, for sorting
+  std::vector<CartLine> lines;
   while (r.next()) {
     if (!cart) {
       cart.emplace();
@@ -95,8 +99,15 @@ std::optional<Cart> load_cart(db::Connection& c, const tenancy::Tenant& t, const
     l.stock = r.i64(7);
     l.available = r.i64(8) != 0;
     l.image = r.is_null(9) ? "" : r.str(9);
-    cart->lines.push_back(std::move(l));
+    order.emplace_back(r.str(10), lines.size());
+    lines.push_back(std::move(l));
   }
+  // Oldest first; lines added in the same second by id (the order ORDER BY created_at, id gave).
+  std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : lines[a.second].id < lines[b.second].id;
+  });
+  if (cart)
+    for (const auto& [created, index] : order) cart->lines.push_back(std::move(lines[index]));
   return cart;
 }
 
@@ -117,19 +128,29 @@ std::string lock_or_create_cart(db::Connection& c, const tenancy::Tenant& t, con
 
 void add_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, const CartChange& ch) {
   db::retry_transaction(c, [&] {
-    ProductState p = product_state(c, t, ch.product_id);
-    if (!p.found || !p.active) throw ApiError::NotFound("Product not found or not active.");
-    std::string cart_id = lock_or_create_cart(c, t, o);
-    auto line = c.query("SELECT id, quantity FROM " + t.table("cart_items") + " WHERE cart_id = ? AND product_id = ?",
-                        {cart_id, ch.product_id});
-    std::string line_id;
-    int64_t old_quantity = 0;
-    if (line.next()) {
-      line_id = line.str(0);
-      old_quantity = line.i64(1);
-    }
+    // One statement creates the cart or marks it updated, and locks it either way (undone
+    // with the rest if the product is unknown); one more reads everything the checks need.
+    c.exec("INSERT INTO " + t.table("carts") + " (id, " + o.column() +
+               ") VALUES (?, ?) ON DUPLICATE KEY UPDATE updated_at = UTC_TIMESTAMP()",
+           {uuid::v4(), o.value()});
+    auto r = c.query("SELECT c.id, p.is_active, p.stock, p.final_price, p.name, i.id, i.quantity, "
+                     "(SELECT COALESCE(SUM(a.quantity), 0) FROM " + t.table("cart_items") + " a WHERE a.cart_id = c.id) "
+                     "FROM " + t.table("carts") + " c LEFT JOIN " + t.table("products") + " p ON p.id = ? LEFT JOIN " +
+                         t.table("cart_items") + " i ON i.cart_id = c.id AND i.product_id = p.id WHERE c." +
+                         o.column() + " = ?",
+                     {ch.product_id, o.value()});
+    if (!r.next()) throw std::runtime_error("cart vanished while being created");
+    if (r.is_null(1) || r.i64(1) != 1) throw ApiError::NotFound("Product not found or not active.");
+    std::string cart_id = r.str(0);
+    ProductState p;
+    p.found = p.active = true;
+    p.stock = r.i64(2);
+    p.final_price = money::parse(r.str(3)).value_or(0);
+    p.name = r.str(4);
+    std::string line_id = r.is_null(5) ? "" : r.str(5);
+    int64_t old_quantity = r.is_null(6) ? 0 : r.i64(6);
+    int64_t before = r.i64(7);
     int64_t new_quantity = old_quantity + ch.quantity;
-    int64_t before = cart_quantity(c, t, cart_id);
     check_quantity(p, new_quantity, before, before + ch.quantity, ch.max_cart_items);
     if (line_id.empty()) {
       c.exec("INSERT INTO " + t.table("cart_items") +
@@ -138,7 +159,6 @@ void add_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, const
     } else {
       c.exec("UPDATE " + t.table("cart_items") + " SET quantity = ? WHERE id = ?", {new_quantity, line_id});
     }
-    touch(c, t, cart_id);
     return 0;
   });
 }
