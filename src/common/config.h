@@ -20,8 +20,8 @@ struct Config {
   // `listen` when that is a unix socket, else the agent is off.
   std::string agent_socket;
   int64_t graceful_timeout = 10;  // seconds
-  int64_t max_requests = 10000;       // a worker exits after this many requests (0 = never)
-  int64_t max_requests_jitter = 1000; // plus a random 0..jitter, so workers do not recycle together
+  int64_t max_requests = 1000000;       // a worker exits after this many requests (0 = never)
+  int64_t max_requests_jitter = 100000; // plus a random 0..jitter, so workers do not recycle together
   int64_t request_timeout = 30;       // seconds; a worker busy longer is killed (0 = off)
   int64_t slow_request_ms = 1000;     // requests slower than this are logged (0 = off)
   int64_t max_body_bytes = 1048576;
@@ -34,7 +34,7 @@ struct Config {
   int64_t db_connect_timeout = 2;  // seconds
   int64_t db_read_timeout = 10;
   int64_t db_write_timeout = 10;
-  int64_t db_statement_cache = 2048;  // prepared statements kept per connection (LRU)
+  int64_t db_statement_cache = 1024;  // prepared statements kept per connection (LRU)
 
   // [admin_database] — the provisioner's account (creates schemas, grants).
   std::string admin_user = "ecom_admin";

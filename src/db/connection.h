@@ -48,7 +48,7 @@ struct ConnectOptions {
   int write_timeout = 10;
   // Prepared statements kept (LRU). Every store has its own statements (its schema is in
   // the SQL text), so this bounds both this process and the server's memory for them.
-  size_t max_statements = 2048;
+  size_t max_statements = 1024;
 };
 
 using Param = std::variant<std::nullptr_t, int64_t, std::string>;
