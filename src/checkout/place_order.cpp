@@ -22,23 +22,30 @@ struct Line {
 
 // An order already holding this idempotency key: the same request again (replay)
 // or a conflict.
-std::optional<PlacedOrder> existing_order(db::Connection& c, const tenancy::Tenant& t, const cart::Owner& owner,
-                                          const OrderRequest& req) {
-  auto r = c.query("SELECT id, order_number, total, status, created_at, request_hash, owner FROM " +
-                       t.table("orders") + " WHERE idempotency_key = ?",
-                   {req.idempotency_key});
-  if (!r.next()) return std::nullopt;
-  if (r.str(5) != req.request_hash || r.str(6) != owner.key())
+// The order columns (id, order_number, total, status, created_at, request_hash, owner) from
+// column `at` of the current row.
+PlacedOrder replay_of(const db::Rows& r, int at, const cart::Owner& owner, const OrderRequest& req) {
+  if (r.str(at + 5) != req.request_hash || r.str(at + 6) != owner.key())
     throw ApiError::Conflict("Idempotency key conflict",
                              "This Idempotency-Key was already used for a different order request.");
   PlacedOrder o;
-  o.id = r.str(0);
-  o.order_number = r.str(1);
-  o.total = money::parse(r.str(2)).value_or(0);
-  o.status = r.str(3);
-  o.created_at = clock::iso_from_sql(r.str(4));
+  o.id = r.str(at);
+  o.order_number = r.str(at + 1);
+  o.total = money::parse(r.str(at + 2)).value_or(0);
+  o.status = r.str(at + 3);
+  o.created_at = clock::iso_from_sql(r.str(at + 4));
   o.replayed = true;
   return o;
+}
+
+constexpr const char* kOrderColumns = "id, order_number, total, status, created_at, request_hash, owner";
+
+std::optional<PlacedOrder> existing_order(db::Connection& c, const tenancy::Tenant& t, const cart::Owner& owner,
+                                          const OrderRequest& req) {
+  auto r = c.query(std::string("SELECT ") + kOrderColumns + " FROM " + t.table("orders") + " WHERE idempotency_key = ?",
+                   {req.idempotency_key});
+  if (!r.next()) return std::nullopt;
+  return replay_of(r, 0, owner, req);
 }
 
 std::string join_names(const std::vector<std::string>& names) {
@@ -56,19 +63,27 @@ struct KeyTakenMeanwhile {};
 
 PlacedOrder place_once(db::Connection& c, const tenancy::Tenant& t, const cart::Owner& owner,
                        const OrderRequest& req, const OrderLimits& limits, const StoreSettings& settings) {
-  auto cart_id = cart::lock_cart(c, t, owner);  // serialises every order of this cart
-  if (auto o = existing_order(c, t, owner, req)) return *o;
-  if (!cart_id) throw ApiError::BadRequest("The cart is empty.");
-
+  // One round trip: the cart, locked (this serialises every order of the cart), its lines, and
+  // an order that already holds this idempotency key (read after the lock is granted).
+  auto rows = c.query("SELECT c.id, i.product_id, i.unit_price, i.quantity, o.id, o.order_number, o.total, o.status, "
+                      "o.created_at, o.request_hash, o.owner FROM " + t.table("carts") + " c LEFT JOIN " +
+                          t.table("orders") + " o ON o.idempotency_key = ? LEFT JOIN " + t.table("cart_items") +
+                          " i ON i.cart_id = c.id WHERE c." + owner.column() + " = ? ORDER BY i.product_id FOR UPDATE",
+                      {req.idempotency_key, owner.value()});
+  std::optional<std::string> cart_id;
   std::vector<Line> lines;
-  auto rows = c.query("SELECT product_id, unit_price, quantity FROM " + t.table("cart_items") +
-                          " WHERE cart_id = ? ORDER BY product_id",
-                      {*cart_id});
   int64_t item_count = 0;
   while (rows.next()) {
-    lines.push_back({rows.str(0), "", money::parse(rows.str(1)).value_or(0), rows.i64(2)});
+    if (!cart_id) {
+      cart_id = rows.str(0);
+      if (!rows.is_null(4)) return replay_of(rows, 4, owner, req);
+    }
+    if (rows.is_null(1)) continue;
+    lines.push_back({rows.str(1), "", money::parse(rows.str(2)).value_or(0), rows.i64(3)});
     item_count += lines.back().quantity;
   }
+  if (!cart_id)  // no cart at all: the key may still name an order (a replay after the cart went)
+    if (auto o = existing_order(c, t, owner, req)) return *o;
   if (lines.empty()) throw ApiError::BadRequest("The cart is empty.");
   if (static_cast<int64_t>(lines.size()) > limits.max_products_per_order)
     throw ApiError(400, "Order limit exceeded",
