@@ -67,7 +67,9 @@ std::string describe_exit(int status) {
   return "ended (status " + std::to_string(status) + ")";
 }
 
-int worker_count(const Config& c) { return c.workers > 0 ? static_cast<int>(c.workers) : cpu_count(); }
+// Default: two per CPU. A worker waits on the database for much of each request; with one per
+// CPU a third of the CPU time went idle under load (README "Performance").
+int worker_count(const Config& c) { return c.workers > 0 ? static_cast<int>(c.workers) : 2 * cpu_count(); }
 
 }  // namespace
 
