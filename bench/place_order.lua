@@ -3,12 +3,14 @@
 -- wrk script: each connection loops "add one item to a fresh session's cart" then
 -- "place the order" with a fresh Idempotency-Key, over several stores.
 -- Env: BENCH_STORES (comma-separated slugs), BENCH_PRODUCTS (comma-separated
--- "slug=productId" pairs: one in-stock product per store).
+-- "slug=productId|productId|..." entries: in-stock products per store, one picked at random
+-- per order).
 local stores, products = {}, {}
 for s in string.gmatch(os.getenv("BENCH_STORES") or "", "[^,]+") do table.insert(stores, s) end
 for pair in string.gmatch(os.getenv("BENCH_PRODUCTS") or "", "[^,]+") do
-  local slug, pid = string.match(pair, "([^=]+)=(.+)")
-  products[slug] = pid
+  local slug, ids = string.match(pair, "([^=]+)=(.+)")
+  products[slug] = {}
+  for pid in string.gmatch(ids, "[^|]+") do table.insert(products[slug], pid) end
 end
 
 local counter = 0
@@ -40,7 +42,7 @@ function request()
     session = "bench-" .. uuid()
     return wrk.format("POST", "/api/cart/items",
       {["X-Tenant-Slug"] = store, ["X-Session-Id"] = session, ["Content-Type"] = "application/json"},
-      '{"productId":"' .. products[store] .. '","quantity":1}')
+      '{"productId":"' .. products[store][math.random(1, #products[store])] .. '","quantity":1}')
   end
   key = uuid()
   return wrk.format("POST", "/api/checkout/place-order",
