@@ -5,35 +5,43 @@
 
 namespace ecom::tenancy {
 
+// One round trip: the tenant row (kind 0), then its plan's features (1), its feature
+// overrides (2), its plan's limits (3) and its limit overrides (4), in that order, so that
+// overrides are applied after what they override.
 std::shared_ptr<const Tenant> load_tenant(db::Connection& c, const std::string& slug) {
   auto rows = c.query(
-      "SELECT t.id, t.slug, t.name, t.plan_code, t.status, t.schema_name, s.url "
-      "FROM tenants t JOIN db_servers s ON s.id = t.db_server_id WHERE t.slug = ?",
-      {slug});
-  if (!rows.next()) return nullptr;
-  auto t = std::make_shared<Tenant>();
-  t->id = rows.str(0);
-  t->slug = rows.str(1);
-  t->name = rows.str(2);
-  t->plan_code = rows.str(3);
-  t->status = rows.str(4);
-  t->schema = rows.str(5);
-  t->quoted_schema = db::quote_identifier(t->schema);
-  t->server_url = rows.str(6);
-
-  auto fl = c.query(
-      "SELECT 0, feature, 1 FROM plan_features WHERE plan_code = ? "
-      "UNION ALL SELECT 1, feature, enabled FROM tenant_feature_overrides WHERE tenant_id = ? "
-      "UNION ALL SELECT 2, limit_code, value FROM plan_limits WHERE plan_code = ? "
-      "UNION ALL SELECT 3, limit_code, value FROM tenant_limit_overrides WHERE tenant_id = ? "
+      "SELECT 0, t.id, t.slug, t.name, t.plan_code, t.status, t.schema_name, s.url, 0 "
+      "FROM tenants t JOIN db_servers s ON s.id = t.db_server_id WHERE t.slug = ? "
+      "UNION ALL SELECT 1, f.feature, NULL, NULL, NULL, NULL, NULL, NULL, 1 "
+      "FROM tenants t JOIN plan_features f ON f.plan_code = t.plan_code WHERE t.slug = ? "
+      "UNION ALL SELECT 2, o.feature, NULL, NULL, NULL, NULL, NULL, NULL, o.enabled "
+      "FROM tenants t JOIN tenant_feature_overrides o ON o.tenant_id = t.id WHERE t.slug = ? "
+      "UNION ALL SELECT 3, l.limit_code, NULL, NULL, NULL, NULL, NULL, NULL, l.value "
+      "FROM tenants t JOIN plan_limits l ON l.plan_code = t.plan_code WHERE t.slug = ? "
+      "UNION ALL SELECT 4, o.limit_code, NULL, NULL, NULL, NULL, NULL, NULL, o.value "
+      "FROM tenants t JOIN tenant_limit_overrides o ON o.tenant_id = t.id WHERE t.slug = ? "
       "ORDER BY 1",
-      {t->plan_code, t->id, t->plan_code, t->id});
-  while (fl.next()) {
-    int64_t kind = fl.i64(0);
-    std::string name = fl.str(1);
-    int64_t value = fl.i64(2);
-    if (kind == 0) t->features.insert(name);
-    else if (kind == 1) {
+      {slug, slug, slug, slug, slug});
+  std::shared_ptr<Tenant> t;
+  while (rows.next()) {
+    int64_t kind = rows.i64(0);
+    if (kind == 0) {
+      t = std::make_shared<Tenant>();
+      t->id = rows.str(1);
+      t->slug = rows.str(2);
+      t->name = rows.str(3);
+      t->plan_code = rows.str(4);
+      t->status = rows.str(5);
+      t->schema = rows.str(6);
+      t->quoted_schema = db::quote_identifier(t->schema);
+      t->server_url = rows.str(7);
+      continue;
+    }
+    if (!t) break;  // no tenant row: nothing else can match either
+    std::string name = rows.str(1);
+    int64_t value = rows.i64(8);
+    if (kind == 1) t->features.insert(name);
+    else if (kind == 2) {
       if (value) t->features.insert(name);
       else t->features.erase(name);
     } else {
