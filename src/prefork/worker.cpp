@@ -68,12 +68,15 @@ int worker_run(const WorkerOptions& o, const RequestHandler& handle) {
   int flags = fcntl(o.listen_fd, F_GETFL);
   if (flags >= 0) fcntl(o.listen_fd, F_SETFL, flags | O_NONBLOCK);
   while (!stop_requested()) {
-    struct pollfd p {o.listen_fd, POLLIN, 0};
-    if (poll(&p, 1, 500) <= 0) continue;  // timeout or a signal: look at the stop flag again
-    if (stop_requested()) break;
+    // Under load a connection is usually waiting already: accept first, poll only when none is.
     int conn = accept4(o.listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
     if (conn < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        struct pollfd p {o.listen_fd, POLLIN, 0};
+        poll(&p, 1, 500);  // readable, timeout or a signal: look at the stop flag again
+        continue;
+      }
+      if (errno == EINTR || errno == ECONNABORTED) continue;
       if (stop_requested()) break;
       log::error(std::string("worker: accept failed: ") + std::strerror(errno));
       return 1;

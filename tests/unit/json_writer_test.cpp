@@ -36,6 +36,15 @@ BOOST_AUTO_TEST_CASE(escapes_control_characters) {
   BOOST_TEST(escaped("\x7f") == "\"\x7f\"");  // DEL is legal in JSON strings
 }
 
+BOOST_AUTO_TEST_CASE(keeps_plain_runs_around_escapes) {
+  BOOST_TEST(escaped("ab\"cd\\ef\ngh") == "\"ab\\\"cd\\\\ef\\ngh\"");
+  BOOST_TEST(escaped("\"\"") == "\"\\\"\\\"\"");                   // adjacent escapes
+  BOOST_TEST(escaped("\x01x\x02") == "\"\\u0001x\\u0002\"");          // first and last
+  std::string long_text(5000, 'a');
+  long_text[2500] = '"';
+  BOOST_TEST(escaped(long_text) == "\"" + std::string(2500, 'a') + "\\\"" + std::string(2499, 'a') + "\"");
+}
+
 BOOST_AUTO_TEST_CASE(passes_utf8_through) {
   BOOST_TEST(escaped("caf\xC3\xA9 \xE2\x82\xAC") == "\"caf\xC3\xA9 \xE2\x82\xAC\"");
 }
