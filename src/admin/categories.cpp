@@ -13,7 +13,8 @@ namespace {
 
 // productCount is maintained on write (sql/tenant/0004_catalog_counts.sql).
 std::string select_categories(const tenancy::Tenant& t) {
-  return "SELECT c.id, c.name, c.description, c.is_active, c.product_count FROM " + t.table("categories") + " c ";
+  return "SELECT c.id, c.name, c.description, c.is_active, COALESCE(cc.product_count, 0) FROM " +
+         t.table("categories") + " c LEFT JOIN " + t.table("category_counts") + " cc ON cc.category_id = c.id ";
 }
 
 void write_row(http::JsonWriter& w, db::Rows& r) {

@@ -105,8 +105,9 @@ bool find_active_product(db::Connection& c, const tenancy::Tenant& t, const std:
 
 std::vector<CategoryRow> list_categories(db::Connection& c, const tenancy::Tenant& t) {
   std::vector<CategoryRow> out;
-  auto rows = c.query("SELECT c.id, c.name, c.description, c.product_count FROM " + t.table("categories") +
-                      " c WHERE c.is_active = 1 ORDER BY c.name, c.id");
+  auto rows = c.query("SELECT c.id, c.name, c.description, COALESCE(cc.product_count, 0) FROM " +
+                      t.table("categories") + " c LEFT JOIN " + t.table("category_counts") +
+                      " cc ON cc.category_id = c.id WHERE c.is_active = 1 ORDER BY c.name, c.id");
   while (rows.next()) out.push_back({rows.str(0), rows.str(1), rows.str(2), rows.i64(3)});
   return out;
 }

@@ -2,7 +2,7 @@
 // tenancy::Tenant::table). The unfiltered product list is one query (its total is the
 // maintained counter catalog_stats.active_products); a filtered one is two (count + page).
 // Images and categories are aggregated in the page query; category counts are maintained
-// on write (sql/tenant/0004_catalog_counts.sql).
+// on write (category_counts, sql/tenant/0004_catalog_counts.sql).
 #pragma once
 
 #include <cstdint>
