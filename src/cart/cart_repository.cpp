@@ -81,7 +81,7 @@ std::optional<Cart> load_cart(db::Connection& c, const tenancy::Tenant& t, const
           t.table("products") + " p ON p.id = i.product_id WHERE c." + o.column() + " = ?",
       {o.value()});
   std::optional<Cart> cart;
-  std::vector<std::pair<std::string, size_t>> order;  // (created_at, line id) per line, for sorting
+  std::vector<std::pair<std::string, size_t>> order;  // (created_at, index in lines), for sorting
   std::vector<CartLine> lines;
   while (r.next()) {
     if (!cart) {
