@@ -81,8 +81,7 @@ std::optional<Cart> load_cart(db::Connection& c, const tenancy::Tenant& t, const
           t.table("products") + " p ON p.id = i.product_id WHERE c." + o.column() + " = ?",
       {o.value()});
   std::optional<Cart> cart;
-  std::vector<std::pair<std::string, size_t>> order;  // (created_at, index in lines), for sorting
-  std::vector<CartLine> lines;
+  std::vector<std::pair<std::string, CartLine>> lines;  // (created_at, line), sorted below
   while (r.next()) {
     if (!cart) {
       cart.emplace();
@@ -99,15 +98,13 @@ std::optional<Cart> load_cart(db::Connection& c, const tenancy::Tenant& t, const
     l.stock = r.i64(7);
     l.available = r.i64(8) != 0;
     l.image = r.is_null(9) ? "" : r.str(9);
-    order.emplace_back(r.str(10), lines.size());
-    lines.push_back(std::move(l));
+    lines.emplace_back(r.str(10), std::move(l));
   }
   // Oldest first; lines added in the same second by id (the order ORDER BY created_at, id gave).
-  std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first : lines[a.second].id < lines[b.second].id;
+  std::sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second.id < b.second.id;
   });
-  if (cart)
-    for (const auto& [created, index] : order) cart->lines.push_back(std::move(lines[index]));
+  for (auto& [created, line] : lines) cart->lines.push_back(std::move(line));
   return cart;
 }
 

@@ -47,8 +47,7 @@ Provisioner::Provisioner(const Config& cfg)
 db::Connection& Provisioner::admin(const std::string& url) {
   auto it = admins_.find(url);
   if (it != admins_.end()) return *it->second;
-  auto c = std::make_unique<db::Connection>(admin_options(cfg_, url, ""));
-  return *admins_.emplace(url, std::move(c)).first->second;
+  return *admins_.emplace(url, open_admin(url)).first->second;
 }
 
 std::unique_ptr<db::Connection> Provisioner::open_admin(const std::string& url) const {

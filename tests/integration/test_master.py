@@ -2,6 +2,7 @@
 flight, the graceful timeout, crash-loop back-off, and the application's own
 body checks (413/415) reached directly over FastCGI."""
 
+import json
 import os
 import signal
 import subprocess
@@ -49,6 +50,12 @@ class Master:
     def agents(self):
         return self.children("ecom: agent")
 
+    def hold_request(self, headers=None):
+        """Sends a GET /health with a body it never finishes: the worker serving it stays busy
+        until the returned request is finished or its socket closed."""
+        return fcgi_client.Request(self.sock).begin("GET", "/health", body=b"{}", content_type="application/json",
+                                                    headers=headers).send_head()
+
     def read_log(self):
         with open(self.log_path, "rb") as f:
             return f.read().decode("utf-8", "replace")
@@ -82,7 +89,7 @@ def test_master_serves_through_workers_only():
 def test_graceful_stop_finishes_the_request_in_flight():
     m = Master(workers=1)
     try:
-        pending = fcgi_client.Request(m.sock).begin("GET", "/health", body=b"{}", content_type="application/json").send_head()
+        pending = m.hold_request()
         time.sleep(0.3)  # the worker has the request and waits for its body
         m.proc.send_signal(signal.SIGTERM)
         time.sleep(0.5)
@@ -100,7 +107,7 @@ def test_graceful_stop_finishes_the_request_in_flight():
 def test_graceful_timeout_kills_a_stuck_worker():
     m = Master(workers=1, graceful_timeout=2)
     try:
-        stuck = fcgi_client.Request(m.sock).begin("GET", "/health", body=b"{}", content_type="application/json").send_head()
+        stuck = m.hold_request()
         time.sleep(0.3)
         started = time.time()
         m.proc.send_signal(signal.SIGTERM)
@@ -216,7 +223,6 @@ def status(m, remote="127.0.0.1"):
 
 
 def test_reload_under_load_replaces_every_worker_and_refuses_nothing():
-    import json
     import threading
     m = Master(workers=2)
     try:
@@ -299,11 +305,9 @@ def test_max_requests_recycles_a_worker():
 
 
 def test_request_timeout_kills_the_stuck_worker_only():
-    import json
     m = Master(workers=2, request_timeout=1)
     try:
-        stuck = fcgi_client.Request(m.sock).begin("GET", "/health", body=b"{}", content_type="application/json",
-                                                  headers={"X-Request-Id": "stuck-request-1"}).send_head()
+        stuck = m.hold_request({"X-Request-Id": "stuck-request-1"})
         time.sleep(0.2)
         code, body = status(m)
         busy = [w for w in json.loads(body)["workers"] if w["currentRequest"] and
@@ -324,11 +328,9 @@ def test_request_timeout_kills_the_stuck_worker_only():
 
 
 def test_slow_requests_are_logged_while_running_and_when_done():
-    import json
     m = Master(workers=1, slow_request_ms=200)
     try:
-        slow = fcgi_client.Request(m.sock).begin("GET", "/health", body=b"{}", content_type="application/json",
-                                                 headers={"X-Request-Id": "slow-one", "X-Tenant-Slug": "some-shop"}).send_head()
+        slow = m.hold_request({"X-Request-Id": "slow-one", "X-Tenant-Slug": "some-shop"})
         time.sleep(0.6)
         code, _, _ = slow.finish()
         assert code == 200
@@ -343,7 +345,6 @@ def test_slow_requests_are_logged_while_running_and_when_done():
 
 
 def test_status_page_shows_workers_and_refuses_remote_clients():
-    import json
     m = Master(workers=2)
     try:
         code, body = status(m)
