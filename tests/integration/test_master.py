@@ -18,8 +18,9 @@ import fcgi_client  # noqa: E402
 class Master:
     """An ecom-fcgi of its own, sharing the stack's database, on a private socket."""
 
-    def __init__(self, workers=2, graceful_timeout=10, config=None, **settings):
-        """settings: more [server] keys as ECOM_SERVER_<KEY> overrides; config: a config file path."""
+    def __init__(self, workers=2, graceful_timeout=10, config=None, database=None, **settings):
+        """settings: more [server] keys as ECOM_SERVER_<KEY> overrides; database: [database] keys
+        likewise (ECOM_DATABASE_<KEY>); config: a config file path."""
         self.dir = tempfile.mkdtemp(prefix="ecom-master-")
         self.sock = os.path.join(self.dir, "fcgi.sock")
         self.pid_file = os.path.join(self.dir, "fcgi.pid")
@@ -31,6 +32,8 @@ class Master:
             env["ECOM_SERVER_WORKERS"] = str(workers)
         for key, value in settings.items():
             env["ECOM_SERVER_" + key.upper()] = str(value)
+        for key, value in (database or {}).items():
+            env["ECOM_DATABASE_" + key.upper()] = str(value)
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([os.path.join(ecom.bin_dir(), "ecom-fcgi"), "--config",
                                       config or ecom.config_path()],
@@ -364,4 +367,61 @@ def test_status_page_shows_workers_and_refuses_remote_clients():
         code, body = status(m, remote="203.0.113.9")
         assert code == 403, body
     finally:
+        m.stop()
+
+
+# --------------------------------------------------------------------------- prepared statements
+
+STORES = []  # a dozen stores, made once for the statement tests
+
+
+def statement_stores():
+    while len(STORES) < 12:
+        STORES.append(ecom.new_store("BASIC"))
+    return STORES
+
+
+def prepared_on_server():
+    rows = ecom.sql("SHOW GLOBAL STATUS LIKE 'Prepared_stmt_count'")
+    return int(rows[0][1])
+
+
+def browse(m, stores):
+    """The list and the categories of every store: two statements of its own per store."""
+    codes = []
+    for slug in stores:
+        for uri in ("/api/catalog/products", "/api/catalog/categories"):
+            codes.append(fcgi_client.request(m.sock, "GET", uri, headers={"X-Tenant-Slug": slug})[0])
+    return codes
+
+
+def test_statement_cache_bounds_the_statements_a_worker_keeps():
+    stores = statement_stores()
+    m = Master(workers=1, database={"statement_cache": 16})
+    try:
+        assert fcgi_client.request(m.sock, "GET", "/health")[0] == 200
+        before = prepared_on_server()
+        codes = browse(m, stores)
+        assert codes == [200] * len(codes), codes
+        kept = prepared_on_server() - before
+        # 24 store statements and the store lookup would be 25 without the bound (a little slack
+        # for the stack's own provisioner, which prepares a few while it runs).
+        assert 12 <= kept <= 16 + 3, kept
+    finally:
+        m.stop()
+
+
+def test_server_wide_statement_limit_is_survived_by_giving_statements_back():
+    stores = statement_stores()
+    m = Master(workers=1)
+    limit = ecom.sql_value("SELECT @@GLOBAL.max_prepared_stmt_count")
+    try:
+        assert fcgi_client.request(m.sock, "GET", "/health")[0] == 200
+        browse(m, stores[:2])  # a few statements of its own to give back
+        ecom.sql(f"SET GLOBAL max_prepared_stmt_count = {prepared_on_server() + 2}")
+        codes = browse(m, stores)
+        ecom.sql(f"SET GLOBAL max_prepared_stmt_count = {limit}")
+        assert codes == [200] * len(codes), (codes, m.read_log()[-2000:])
+    finally:
+        ecom.sql(f"SET GLOBAL max_prepared_stmt_count = {limit}")
         m.stop()
