@@ -425,3 +425,13 @@ def test_server_wide_statement_limit_is_survived_by_giving_statements_back():
     finally:
         ecom.sql(f"SET GLOBAL max_prepared_stmt_count = {limit}")
         m.stop()
+
+
+def test_workers_zero_means_two_per_cpu():
+    n = 2 * os.sysconf("SC_NPROCESSORS_ONLN")  # what ecom-fcgi counts
+    m = Master(workers=n, WORKERS=0)  # the setting overrides the count; the constructor waits for n
+    try:
+        time.sleep(0.5)
+        assert len(m.workers()) == n, (m.workers(), m.read_log())
+    finally:
+        m.stop()
