@@ -89,6 +89,7 @@ NGINX_CONF=$NGINX_DIR/nginx.conf
 FCGI_SOCK=$RUN_DIR/ecom-fcgi.sock
 ECOM_CONF=$VAR_DIR/ecom.conf
 SECRETS=$VAR_DIR/secrets.env
+ADMIN_PASSWORD_FILE=$VAR_DIR/admin-db-password
 FCGI_BIN=$BIN_DIR/ecom-fcgi
 PROVISION_BIN=$BIN_DIR/ecom-provision
 TEMPLATE=$REPO_DIR/conf/nginx/dev.conf.template
@@ -535,24 +536,54 @@ ensure_accounts() {
     db_super_sql <<<"DROP USER IF EXISTS '$user'@'$host';"
   done < <(db_super_sql --skip-column-names <<<"SELECT User, Host FROM mysql.user
     WHERE User = '' OR (User = 'root' AND Host NOT IN ('localhost', '127.0.0.1', '::1'));")
-  # Passwords are hex (openssl rand -hex): nothing to escape.
-  db_super_sql <<EOF || fail "creating the database accounts failed"
-CREATE USER IF NOT EXISTS 'ecom_admin'@'localhost' IDENTIFIED BY '$ADMIN_PASSWORD';
-ALTER USER 'ecom_admin'@'localhost' IDENTIFIED BY '$ADMIN_PASSWORD';
-GRANT ALL PRIVILEGES ON *.* TO 'ecom_admin'@'localhost' WITH GRANT OPTION;
-CREATE USER IF NOT EXISTS 'ecom_admin'@'127.0.0.1' IDENTIFIED BY '$ADMIN_PASSWORD';
-ALTER USER 'ecom_admin'@'127.0.0.1' IDENTIFIED BY '$ADMIN_PASSWORD';
-GRANT ALL PRIVILEGES ON *.* TO 'ecom_admin'@'127.0.0.1' WITH GRANT OPTION;
-CREATE USER IF NOT EXISTS 'ecom_app'@'localhost' IDENTIFIED BY '$APP_PASSWORD';
-ALTER USER 'ecom_app'@'localhost' IDENTIFIED BY '$APP_PASSWORD';
-GRANT SELECT, INSERT, UPDATE, DELETE ON \`ecom_control\`.* TO 'ecom_app'@'localhost';
-CREATE USER IF NOT EXISTS 'ecom_app'@'127.0.0.1' IDENTIFIED BY '$APP_PASSWORD';
-ALTER USER 'ecom_app'@'127.0.0.1' IDENTIFIED BY '$APP_PASSWORD';
-GRANT SELECT, INSERT, UPDATE, DELETE ON \`ecom_control\`.* TO 'ecom_app'@'127.0.0.1';
-EOF
+  # Passwords are hex (openssl rand -hex): nothing to escape. The privileges are exactly those
+  # README "Database accounts" lists. The administrative account may create, change and drop
+  # store schemas (ecom_tenant_*) and the control schema, grant table privileges in the control
+  # schema, and read mysql.db (to find the application account's hosts); nothing on any other
+  # schema. The application account may read the control schema (`ecom-provision setup` adds its
+  # few table privileges there) and read and write the rows of every store schema, nothing
+  # more. Both are revoked first, so that a stack created with broader rights is narrowed on its
+  # next start.
+  local host sql=""
+  for host in localhost 127.0.0.1; do
+    sql+="CREATE USER IF NOT EXISTS 'ecom_admin'@'$host' IDENTIFIED BY '$ADMIN_PASSWORD';
+ALTER USER 'ecom_admin'@'$host' IDENTIFIED BY '$ADMIN_PASSWORD';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'ecom_admin'@'$host';
+GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, TRIGGER, REFERENCES
+  ON \`ecom\\_tenant\\_%\`.* TO 'ecom_admin'@'$host';
+GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, TRIGGER, REFERENCES
+  ON \`ecom\\_control\`.* TO 'ecom_admin'@'$host' WITH GRANT OPTION;
+GRANT SELECT ON mysql.db TO 'ecom_admin'@'$host';
+CREATE USER IF NOT EXISTS 'ecom_app'@'$host' IDENTIFIED BY '$APP_PASSWORD';
+ALTER USER 'ecom_app'@'$host' IDENTIFIED BY '$APP_PASSWORD';
+GRANT SELECT ON \`ecom_control\`.* TO 'ecom_app'@'$host';
+REVOKE INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, REFERENCES, TRIGGER
+  ON \`ecom_control\`.* FROM 'ecom_app'@'$host';
+GRANT SELECT, INSERT, UPDATE, DELETE ON \`ecom\\_tenant\\_%\`.* TO 'ecom_app'@'$host';
+"
+  done
+  db_super_sql <<<"$sql" || fail "creating the database accounts failed"
 }
 
 write_ecom_conf() {
+  # The administrative password in a file of its own (0600), which only ecom-provision and the
+  # provisioning agent read; ecom-fcgi refuses it in its configuration (workers would inherit it).
+  (
+    umask 077
+    printf '%s\n' "$ADMIN_PASSWORD" >"$ADMIN_PASSWORD_FILE.tmp"
+  )
+  mv -f -- "$ADMIN_PASSWORD_FILE.tmp" "$ADMIN_PASSWORD_FILE"
+  # Started as root, ecom-fcgi runs its workers as an unprivileged account (it refuses root
+  # workers): nobody/nogroup here. They must reach MariaDB's socket under this directory, and
+  # can read nothing else of it that is not world-readable (ecom.conf, secrets.env and the
+  # password file are 0600).
+  WORKER_USER_LINES=
+  if ((IS_ROOT)); then
+    WORKER_USER_LINES=$'user=nobody\ngroup=nogroup'
+    chmod go+x -- "$VAR_DIR" "$MYSQL_DIR" "$RUN_DIR"
+    setpriv --reuid=nobody --regid=nogroup --clear-groups -- test -w "$DB_SOCK" ||
+      fail "the workers (user nobody) cannot reach $DB_SOCK: every directory above $VAR_DIR must be searchable by others"
+  fi
   (
     umask 077
     cat >"$ECOM_CONF.tmp" <<EOF
@@ -562,6 +593,7 @@ write_ecom_conf() {
 [server]
 listen=$FCGI_SOCK
 listen_mode=0666
+$WORKER_USER_LINES
 workers=$WORKERS
 backlog=511
 pid_file=$RUN_DIR/ecom-fcgi.pid
@@ -579,7 +611,7 @@ write_timeout=10
 
 [admin_database]
 user=ecom_admin
-password=$ADMIN_PASSWORD
+password_file=$ADMIN_PASSWORD_FILE
 
 [tenancy]
 cache_ttl_ms=2000

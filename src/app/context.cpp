@@ -1,5 +1,7 @@
 #include "app/context.h"
 
+#include "prefork/scoreboard.h"
+
 
 namespace ecom {
 
@@ -8,6 +10,12 @@ Services::Services(const Config& c)
       pool(db::ConnectOptions{c.db_url, c.db_user, c.db_password, c.control_schema,
                               static_cast<int>(c.db_connect_timeout), static_cast<int>(c.db_read_timeout),
                               static_cast<int>(c.db_write_timeout), static_cast<size_t>(c.db_statement_cache)}),
-      registry(c.tenant_cache_ttl_ms) {}
+      registry(c.tenant_cache_ttl_ms,
+               prefork::scoreboard() ? &prefork::scoreboard()->tenancy_generation : nullptr) {}
+
+void Services::tenants_changed() {
+  registry.clear();
+  prefork::announce_tenancy_change();
+}
 
 }  // namespace ecom

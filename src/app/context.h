@@ -21,6 +21,8 @@ struct Services {
   tenancy::Registry registry;
 
   db::Connection& control() { return pool.get(config.db_url); }
+  // After a write to a store's control data: every worker of this host reads it again.
+  void tenants_changed();
 };
 
 struct Context {

@@ -1,7 +1,12 @@
 #include "common/config.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <cctype>
 #include <cstdlib>
@@ -31,6 +36,8 @@ const std::vector<Key>& keys() {
   static const std::vector<Key> k = {
       {"server", "listen", Kind::String, &Config::listen, nullptr, 0, 0},
       {"server", "listen_mode", Kind::Octal, nullptr, &Config::listen_mode, 0, 0777},
+      {"server", "user", Kind::String, &Config::user, nullptr, 0, 0},
+      {"server", "group", Kind::String, &Config::group, nullptr, 0, 0},
       {"server", "workers", Kind::Int, nullptr, &Config::workers, 0, 256},
       {"server", "backlog", Kind::Int, nullptr, &Config::backlog, 1, 65535},
       {"server", "pid_file", Kind::String, &Config::pid_file, nullptr, 0, 0},
@@ -51,6 +58,7 @@ const std::vector<Key>& keys() {
       {"database", "statement_cache", Kind::Int, nullptr, &Config::db_statement_cache, 16, 1000000},
       {"admin_database", "user", Kind::String, &Config::admin_user, nullptr, 0, 0},
       {"admin_database", "password", Kind::String, &Config::admin_password, nullptr, 0, 0},
+      {"admin_database", "password_file", Kind::String, &Config::admin_password_file, nullptr, 0, 0},
       {"tenancy", "cache_ttl_ms", Kind::Int, nullptr, &Config::tenant_cache_ttl_ms, 0, 600000},
       {"paths", "control_migrations", Kind::String, &Config::control_migrations, nullptr, 0, 0},
       {"paths", "tenant_migrations", Kind::String, &Config::tenant_migrations, nullptr, 0, 0},
@@ -181,6 +189,50 @@ std::string agent_socket_path(const Config& c) {
 std::string default_config_path() {
   if (const char* p = std::getenv("ECOM_CONFIG"); p && *p) return p;
   return "/etc/ecom/ecom.conf";
+}
+
+std::optional<std::string> admin_password(const Config& c, std::string& error) {
+  if (!c.admin_password.empty() || c.admin_password_file.empty()) return c.admin_password;
+  const std::string& path = c.admin_password_file;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    error = "cannot read admin_database.password_file " + path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    error = "admin_database.password_file " + path + " is not a regular file";
+    return std::nullopt;
+  }
+  if (st.st_mode & 077) {
+    ::close(fd);
+    error = "admin_database.password_file " + path + " may be read by others (mode " +
+            std::to_string((st.st_mode >> 6) & 7) + std::to_string((st.st_mode >> 3) & 7) +
+            std::to_string(st.st_mode & 7) + "); make it 0600";
+    return std::nullopt;
+  }
+  std::string out;
+  char buf[256];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+    if (out.size() > 4096) break;
+  }
+  explicit_bzero(buf, sizeof buf);
+  ::close(fd);
+  size_t end = out.find_first_of("\r\n");
+  if (end != std::string::npos) {
+    explicit_bzero(out.data() + end, out.size() - end);
+    out.resize(end);
+  }
+  if (out.empty()) {
+    error = "admin_database.password_file " + path + " is empty";
+    return std::nullopt;
+  }
+  return out;
 }
 
 void wipe(std::string& secret) {

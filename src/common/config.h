@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,10 @@ namespace ecom {
 struct Config {
   // [server]
   std::string listen = "/run/ecom/ecom-fcgi.sock";
+  // The account the workers run as when the master is started as root (PHP-FPM's pool
+  // user/group). Required then: workers never run as root. Empty group: the user's own group.
+  std::string user;
+  std::string group;
   int64_t listen_mode = 0660;
   int64_t workers = 0;  // 0 = number of CPUs
   int64_t backlog = 511;
@@ -38,7 +43,10 @@ struct Config {
 
   // [admin_database] — the provisioner's account (creates schemas, grants).
   std::string admin_user = "ecom_admin";
-  std::string admin_password;
+  std::string admin_password;  // ecom-provision only; ecom-fcgi refuses it (see password_file)
+  // A file holding the password alone (mode 0600, owned by the user ecom-fcgi's master runs
+  // as): read by ecom-provision and by the provisioning agent, never by a web worker.
+  std::string admin_password_file;
 
   // [tenancy]
   int64_t tenant_cache_ttl_ms = 2000;
@@ -84,6 +92,11 @@ std::string agent_socket_path(const Config& c);
 
 // The config path: --config value, else $ECOM_CONFIG, else /etc/ecom/ecom.conf.
 std::string default_config_path();
+
+// The administrative password: admin_database.password, else the content of
+// admin_database.password_file (one line; the file must be a regular file that neither its group
+// nor others may read). nullopt with `error` set when the file is unusable; "" when neither is set.
+std::optional<std::string> admin_password(const Config& c, std::string& error);
 
 // Overwrites a secret in memory before clearing it.
 void wipe(std::string& secret);

@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <deque>
 #include <fstream>
@@ -16,6 +18,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "prefork/listener.h"
+#include "prefork/run_as.h"
 #include "prefork/scoreboard.h"
 #include "prefork/signals.h"
 
@@ -94,6 +97,21 @@ int master_run(const Config& initial, const ConfigLoader& reload, const WorkerMa
     if (agent_fd < 0) {
       log::error("master: provisioning agent: " + err);
       return 1;
+    }
+  }
+  // Sockets belong to the workers' account (PHP-FPM's listen.owner/group default): nginx reaches
+  // the FastCGI socket through its group, the workers reach the agent's socket of mode 0600.
+  {
+    std::string run_as_error;
+    auto run_as = resolve_run_as(cfg(), run_as_error);
+    if (run_as && run_as->switch_user) {
+      for (const std::string& path : {cfg().listen, agent_path}) {
+        if (path.empty() || path[0] != '/') continue;
+        if (chown(path.c_str(), run_as->uid, run_as->gid) != 0) {
+          log::error("master: cannot hand " + path + " to server.user: " + std::strerror(errno));
+          return 1;
+        }
+      }
     }
   }
   Scoreboard* sb = scoreboard_create();
@@ -300,6 +318,7 @@ int master_run(const Config& initial, const ConfigLoader& reload, const WorkerMa
       else if (sig == SIGINT) begin_stop("SIGINT");
       else if (sig == SIGQUIT) begin_stop("SIGQUIT");
       else if (sig == SIGHUP) hup = true;
+      else if (sig == SIGUSR2) sb->tenancy_generation.fetch_add(1);  // ecom-provision changed a store
     }
     reap();
     double now = clock::mono_seconds();

@@ -31,6 +31,10 @@ Scoreboard* scoreboard_create() {
 
 Scoreboard* scoreboard() { return g_scoreboard; }
 
+void announce_tenancy_change() {
+  if (g_scoreboard) g_scoreboard->tenancy_generation.fetch_add(1, std::memory_order_acq_rel);
+}
+
 void slot_begin_request(WorkerSlot& s, const std::string& method, const std::string& path, const std::string& tenant,
                         const std::string& request_id) {
   s.seq.fetch_add(1, std::memory_order_acq_rel);  // odd: writing

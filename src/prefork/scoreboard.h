@@ -39,6 +39,11 @@ struct Scoreboard {
   std::atomic<uint64_t> slow_requests;   // requests over slow_request_ms
   std::atomic<uint64_t> timeouts;        // workers killed for request_timeout
   std::atomic<uint64_t> reloads;
+  // Bumped whenever what the control database says about a store changes on this host (the
+  // super admin's PATCH, create and repair in the agent, ecom-provision through SIGUSR2 to the
+  // master). Each worker compares it with the value its store cache was filled under, once per
+  // lookup, and starts afresh when it moved.
+  std::atomic<uint64_t> tenancy_generation;
   WorkerSlot slots[kMaxSlots];
 };
 
@@ -47,6 +52,9 @@ Scoreboard* scoreboard_create();
 
 // The scoreboard of this process tree (set by scoreboard_create), or nullptr.
 Scoreboard* scoreboard();
+
+// Announces that a store's control data changed (no-op without a scoreboard).
+void announce_tenancy_change();
 
 // Worker side: claim `index` for pid, mark a request's start and end.
 void slot_begin_request(WorkerSlot& s, const std::string& method, const std::string& path, const std::string& tenant,

@@ -28,7 +28,7 @@ int signals_install_master() {
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;
-  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP}) sigaction(s, &sa, nullptr);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2}) sigaction(s, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
   return g_pipe[0];
 }
@@ -40,7 +40,7 @@ int signals_next(int fd) {
 }
 
 void signals_reset_in_child() {
-  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP}) signal(s, SIG_DFL);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2}) signal(s, SIG_DFL);
   if (g_pipe[0] >= 0) close(g_pipe[0]);
   if (g_pipe[1] >= 0) close(g_pipe[1]);
   g_pipe[0] = g_pipe[1] = -1;

@@ -4,7 +4,7 @@
 
 namespace ecom::prefork {
 
-// Installs handlers for CHLD, TERM, INT, QUIT, HUP and ignores PIPE.
+// Installs handlers for CHLD, TERM, INT, QUIT, HUP, USR2 and ignores PIPE.
 // Returns the read end of the pipe (non-blocking), or -1.
 int signals_install_master();
 

@@ -13,9 +13,9 @@ const Command kCommands[] = {
     {"setup", "setup", "create or upgrade the control database and register the default database server", 0, 0,
      true, cmd_setup},
     {"create", "create SLUG NAME PLANCODE [--admin-email E]", "create a store now (CreateDatabase, ApplyMigrations, SeedData)", 3, 3,
-     true, cmd_create},
+     true, cmd_create, true},
     {"repair", "repair SLUG", "re-run whatever is missing for a store (schema, migrations, seed)", 1, 1, true,
-     cmd_repair},
+     cmd_repair, true},
     {"migrate", "migrate [--jobs N]", "apply pending tenant migrations to every Ready or Suspended store (N at once)", 0, 0, true,
      cmd_migrate},
     {"status", "status SLUG", "show a store and its provisioning steps", 1, 1, true, cmd_status},
@@ -117,6 +117,15 @@ int cli_main(int argc, char** argv) {
     for (const auto& e : loaded.errors) std::fprintf(stderr, "ecom-provision: %s\n", e.c_str());
     return kExitFailure;
   }
+  if (cmd->needs_db) {
+    std::string error;
+    auto pw = admin_password(loaded.config, error);
+    if (!pw) {
+      std::fprintf(stderr, "ecom-provision: %s\n", error.c_str());
+      return kExitFailure;
+    }
+    loaded.config.admin_password = *pw;
+  }
   CliContext ctx{loaded.config, json, {}, {}, nullptr};
   for (size_t i = 1; i < rest.size(); ++i) {
     if (rest[i].rfind("--", 0) == 0) {
@@ -137,12 +146,16 @@ int cli_main(int argc, char** argv) {
       if (cmd->fn != cmd_setup) p->control().use_schema(ctx.cfg.control_schema);
       ctx.p = p.get();
     }
-    return cmd->fn(ctx);
+    int code = cmd->fn(ctx);
+    if (cmd->changes_stores) notify_master(ctx.cfg);
+    return code;
   } catch (const provisioning::ProvisionError& e) {
     print_error(ctx, e.what());
+    if (cmd->changes_stores) notify_master(ctx.cfg);  // a failed step changed the store's status too
     return exit_code_for(e);
   } catch (const std::exception& e) {
     print_error(ctx, e.what());
+    if (cmd->changes_stores) notify_master(ctx.cfg);
     return kExitFailure;
   }
 }

@@ -29,6 +29,7 @@ struct Command {
   int min_args, max_args;
   bool needs_db;
   CommandFn fn;
+  bool changes_stores = false;  // the running ecom-fcgi is told afterwards (notify_master)
 };
 
 int cli_main(int argc, char** argv);
@@ -38,6 +39,10 @@ void print_error(const CliContext& ctx, const std::string& message);
 void print_json(const std::string& json);
 std::string tenant_json(const provisioning::TenantRecord& t, const std::vector<provisioning::StepRecord>* steps);
 int exit_code_for(const provisioning::ProvisionError& e);
+
+// Tells the ecom-fcgi master of this host (server.pid_file) that stores changed, so that its
+// workers read them again from the next request on. Silent when it is not running here.
+void notify_master(const Config& cfg);
 
 // Subcommands (one file each).
 int cmd_setup(CliContext&);

@@ -23,7 +23,7 @@ struct Tally {
 };
 
 // Works through the queue until it is empty. Throws db::Error on database trouble.
-Tally drain(provisioning::Provisioner& p, provisioning::JobQueue& q) {
+Tally drain(const Config& cfg, provisioning::Provisioner& p, provisioning::JobQueue& q) {
   Tally t;
   while (!g_stop) {
     auto job = q.claim();
@@ -37,6 +37,7 @@ Tally drain(provisioning::Provisioner& p, provisioning::JobQueue& q) {
     double started = clock::mono_seconds();
     auto outcome = p.run_steps(*tenant);
     q.finish(*job, outcome.ok);
+    notify_master(cfg);  // a sign-up that was "not ready" on every worker is served at once
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.2f", clock::mono_seconds() - started);
     if (outcome.ok) {
@@ -75,7 +76,7 @@ int cmd_run(CliContext& ctx) {
   std::string owner = "run:" + std::to_string(getpid());
   provisioning::JobQueue queue(ctx.p->control(), owner, ctx.cfg.lease_seconds);
   if (!loop) {
-    Tally t = drain(*ctx.p, queue);
+    Tally t = drain(ctx.cfg, *ctx.p, queue);
     if (ctx.json) {
       std::string out;
       http::JsonWriter w(out);
@@ -90,7 +91,7 @@ int cmd_run(CliContext& ctx) {
   log::info("run: polling every " + std::to_string(*loop) + " s");
   while (!g_stop) {
     try {
-      drain(*ctx.p, queue);
+      drain(ctx.cfg, *ctx.p, queue);
     } catch (const std::exception& e) {
       log::error(std::string("run: ") + e.what() + "; retrying");
     }

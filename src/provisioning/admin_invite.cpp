@@ -43,4 +43,19 @@ void invite_admin(db::Connection& admin, const std::string& schema, const std::s
   tx.commit();
 }
 
+bool create_signup_admin(db::Connection& admin, const std::string& schema, const std::string& email,
+                         const std::string& token_hash, const std::string& issued_at) {
+  const std::string accounts = db::quote_identifier(schema) + ".accounts";
+  std::string normalized = to_lower(trim(email));
+  db::Transaction tx(admin);
+  auto r = admin.query("SELECT id FROM " + accounts + " WHERE email = ? FOR UPDATE", {normalized});
+  if (r.next()) return false;
+  admin.exec("INSERT INTO " + accounts +
+                 " (id, email, role, activation_token_hash, activation_expires_at) "
+                 "VALUES (?, ?, 'admin', ?, CAST(? AS DATETIME) + INTERVAL 48 HOUR)",
+             {uuid::v4(), normalized, token_hash, issued_at});
+  tx.commit();
+  return true;
+}
+
 }  // namespace ecom::provisioning

@@ -19,4 +19,11 @@ std::string new_activation_token();
 void invite_admin(db::Connection& admin, const std::string& schema, const std::string& email,
                   const std::string& token_hash);
 
+// The admin asked for at sign-up, created once while the store is built: its token was handed
+// out at `issued_at` ("YYYY-MM-DD HH:MM:SS", UTC) and expires 48 hours after that, however late
+// the store is built or repaired. An existing account of that email is left exactly as it is
+// (a repair never revives an expired token). Returns whether the account was created.
+bool create_signup_admin(db::Connection& admin, const std::string& schema, const std::string& email,
+                         const std::string& token_hash, const std::string& issued_at);
+
 }  // namespace ecom::provisioning

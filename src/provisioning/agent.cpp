@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"
+#include "prefork/scoreboard.h"
 #include "prefork/stop_signal.h"
 #include "provisioning/provisioner.h"
 
@@ -111,7 +112,16 @@ int agent_run(const Config& cfg, int listen_fd) {
     }
     set_timeouts(fd, 10);
     std::string request;
-    if (read_all(fd, request)) {
+    bool received = read_all(fd, request);
+    if (received && cfg.admin_password.empty()) {
+      // No administrative credentials (admin_database.password_file unset or unreadable; the
+      // agent logged why when it started): nothing to try.
+      std::string out;
+      http::JsonWriter w(out);
+      w.begin_object().field("ok", false).field("kind", "Unavailable").field("error", "no administrative credentials");
+      w.end_object();
+      write_all(fd, out);
+    } else if (received) {
       if (!p) p = std::make_unique<Provisioner>(cfg);
       try {
         p->control().use_schema(cfg.control_schema);
@@ -119,6 +129,9 @@ int agent_run(const Config& cfg, int listen_fd) {
         // Reported by the operation itself.
       }
       std::string reply = serve_one(*p, request);
+      // Whatever it did (even a failed step changes a store's status): every worker reads its
+      // stores again before answering the next request.
+      prefork::announce_tenancy_change();
       write_all(fd, reply);
     }
     close(fd);

@@ -1,14 +1,18 @@
 #include "provisioning/control_store.h"
 
 #include "common/clock.h"
+#include "common/log.h"
 #include "common/uuid.h"
+#include "db/identifier.h"
+#include "tenancy/tenant.h"
 
 namespace ecom::provisioning {
 namespace {
 
 const char* kTenantColumns =
     "SELECT t.id, t.slug, t.name, t.plan_code, p.name, t.status, t.schema_name, s.url, t.created_at, s.id, "
-    "COALESCE(t.admin_email, ''), COALESCE(t.admin_activation_hash, '') FROM tenants t JOIN plans p ON p.code = t.plan_code JOIN db_servers s ON s.id = t.db_server_id ";
+    "COALESCE(t.admin_email, ''), COALESCE(t.admin_activation_hash, ''), t.suspended "
+    "FROM tenants t JOIN plans p ON p.code = t.plan_code JOIN db_servers s ON s.id = t.db_server_id ";
 
 TenantRecord read_tenant(db::Rows& r) {
   TenantRecord t;
@@ -17,10 +21,15 @@ TenantRecord read_tenant(db::Rows& r) {
   t.name = r.str(2);
   t.plan_code = r.str(3);
   t.plan_name = r.str(4);
-  t.status = r.str(5);
+  t.provisioning_status = r.str(5);
+  // 'Suspended' in the status column is how suspensions were kept before the flag existed.
+  t.suspended = r.i64(12) != 0 || t.provisioning_status == tenancy::state::kSuspended;
+  if (t.provisioning_status == tenancy::state::kSuspended) t.provisioning_status = tenancy::state::kReady;
+  t.status = t.suspended ? tenancy::state::kSuspended : t.provisioning_status;
   t.schema = r.str(6);
   t.server_url = r.str(7);
-  t.created_at = clock::iso_from_sql(r.str(8));
+  t.created_at_sql = r.str(8);
+  t.created_at = clock::iso_from_sql(t.created_at_sql);
   t.server_id = r.i64(9);
   t.admin_email = r.str(10);
   t.admin_activation_hash = r.str(11);
@@ -33,6 +42,8 @@ std::optional<std::string> opt(db::Rows& r, int col) {
 }
 
 }  // namespace
+
+bool TenantRecord::schema_is_derived() const { return !slug.empty() && schema == db::tenant_schema_name(slug); }
 
 std::optional<std::pair<int64_t, std::string>> ControlStore::default_server() {
   auto r = c_.query("SELECT id, url FROM db_servers ORDER BY is_default DESC, id LIMIT 1");
@@ -76,7 +87,15 @@ std::vector<TenantRecord> ControlStore::list_with_status(const std::vector<std::
   std::vector<TenantRecord> out;
   for (const auto& s : statuses) {
     auto r = c_.query(std::string(kTenantColumns) + "WHERE t.status = ? ORDER BY t.slug", {s});
-    while (r.next()) out.push_back(read_tenant(r));
+    while (r.next()) {
+      auto t = read_tenant(r);
+      // The callers (migrate, gc) act in each schema with the administrative account.
+      if (!t.schema_is_derived()) {
+        log::error("store '" + t.slug + "': the schema name recorded for it is not the one its slug gives; skipped");
+        continue;
+      }
+      out.push_back(std::move(t));
+    }
   }
   return out;
 }
@@ -101,7 +120,17 @@ void ControlStore::insert_tenant(const TenantRecord& t) {
 }
 
 void ControlStore::set_status(const std::string& tenant_id, const std::string& status) {
-  c_.exec("UPDATE tenants SET status = ?, updated_at = UTC_TIMESTAMP() WHERE id = ?", {status, tenant_id});
+  // Assignments run left to right: a legacy 'Suspended' status is kept as the flag first.
+  c_.exec("UPDATE tenants SET suspended = (suspended OR status = 'Suspended'), status = ?, "
+          "updated_at = UTC_TIMESTAMP() WHERE id = ?",
+          {status, tenant_id});
+}
+
+void ControlStore::set_suspended(const std::string& tenant_id, bool suspended) {
+  // A legacy 'Suspended' status becomes the flag it stands for.
+  c_.exec("UPDATE tenants SET suspended = ?, status = IF(status = 'Suspended', 'Ready', status), "
+          "updated_at = UTC_TIMESTAMP() WHERE id = ?",
+          {static_cast<int64_t>(suspended ? 1 : 0), tenant_id});
 }
 
 void ControlStore::set_plan(const std::string& tenant_id, const std::string& plan_code) {

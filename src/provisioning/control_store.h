@@ -14,9 +14,18 @@ namespace ecom::provisioning {
 inline constexpr const char* kStepNames[3] = {"CreateDatabase", "ApplyMigrations", "SeedData"};
 
 struct TenantRecord {
-  std::string id, slug, name, plan_code, plan_name, status, schema, server_url, created_at;
+  std::string id, slug, name, plan_code, plan_name;
+  std::string status;               // what the store shows: "Suspended" when suspended, else provisioning_status
+  std::string provisioning_status;  // PendingConfirmation|Queued|Provisioning|Ready|Failed (the steps' outcome)
+  bool suspended = false;           // the super admin's decision; only PATCH changes it
+  std::string schema, server_url, created_at;
+  std::string created_at_sql;  // "YYYY-MM-DD HH:MM:SS" (UTC), as stored
   std::string admin_email, admin_activation_hash;  // "" when no admin was asked for
   int64_t server_id = 0;
+
+  // The schema name is always derived from the slug; a row that says otherwise was tampered
+  // with, and nothing administrative may act on it.
+  bool schema_is_derived() const;
 };
 
 struct StepRecord {
@@ -43,7 +52,9 @@ class ControlStore {
 
   // Inserts a tenant and its three Pending steps. Throws db::Error (Duplicate when the slug is taken).
   void insert_tenant(const TenantRecord& t);
+  // The provisioning status (Provisioning, Ready, Failed); never lifts or sets a suspension.
   void set_status(const std::string& tenant_id, const std::string& status);
+  void set_suspended(const std::string& tenant_id, bool suspended);
   void set_plan(const std::string& tenant_id, const std::string& plan_code);
 
   // Self-service sign-up (init): a PendingConfirmation tenant whose confirm token

@@ -6,6 +6,7 @@
 #include "common/validation.h"
 #include "db/migrator.h"
 #include "provisioning/admin_invite.h"
+#include "provisioning/app_privileges.h"
 #include "provisioning/seeder.h"
 #include "tenancy/slug.h"
 #include "tenancy/tenant.h"
@@ -19,14 +20,14 @@ db::ConnectOptions admin_options(const Config& c, const std::string& url, const 
                             static_cast<int>(c.db_write_timeout)};
 }
 
-// 'user'@'host' for GRANT; both come from config / mysql.user and are checked.
+// 'user'@'host' for GRANT; both come from config / mysql.db and are checked.
 std::string account(const std::string& user, const std::string& host) {
   for (char c : user)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
       throw std::runtime_error("database.user has characters a GRANT cannot carry safely");
   for (char c : host)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '%' || c == ':' || c == '_'))
-      throw std::runtime_error("unexpected host in mysql.user for the application account");
+      throw std::runtime_error("unexpected host in mysql.db for the application account");
   return "'" + user + "'@'" + host + "'";
 }
 
@@ -66,25 +67,70 @@ std::vector<std::string> Provisioner::setup_control() {
   auto outcome = db::apply_migrations(*control_, cfg_.control_schema, migrations);
   control_->use_schema(cfg_.control_schema);
   store_.register_default_server(cfg_.db_url);
+  grant_app_control_privileges(*control_, cfg_.control_schema, app_accounts(*control_));
   return outcome.applied;
 }
 
-void Provisioner::create_database(const TenantRecord& t, std::string& log) {
-  auto& a = admin(t.server_url);
-  const std::string schema = db::quote_identifier(t.schema);
-  a.execute("CREATE DATABASE IF NOT EXISTS " + schema + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-  // The web workers' account gets data privileges on this schema only.
-  auto hosts = a.query("SELECT Host FROM mysql.user WHERE User = ?", {cfg_.db_user});
+std::vector<std::string> Provisioner::app_accounts(db::Connection& a) {
+  // The application account's hosts are those holding its grant on the control schema (stored
+  // as given, with or without the wildcard escaped). mysql.db is all the administrative account
+  // may read of the mysql schema.
+  std::string escaped;
+  for (char ch : cfg_.control_schema) {
+    if (ch == '_' || ch == '%') escaped += '\\';
+    escaped += ch;
+  }
+  auto hosts = a.query("SELECT DISTINCT Host FROM mysql.db WHERE User = ? AND Db IN (?, ?) ORDER BY Host",
+                       {cfg_.db_user, cfg_.control_schema, escaped});
   std::vector<std::string> accounts;
   while (hosts.next()) accounts.push_back(account(cfg_.db_user, hosts.str(0)));
   if (accounts.empty())
-    throw std::runtime_error("the application account '" + cfg_.db_user + "' does not exist on " + t.server_url);
-  for (const auto& acc : accounts) a.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + schema + ".* TO " + acc);
+    throw std::runtime_error("the application account '" + cfg_.db_user + "' holds no grant on the control schema " +
+                             cfg_.control_schema + " (GRANT SELECT ON " + cfg_.control_schema + ".* TO it first)");
+  return accounts;
+}
+
+void Provisioner::create_database(const TenantRecord& t, bool created_before, std::string& log) {
+  auto& a = admin(t.server_url);
+  const std::string schema = db::quote_identifier(t.schema);
+  // The schema carries the id of the store it was created for. A schema of that name that is
+  // not this store's (a leftover of a deleted store, with its accounts and orders) is never
+  // adopted by a new store.
+  if (!uuid::is_valid(t.id)) throw std::runtime_error("invalid store id");
+  const std::string owner = "ecom store " + t.id;
+  a.execute("CREATE DATABASE IF NOT EXISTS " + schema + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci COMMENT '" +
+            owner + "'");
+  auto r = a.query("SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", {t.schema});
+  std::string comment = r.next() && !r.is_null(0) ? r.str(0) : "";
+  if (comment != owner) {
+    bool empty = false;
+    if (comment.empty() && !created_before) {
+      auto tables = a.query("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?", {t.schema});
+      empty = tables.next() && tables.i64(0) == 0;
+    }
+    if (!comment.empty() || !(created_before || empty))
+      throw std::runtime_error("a schema named " + t.schema +
+                               " already exists and was not created for this store (a deleted store's?); "
+                               "drop or rename it, then repair");
+    // A schema this store created before owners were recorded, or an empty one: claim it.
+    a.execute("ALTER DATABASE " + schema + " COMMENT '" + owner + "'");
+  }
+  // The web workers' account reaches it through its grant on every store schema (ecom\_tenant\_%),
+  // made once when the account is created: nothing is granted per store.
   log = "Database " + t.schema + " created successfully";
 }
 
 StepsOutcome Provisioner::run_steps(const TenantRecord& t) {
   StepsOutcome out;
+  if (!t.schema_is_derived()) {
+    // Checked before any step: the steps create, grant and seed in whatever schema the row names.
+    out.failed_step = "CreateDatabase";
+    out.error = "the schema name recorded for this store is not the one its slug gives; refusing to act on it";
+    return out;
+  }
+  bool created_before = false;
+  for (const auto& s : store_.steps(t.id))
+    if (s.step == "CreateDatabase" && s.status == "Success") created_before = true;
   auto run = [&](const char* step, auto&& body) -> bool {
     store_.step_started(t.id, step);
     try {
@@ -104,7 +150,7 @@ StepsOutcome Provisioner::run_steps(const TenantRecord& t) {
   store_.set_status(t.id, tenancy::state::kProvisioning);
   bool ok = run("CreateDatabase", [&] {
               std::string log;
-              create_database(t, log);
+              create_database(t, created_before, log);
               return log;
             }) &&
             run("ApplyMigrations", [&] {
@@ -114,15 +160,10 @@ StepsOutcome Provisioner::run_steps(const TenantRecord& t) {
             }) &&
             run("SeedData", [&] {
               std::string log = seed_store(admin(t.server_url), t.schema, cfg_.seed_file);
-              if (!t.admin_email.empty() && !t.admin_activation_hash.empty()) {
-                auto existing = admin(t.server_url).query("SELECT 1 FROM " + db::quote_identifier(t.schema) +
-                                                              ".accounts WHERE email = ? AND activated_at IS NOT NULL",
-                                                          {to_lower(t.admin_email)});
-                if (!existing.next()) {
-                  provisioning::invite_admin(admin(t.server_url), t.schema, t.admin_email, t.admin_activation_hash);
-                  log += "; store admin invited";
-                }
-              }
+              if (!t.admin_email.empty() && !t.admin_activation_hash.empty() &&
+                  create_signup_admin(admin(t.server_url), t.schema, t.admin_email, t.admin_activation_hash,
+                                      t.created_at_sql))
+                log += "; store admin invited";
               return log;
             });
   out.ok = ok;
@@ -166,7 +207,9 @@ TenantRecord Provisioner::create(const std::string& slug, const std::string& nam
       throw ProvisionError(ProvisionError::SlugTaken, "slug '" + slug + "' is already taken");
     throw;
   }
-  auto outcome = run_steps(t);
+  auto stored = store_.find_by_id(t.id);  // with what the database filled in (created_at)
+  if (!stored) throw ProvisionError(ProvisionError::Failed, "the store record vanished during creation");
+  auto outcome = run_steps(*stored);
   if (!outcome.ok)
     throw ProvisionError(ProvisionError::Failed, outcome.failed_step + " failed: " + outcome.error);
   return *store_.find_by_slug(slug);
@@ -176,8 +219,10 @@ std::string Provisioner::invite_admin(const std::string& slug, const std::string
   if (!valid_email(email)) throw ProvisionError(ProvisionError::Invalid, "invalid email");
   auto t = store_.find_by_slug(slug);
   if (!t) throw ProvisionError(ProvisionError::NotFound, "no store with slug '" + slug + "'");
-  if (t->status != tenancy::state::kReady && t->status != tenancy::state::kSuspended)
-    throw ProvisionError(ProvisionError::Failed, "the store is not ready (" + t->status + ")");
+  if (t->provisioning_status != tenancy::state::kReady)
+    throw ProvisionError(ProvisionError::Failed, "the store is not ready (" + t->provisioning_status + ")");
+  if (!t->schema_is_derived())
+    throw ProvisionError(ProvisionError::Failed, "the schema name recorded for this store is not the one its slug gives");
   std::string token = new_activation_token();
   provisioning::invite_admin(admin(t->server_url), t->schema, email, db::sha256_hex(token));
   return token;
@@ -186,10 +231,9 @@ std::string Provisioner::invite_admin(const std::string& slug, const std::string
 TenantRecord Provisioner::repair(const std::string& slug) {
   auto t = store_.find_by_slug(slug);
   if (!t) throw ProvisionError(ProvisionError::NotFound, "no store with slug '" + slug + "'");
-  bool suspended = t->status == tenancy::state::kSuspended;
+  // A suspension is a flag of its own: the steps set the provisioning status only.
   auto outcome = run_steps(*t);
   if (!outcome.ok) throw ProvisionError(ProvisionError::Failed, outcome.failed_step + " failed: " + outcome.error);
-  if (suspended) store_.set_status(t->id, tenancy::state::kSuspended);  // repair does not lift a suspension
   return *store_.find_by_slug(slug);
 }
 

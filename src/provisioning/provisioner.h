@@ -68,7 +68,10 @@ class Provisioner {
   const std::vector<db::Migration>& tenant_migrations();
 
  private:
-  void create_database(const TenantRecord& t, std::string& log);
+  // `created_before`: this store's CreateDatabase step succeeded in an earlier run.
+  void create_database(const TenantRecord& t, bool created_before, std::string& log);
+  // 'user'@'host' of every host of the application account on the server of `a`.
+  std::vector<std::string> app_accounts(db::Connection& a);
   const Config& cfg_;
   std::unique_ptr<db::Connection> control_;
   ControlStore store_;

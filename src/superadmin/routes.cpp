@@ -68,6 +68,11 @@ ApiError from_agent(const provisioning::AgentReply& r, const std::string& slug) 
   if (r.kind == "PlanNotFound") return ApiError::NotFound("Plan not found.");
   if (r.kind == "SlugTaken") return ApiError::Conflict("Conflict", "The slug '" + slug + "' is already taken.");
   if (r.kind == "NotFound") return ApiError::NotFound("Tenant not found.");
+  if (r.kind == "Unavailable") {
+    ApiError e = ApiError::Unavailable("Provisioning is unavailable right now; try again shortly.");
+    e.headers.emplace_back("Retry-After", "30");
+    return e;
+  }
   return ApiError(500, "Provisioning Failed", r.error);
 }
 
@@ -206,16 +211,21 @@ void patch(Context& ctx) {
 
   auto t = store.find_by_slug(slug);
   if (!t) throw ApiError::NotFound("Tenant not found.");
-  if (status && *status != t->status) {
-    if (t->status != tenancy::state::kReady && t->status != tenancy::state::kSuspended)
-      throw ApiError::Conflict("Conflict", "Only a Ready or Suspended store can change to " + *status +
-                                               " (it is " + t->status + ").");
-    store.set_status(t->id, *status);
+  if (status) {
+    // Suspension is a flag of its own: "Ready" lifts it, "Suspended" sets it. Neither changes
+    // the provisioning status (a Failed store stays Failed until it is repaired).
+    bool suspend = *status == tenancy::state::kSuspended;
+    if (suspend != t->suspended || t->provisioning_status != tenancy::state::kReady) {
+      if (!t->suspended && t->provisioning_status != tenancy::state::kReady)
+        throw ApiError::Conflict("Conflict", "Only a Ready or Suspended store can change to " + *status +
+                                                 " (it is " + t->status + ").");
+      if (suspend != t->suspended) store.set_suspended(t->id, suspend);
+    }
   }
   if (plan_code) store.set_plan(t->id, *plan_code);
   for (const auto& [f, on] : features) store.set_feature_override(t->id, f, on);
   for (const auto& [l, val] : limits) store.set_limit_override(t->id, l, val);
-  ctx.services.registry.clear();  // this worker sees the change at once; others within the TTL
+  ctx.services.tenants_changed();  // every worker of this host sees the change from the next request
   write_detail(ctx, store, slug);
 }
 

@@ -1,6 +1,7 @@
 #include "tenancy/registry.h"
 
 #include "common/clock.h"
+#include "common/log.h"
 #include "db/identifier.h"
 
 namespace ecom::tenancy {
@@ -10,7 +11,7 @@ namespace ecom::tenancy {
 // overrides are applied after what they override.
 std::shared_ptr<const Tenant> load_tenant(db::Connection& c, const std::string& slug) {
   auto rows = c.query(
-      "SELECT 0, t.id, t.slug, t.name, t.plan_code, t.status, t.schema_name, s.url, 0 "
+      "SELECT 0, t.id, t.slug, t.name, t.plan_code, t.status, t.schema_name, s.url, t.suspended "
       "FROM tenants t JOIN db_servers s ON s.id = t.db_server_id WHERE t.slug = ? "
       "UNION ALL SELECT 1, f.feature, NULL, NULL, NULL, NULL, NULL, NULL, 1 "
       "FROM tenants t JOIN plan_features f ON f.plan_code = t.plan_code WHERE t.slug = ? "
@@ -23,6 +24,7 @@ std::shared_ptr<const Tenant> load_tenant(db::Connection& c, const std::string& 
       "ORDER BY 1",
       {slug, slug, slug, slug, slug});
   std::shared_ptr<Tenant> t;
+  bool tampered = false;
   while (rows.next()) {
     int64_t kind = rows.i64(0);
     if (kind == 0) {
@@ -32,9 +34,13 @@ std::shared_ptr<const Tenant> load_tenant(db::Connection& c, const std::string& 
       t->name = rows.str(3);
       t->plan_code = rows.str(4);
       t->status = rows.str(5);
+      // Suspension is a flag of its own (a legacy 'Suspended' status means the same).
+      if (rows.i64(8) != 0) t->status = state::kSuspended;
       t->schema = rows.str(6);
-      t->quoted_schema = db::quote_identifier(t->schema);
       t->server_url = rows.str(7);
+      // Never derived from anything but the slug: a row saying otherwise was tampered with.
+      tampered = t->schema != db::tenant_schema_name(t->slug);
+      if (!tampered) t->quoted_schema = db::quote_identifier(t->schema);
       continue;
     }
     if (!t) break;  // no tenant row: nothing else can match either
@@ -48,10 +54,21 @@ std::shared_ptr<const Tenant> load_tenant(db::Connection& c, const std::string& 
       t->limits[name] = value;  // plan first, overrides after (ORDER BY 1)
     }
   }
+  if (tampered) {
+    log::error("store '" + t->slug + "': its schema name in the control database is not the one its slug gives; not served");
+    return nullptr;
+  }
   return t;
 }
 
 std::shared_ptr<const Tenant> Registry::find(db::Connection& c, const std::string& slug) {
+  if (generation_) {
+    uint64_t g = generation_->load(std::memory_order_acquire);
+    if (g != seen_generation_) {
+      cache_.clear();
+      seen_generation_ = g;
+    }
+  }
   int64_t now = clock::mono_ms();
   auto it = cache_.find(slug);
   if (it != cache_.end() && it->second.expires_ms > now) return it->second.tenant;

@@ -1,8 +1,10 @@
 // Tenant lookups in the control database, cached per worker for
 // tenancy.cache_ttl_ms (unknown slugs too, so random slugs cost one query per
-// TTL). The cache is bounded.
+// TTL) or until a change on this host moves the shared generation counter.
+// The cache is bounded.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -14,7 +16,10 @@ namespace ecom::tenancy {
 
 class Registry {
  public:
-  explicit Registry(int64_t ttl_ms) : ttl_ms_(ttl_ms) {}
+  // `generation`: a counter shared by the processes of this host, bumped when a store's control
+  // data changes here; when it moves, everything cached is read again. nullptr: the TTL only.
+  explicit Registry(int64_t ttl_ms, const std::atomic<uint64_t>* generation = nullptr)
+      : ttl_ms_(ttl_ms), generation_(generation) {}
 
   // nullptr when no store has this slug. Throws db::Error on database failure.
   std::shared_ptr<const Tenant> find(db::Connection& control, const std::string& slug);
@@ -28,6 +33,8 @@ class Registry {
   };
   static constexpr size_t kMaxEntries = 20000;
   int64_t ttl_ms_;
+  const std::atomic<uint64_t>* generation_;
+  uint64_t seen_generation_ = 0;
   std::unordered_map<std::string, Entry> cache_;
 };
 

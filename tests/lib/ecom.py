@@ -324,16 +324,36 @@ def _unescape_batch(value):
 
 def mariadb(query, user, password, db=None, timeout=60):
     """Runs one query batch with the mariadb CLI as the given user; returns CompletedProcess."""
-    cmd = ["mariadb", f"--socket={mysql_socket()}", f"-u{user}", f"-p{password}", "-N", "-B"]
+    cmd = ["mariadb", f"--socket={mysql_socket()}", f"-u{user}", "-N", "-B"]
+    if password:
+        cmd.append(f"-p{password}")
     if db:
         cmd.append(f"--database={db}")
     cmd += ["-e", query]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
 
 
+_SUPERUSER = []
+
+
+def superuser():
+    """(user, password) of the database superuser the tests act as (the operator's own SQL):
+    root over the socket where the stack's server allows it, else the administrative account
+    (which can do everything on the control and store schemas, nothing elsewhere)."""
+    if not _SUPERUSER:
+        import getpass
+        for user in ("root", getpass.getuser()):
+            if mariadb("SELECT 1", user, "").returncode == 0:
+                _SUPERUSER.append((user, ""))
+                break
+        else:
+            _SUPERUSER.append(("ecom_admin", secrets()["ECOM_DB_ADMIN_PASSWORD"]))
+    return _SUPERUSER[0]
+
+
 def sql(query, db=None):
-    """Runs SQL as the admin account; returns a list of rows (lists of str, None for NULL)."""
-    proc = mariadb(query, "ecom_admin", secrets()["ECOM_DB_ADMIN_PASSWORD"], db=db)
+    """Runs SQL as the database superuser; returns a list of rows (lists of str, None for NULL)."""
+    proc = mariadb(query, *superuser(), db=db)
     if proc.returncode != 0:
         raise AssertionError(f"SQL failed: {query!r}\n{proc.stderr}")
     rows = []
@@ -388,11 +408,19 @@ def tenant_id(slug):
 
 
 def tenant_status(slug):
-    return sql_value(f"SELECT status FROM tenants WHERE slug = {q(slug)}", db=control_db())
+    """The status the store shows: Suspended while the super admin's flag is set, else its
+    provisioning status."""
+    return sql_value(f"SELECT IF(suspended, 'Suspended', status) FROM tenants WHERE slug = {q(slug)}",
+                     db=control_db())
 
 
 def set_tenant_status(slug, status):
-    sql(f"UPDATE tenants SET status = {q(status)} WHERE slug = {q(slug)}", db=control_db())
+    """Operator's SQL: "Suspended" sets the suspension flag; any other status is the provisioning
+    status, with the flag cleared."""
+    if status == "Suspended":
+        sql(f"UPDATE tenants SET suspended = 1 WHERE slug = {q(slug)}", db=control_db())
+    else:
+        sql(f"UPDATE tenants SET status = {q(status)}, suspended = 0 WHERE slug = {q(slug)}", db=control_db())
 
 
 def set_feature_override(slug, feature, enabled):

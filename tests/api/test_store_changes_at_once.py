@@ -1,0 +1,159 @@
+"""A change to a store made on this host is seen by the very next request on every worker: the
+super admin's PATCH (suspend/resume, each feature, each limit, the plan), repair, and
+`ecom-provision` (create, repair, and the provisioner building a sign-up). Workers cache stores
+for tenancy.cache_ttl_ms (2 s in the stack); each test first makes every worker cache the old
+state, then asserts on a burst of concurrent requests, more than there are workers, that every
+worker answered (per-worker request counts on /status), all with the new state."""
+
+import concurrent.futures
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import ecom  # noqa: E402
+from ecom import http, assert_problem, tenant_headers  # noqa: E402
+
+TENANTS = "/superadmin/tenants"
+FEATURES = ["catalog", "cart", "checkout", "guestCheckout", "categories", "push"]
+TOKEN = None
+STORE = None
+
+
+def setup_module():
+    global TOKEN, STORE
+    TOKEN = ecom.mint_superadmin_token()
+    STORE = ecom.new_store("PREMIUM")
+
+
+def teardown_module():
+    if STORE:
+        ecom.set_tenant_status(STORE, "Ready")
+        ecom.clear_feature_overrides(STORE)
+        ecom.clear_limit_overrides(STORE)
+
+
+def patch(slug, body):
+    resp = http("PATCH", f"{TENANTS}/{slug}", headers=ecom.bearer(TOKEN), body=body)
+    assert resp.status == 200, (body, resp)
+    return resp.json()
+
+
+def worker_requests():
+    """pid -> requests served, from the status page."""
+    resp = http("GET", "/status")
+    assert resp.status == 200, resp
+    return {w["pid"]: w["requests"] for w in resp.json()["workers"]}
+
+
+def burst(slug, path="/api/features", attempts=8):
+    """Concurrent GETs (4 per worker) until one burst was served by every worker; returns its
+    responses."""
+    before = worker_requests()
+    n = 4 * max(2, len(before))
+    for _ in range(attempts):
+        before = worker_requests()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=n) as pool:
+            responses = list(pool.map(lambda _: http("GET", path, headers=tenant_headers(slug)), range(n)))
+        after = worker_requests()
+        # the /status request itself is served by one worker too: ask for more than one
+        if all(after.get(pid, 0) - count >= 2 for pid, count in before.items()):
+            return responses
+    raise AssertionError(f"no burst of {n} requests reached every worker in {attempts} attempts")
+
+
+def features_of(resp):
+    assert resp.status == 200, resp
+    return resp.json()
+
+
+def test_suspend_and_resume_are_seen_at_once_by_every_worker():
+    for resp in burst(STORE):  # every worker caches the store as Ready
+        assert resp.status == 200, resp
+    patch(STORE, {"status": "Suspended"})
+    for resp in burst(STORE):
+        body = assert_problem(resp, 423)
+        assert body["title"] == "Tenant locked", body
+    patch(STORE, {"status": "Ready"})
+    for resp in burst(STORE):
+        assert resp.status == 200, resp
+
+
+def test_each_feature_change_is_seen_at_once_by_every_worker():
+    for feature in FEATURES:
+        current = features_of(burst(STORE)[0])["features"][feature]
+        patch(STORE, {"features": {feature: not current}})
+        for resp in burst(STORE):
+            assert features_of(resp)["features"][feature] is (not current), (feature, resp)
+        patch(STORE, {"features": {feature: None}})
+        for resp in burst(STORE):
+            assert features_of(resp)["features"][feature] is current, (feature, resp)
+
+
+def test_each_limit_change_is_seen_at_once_by_every_worker():
+    for limit, value in (("maxCartItems", 7), ("maxProductsPerOrder", 3)):
+        before = features_of(burst(STORE)[0])["limits"][limit]
+        assert before != value
+        patch(STORE, {"limits": {limit: value}})
+        for resp in burst(STORE):
+            assert features_of(resp)["limits"][limit] == value, (limit, resp)
+        patch(STORE, {"limits": {limit: None}})
+        for resp in burst(STORE):
+            assert features_of(resp)["limits"][limit] == before, (limit, resp)
+
+
+def test_plan_change_is_seen_at_once_by_every_worker():
+    slug = ecom.new_store("PREMIUM")
+    for resp in burst(slug):
+        assert features_of(resp)["limits"]["maxCartItems"] == 100
+    patch(slug, {"planCode": "BASIC"})
+    for resp in burst(slug):
+        assert features_of(resp)["limits"] == {"maxCartItems": 20, "maxProductsPerOrder": 10}, resp
+    patch(slug, {"planCode": "ENTERPRISE"})
+    for resp in burst(slug):
+        body = features_of(resp)
+        assert body["limits"]["maxCartItems"] == 500 and body["features"]["push"] is True, resp
+
+
+def test_super_admin_repair_is_seen_at_once_by_every_worker():
+    slug = ecom.new_store("PREMIUM")
+    ecom.set_tenant_status(slug, "Failed")  # operator's SQL: seen within the cache time
+    ecom.wait_tenant_cache()
+    for resp in burst(slug):
+        assert assert_problem(resp, 409)["title"] == "Tenant not ready"
+    resp = http("POST", f"{TENANTS}/repair", headers=ecom.bearer(TOKEN), body={"tenant": slug})
+    assert resp.status == 200 and resp.json()["status"] == "Ready", resp
+    for resp in burst(slug):
+        assert resp.status == 200, resp
+
+
+def test_ecom_provision_create_and_repair_are_seen_at_once_by_every_worker():
+    slug = ecom.unique_slug("cli")
+    for resp in burst(slug):  # every worker caches "no such store"
+        assert assert_problem(resp, 409)["title"] == "Tenant not resolved"
+    proc = ecom.provision("create", slug, "CLI Store", "BASIC")
+    assert proc.returncode == 0, ecom.describe(proc)
+    for resp in burst(slug):
+        assert resp.status == 200, resp
+
+    ecom.set_tenant_status(slug, "Failed")
+    ecom.wait_tenant_cache()
+    for resp in burst(slug):
+        assert assert_problem(resp, 409)["title"] == "Tenant not ready"
+    proc = ecom.provision("repair", slug)
+    assert proc.returncode == 0, ecom.describe(proc)
+    for resp in burst(slug):
+        assert resp.status == 200, resp
+
+
+def test_a_sign_up_built_by_the_provisioner_is_served_at_once_by_every_worker():
+    ecom.stop_provision_loop()
+    try:
+        slug, _ = ecom.init_and_confirm(plan="Basic")
+        for resp in burst(slug):  # Queued: every worker caches "not ready"
+            assert assert_problem(resp, 409)["title"] == "Tenant not ready"
+        proc = ecom.provision("run")
+        assert proc.returncode == 0, ecom.describe(proc)
+        for resp in burst(slug):
+            assert resp.status == 200, resp
+    finally:
+        ecom.start_provision_loop()
