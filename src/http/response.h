@@ -9,7 +9,7 @@
 namespace ecom::http {
 
 namespace status {
-inline constexpr int kOk = 200, kCreated = 201, kNoContent = 204, kBadRequest = 400,
+inline constexpr int kOk = 200, kCreated = 201, kAccepted = 202, kNoContent = 204, kBadRequest = 400,
                      kUnauthorized = 401, kForbidden = 403, kNotFound = 404, kMethodNotAllowed = 405,
                      kConflict = 409, kPayloadTooLarge = 413, kUnsupportedMediaType = 415,
                      kLocked = 423, kTooManyRequests = 429, kInternalError = 500,

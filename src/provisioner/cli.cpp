@@ -68,7 +68,7 @@ std::string tenant_json(const provisioning::TenantRecord& t, const std::vector<p
   w.field("status", t.status);
   w.field("dbName", t.schema);
   w.field("createdAt", t.created_at);
-  if (steps) provisioning::write_steps(w, *steps);
+  if (steps) provisioning::write_steps(w, *steps, provisioning::StepDetail::Full);
   w.end_object();
   return out;
 }

@@ -6,6 +6,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -87,8 +88,10 @@ std::string serve_one(Provisioner& p, const std::string& request) {
     if (!token.empty()) w.field("adminActivationToken", token);
     w.end_object();
   } catch (const ProvisionError& e) {
+    if (e.kind() == ProvisionError::Failed) log::error(std::string("provisioning agent: ") + e.what());
     w.begin_object().field("ok", false).field("kind", kind_name(e.kind())).field("error", e.what()).end_object();
   } catch (const std::exception& e) {
+    log::error(std::string("provisioning agent: ") + e.what());
     out.clear();
     http::JsonWriter w2(out);
     w2.begin_object().field("ok", false).field("kind", "Failed").field("error", e.what()).end_object();
@@ -139,6 +142,12 @@ int agent_run(const Config& cfg, int listen_fd) {
   return 0;
 }
 
+int agent_wait_seconds(const Config& cfg) {
+  constexpr int64_t kMaxWait = 60;
+  if (cfg.request_timeout <= 0) return static_cast<int>(kMaxWait);
+  return static_cast<int>(std::clamp<int64_t>(cfg.request_timeout - 2, 1, kMaxWait));
+}
+
 AgentReply agent_call(const Config& cfg, const std::string& request_json, int timeout_seconds) {
   std::string path = agent_socket_path(cfg);
   auto unavailable = [](const std::string& why) {
@@ -156,12 +165,21 @@ AgentReply agent_call(const Config& cfg, const std::string& request_json, int ti
     close(fd);
     throw unavailable(path + ": " + why);
   }
-  set_timeouts(fd, timeout_seconds);
+  set_timeouts(fd, 10);
+  bool sent = write_all(fd, request_json) && shutdown(fd, SHUT_WR) == 0;
   std::string reply;
-  bool ok = write_all(fd, request_json) && shutdown(fd, SHUT_WR) == 0 && read_all(fd, reply);
+  set_timeouts(fd, timeout_seconds);
+  bool ok = sent && read_all(fd, reply);
+  int read_errno = errno;
   close(fd);
-  if (!ok || reply.empty()) throw unavailable("no answer");
   AgentReply r;
+  if (sent && !ok && reply.empty() && (read_errno == EAGAIN || read_errno == EWOULDBLOCK)) {
+    // The request was handed over and the agent works on it (or will, after the one in hand):
+    // the caller answers "accepted" rather than keep the worker past its request_timeout.
+    r.in_progress = true;
+    return r;
+  }
+  if (!ok || reply.empty()) throw unavailable("no answer");
   try {
     auto root = http::parse_json_body(reply);
     Validator v;

@@ -23,10 +23,16 @@ struct AgentReply {
   std::string error;
   std::string slug, status;
   std::string admin_activation_token;  // when an admin was invited
+  bool in_progress = false;  // no answer within the wait: the agent goes on with it
 };
 
-// Client side, used by a web worker. Throws ApiError 503 when the agent is
-// unavailable (not configured, not running, no answer in `timeout_seconds`).
+// How long a web worker waits for the agent: within server.request_timeout (less 2 s for the
+// rest of the request, at least 1 s), at most 60 s. Past it, the request is in progress.
+int agent_wait_seconds(const Config& cfg);
+
+// Client side, used by a web worker. Throws ApiError 503 when the agent is unavailable (not
+// configured, not running, connection refused or closed). No answer within `timeout_seconds`
+// after the request was handed over: a reply with in_progress set.
 AgentReply agent_call(const Config& cfg, const std::string& request_json, int timeout_seconds);
 
 }  // namespace ecom::provisioning

@@ -150,7 +150,7 @@ void status(Context& ctx) {
   w.field("status", st);
   opt("tenantSlug", ready ? std::optional<std::string>(t->slug) : std::nullopt);
   opt("dbName", ready ? std::optional<std::string>(t->schema) : std::nullopt);
-  write_steps(w, steps);
+  write_steps(w, steps, StepDetail::Public);
   w.end_object();
   ctx.res.add_header("Cache-Control", "no-store");
 }

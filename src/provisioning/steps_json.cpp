@@ -2,7 +2,7 @@
 
 namespace ecom::provisioning {
 
-void write_steps(http::JsonWriter& w, const std::vector<StepRecord>& steps) {
+void write_steps(http::JsonWriter& w, const std::vector<StepRecord>& steps, StepDetail detail) {
   auto opt = [&](const char* k, const std::optional<std::string>& v) {
     if (v) w.field(k, *v);
     else w.key(k).null();
@@ -15,7 +15,8 @@ void write_steps(http::JsonWriter& w, const std::vector<StepRecord>& steps) {
     opt("startedAt", s.started_at);
     opt("completedAt", s.completed_at);
     opt("log", s.log);
-    opt("errorMessage", s.error_message);
+    if (s.error_message && detail == StepDetail::Public) w.field("errorMessage", kPublicStepError);
+    else opt("errorMessage", s.error_message);
     w.end_object();
   }
   w.end_array();

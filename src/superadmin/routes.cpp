@@ -10,6 +10,7 @@
 #include "provisioning/agent.h"
 #include "provisioning/control_store.h"
 #include "provisioning/signup_validation.h"
+#include "provisioning/steps_json.h"
 #include "superadmin/auth.h"
 #include "tenancy/features.h"
 #include "tenancy/registry.h"
@@ -21,9 +22,6 @@ namespace {
 
 using provisioning::ControlStore;
 using provisioning::TenantRecord;
-
-// Creating a store takes well under 2 s; leave room for a busy server.
-constexpr int kAgentTimeoutSeconds = 60;
 
 void write_summary_fields(http::JsonWriter& w, const TenantRecord& t) {
   w.field("slug", t.slug);
@@ -60,6 +58,9 @@ void write_detail(Context& ctx, ControlStore& store, const std::string& slug) {
   for (const auto& [l, val] : l_over) w.field(l, val);
   w.end_object();
   w.end_object();
+  w.field("provisioningStatus", t->provisioning_status);
+  w.field("suspended", t->suspended);
+  provisioning::write_steps(w, store.steps(t->id), provisioning::StepDetail::Full);
   w.end_object();
 }
 
@@ -88,6 +89,22 @@ std::string agent_request(const char* op, const std::string& slug, const std::st
   return out;
 }
 
+// A create or repair the agent has not finished within the wait (a busy database server, or
+// another operation ahead of it): 202, and the store's own resource tells how it ends.
+void write_in_progress(Context& ctx, const std::string& slug, const char* key) {
+  const std::string where = "/superadmin/tenants/" + slug;
+  ctx.res.status = http::status::kAccepted;
+  ctx.res.add_header("Location", where);
+  ctx.res.add_header("Retry-After", "2");
+  http::JsonWriter w(ctx.res.body);
+  w.begin_object()
+      .field(key, slug)
+      .field("status", tenancy::state::kProvisioning)
+      .field("statusEndpoint", where)
+      .field("message", "The operation goes on in the background; GET the status endpoint for its outcome.")
+      .end_object();
+}
+
 // POST /superadmin/tenants {slug, name, planCode}
 void create(Context& ctx) {
   require_superadmin(ctx);
@@ -105,7 +122,8 @@ void create(Context& ctx) {
   if (store.find_by_slug(*slug)) throw ApiError::Conflict("Conflict", "The slug '" + *slug + "' is already taken.");
   auto reply = provisioning::agent_call(ctx.services.config,
                                         agent_request("create", *slug, *name, *plan, admin_email.value_or("")),
-                                        kAgentTimeoutSeconds);
+                                        provisioning::agent_wait_seconds(ctx.services.config));
+  if (reply.in_progress) return write_in_progress(ctx, *slug, "slug");
   if (!reply.ok) throw from_agent(reply, *slug);
   ctx.res.status = http::status::kCreated;
   ctx.res.add_header("Location", "/superadmin/tenants/" + reply.slug);
@@ -125,7 +143,8 @@ void repair(Context& ctx) {
   v.throw_if_any();
   if (!tenancy::valid_slug(*slug)) throw ApiError::NotFound("Tenant not found.");
   auto reply = provisioning::agent_call(ctx.services.config, agent_request("repair", *slug, "", ""),
-                                        kAgentTimeoutSeconds);
+                                        provisioning::agent_wait_seconds(ctx.services.config));
+  if (reply.in_progress) return write_in_progress(ctx, *slug, "tenant");
   if (!reply.ok) throw from_agent(reply, *slug);
   http::JsonWriter w(ctx.res.body);
   w.begin_object().field("tenant", reply.slug).field("status", reply.status).end_object();

@@ -283,7 +283,18 @@ def test_failing_step_leaves_store_failed_then_repair():
     assert create["status"] == "Success" and create["errorMessage"] is None, create
     assert migrate["status"] == "Failed", migrate
     assert isinstance(migrate["errorMessage"], str) and migrate["errorMessage"], migrate
+    # anyone holding the provisioning id learns that the step failed, not the database's words
+    assert BROKEN_NAME not in migrate["errorMessage"] and "SQL" not in migrate["errorMessage"], migrate
+    assert "operators" in migrate["errorMessage"], migrate
     ecom.assert_iso_utc(migrate["startedAt"], "startedAt of the failed step")
+    # the super admin and ecom-provision see the real error
+    resp = ecom.http("GET", f"/superadmin/tenants/{slug}", headers=ecom.bearer(ecom.mint_superadmin_token()))
+    assert resp.status == 200, resp
+    detail = {s["step"]: s for s in resp.json()["steps"]}["ApplyMigrations"]
+    assert detail["status"] == "Failed" and BROKEN_NAME in detail["errorMessage"], detail
+    assert resp.json()["provisioningStatus"] == "Failed" and resp.json()["suspended"] is False, resp
+    cli = json.loads(provision("--json", "status", slug).stdout)
+    assert BROKEN_NAME in {s["step"]: s for s in cli["steps"]}["ApplyMigrations"]["errorMessage"], cli
     assert seed["status"] == "Pending" and seed["startedAt"] is None, seed
 
     resp = ecom.http("GET", "/api/features", headers=ecom.tenant_headers(slug))
