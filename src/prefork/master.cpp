@@ -318,7 +318,6 @@ int master_run(const Config& initial, const ConfigLoader& reload, const WorkerMa
       else if (sig == SIGINT) begin_stop("SIGINT");
       else if (sig == SIGQUIT) begin_stop("SIGQUIT");
       else if (sig == SIGHUP) hup = true;
-      else if (sig == SIGUSR2) sb->tenancy_generation.fetch_add(1);  // ecom-provision changed a store
     }
     reap();
     double now = clock::mono_seconds();

@@ -1,5 +1,7 @@
 #include "prefork/signals.h"
 
+#include "prefork/scoreboard.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -20,6 +22,21 @@ void on_signal(int signo) {
   errno = saved;
 }
 
+// SIGUSR2: stores changed. Handled right here, not through the pipe, so that the generation has
+// moved by the time the sender hears back (an atomic add and kill(2) are async-signal-safe).
+// Only a sender that asked for an answer (sigqueue with kStoresChangedMarker) gets one: a plain
+// `kill -USR2` from a shell must not be answered with a signal that would end the shell.
+void on_stores_changed(int, siginfo_t* info, void*) {
+  int saved = errno;
+  if (Scoreboard* sb = scoreboard()) sb->tenancy_generation.fetch_add(1, std::memory_order_acq_rel);
+  if (info && info->si_code == SI_QUEUE && info->si_value.sival_int == kStoresChangedMarker && info->si_pid > 0) {
+    union sigval v;
+    v.sival_int = kStoresChangedMarker;
+    sigqueue(info->si_pid, SIGUSR2, v);
+  }
+  errno = saved;
+}
+
 }  // namespace
 
 int signals_install_master() {
@@ -28,7 +45,12 @@ int signals_install_master() {
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;
-  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2}) sigaction(s, &sa, nullptr);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP}) sigaction(s, &sa, nullptr);
+  struct sigaction changed {};
+  changed.sa_sigaction = on_stores_changed;
+  sigemptyset(&changed.sa_mask);
+  changed.sa_flags = SA_RESTART | SA_SIGINFO;
+  sigaction(SIGUSR2, &changed, nullptr);
   signal(SIGPIPE, SIG_IGN);
   return g_pipe[0];
 }

@@ -4,7 +4,12 @@
 
 namespace ecom::prefork {
 
-// Installs handlers for CHLD, TERM, INT, QUIT, HUP, USR2 and ignores PIPE.
+// The value a sender of SIGUSR2 passes with sigqueue(3) to be answered with SIGUSR2 (carrying the
+// same value) once the generation has moved.
+inline constexpr int kStoresChangedMarker = 0x65636f6d;  // "ecom"
+
+// Installs handlers for CHLD, TERM, INT, QUIT, HUP (through the pipe) and USR2 (stores
+// changed: bumps the scoreboard's tenancy generation at once), and ignores PIPE.
 // Returns the read end of the pipe (non-blocking), or -1.
 int signals_install_master();
 

@@ -132,6 +132,7 @@ def test_ecom_provision_create_and_repair_are_seen_at_once_by_every_worker():
         assert assert_problem(resp, 409)["title"] == "Tenant not resolved"
     proc = ecom.provision("create", slug, "CLI Store", "BASIC")
     assert proc.returncode == 0, ecom.describe(proc)
+    assert "cannot tell" not in proc.stderr, proc.stderr  # the master answered
     for resp in burst(slug):
         assert resp.status == 200, resp
 
@@ -157,3 +158,33 @@ def test_a_sign_up_built_by_the_provisioner_is_served_at_once_by_every_worker():
             assert resp.status == 200, resp
     finally:
         ecom.start_provision_loop()
+
+
+def master_pid():
+    with open(os.path.join(ecom.var_dir(), "run", "ecom-fcgi.pid"), encoding="utf-8") as fh:
+        return int(fh.read().strip())
+
+
+def test_a_plain_usr2_is_not_answered_and_a_stale_pid_file_is_not_signalled():
+    import subprocess
+    import tempfile
+    import time
+    master = master_pid()
+    # an operator's `kill -USR2` from a shell: the stores are read again, the shell is not signalled
+    proc = subprocess.run(["bash", "-c", f"kill -USR2 {master}; sleep 0.3; echo alive"],
+                          capture_output=True, text=True, timeout=10)
+    assert proc.returncode == 0 and proc.stdout.strip() == "alive", ecom.describe(proc)
+    assert os.path.exists(f"/proc/{master}")
+    # a pid file naming some other process: ecom-provision leaves it alone
+    sleeper = subprocess.Popen(["sleep", "30"])
+    try:
+        with tempfile.NamedTemporaryFile("w", suffix=".pid", delete=False) as fh:
+            fh.write(f"{sleeper.pid}\n")
+        proc = ecom.provision("repair", STORE, env={"ECOM_SERVER_PID_FILE": fh.name})
+        assert proc.returncode == 0, ecom.describe(proc)
+        time.sleep(0.2)
+        assert sleeper.poll() is None, "ecom-provision signalled a process that is not ecom-fcgi"
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+        os.unlink(fh.name)
