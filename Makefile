@@ -16,8 +16,10 @@ LDLIBS   := -lfcgi -lmysqlcppconn -lcjson -lcrypto
 ifeq ($(SANITIZE),1)
   MODE     := san
   BIN      := build/san/bin
-  CXXFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
-  LDFLAGS  += -fsanitize=address,undefined
+  # float-cast-overflow (a double outside the target integer's range) is not part of "undefined".
+  CXXFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined,float-cast-overflow \
+              -fno-sanitize-recover=undefined,float-cast-overflow
+  LDFLAGS  += -fsanitize=address,undefined,float-cast-overflow
 else
   MODE     := release
   BIN      := bin
