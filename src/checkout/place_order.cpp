@@ -112,7 +112,7 @@ PlacedOrder place_once(db::Connection& c, const tenancy::Tenant& t, const cart::
   while (prows.next()) stock[prows.str(0)] = {prows.str(1), prows.i64(2), prows.i64(3) != 0};
 
   std::vector<std::string> short_of, unavailable;
-  money::Cents subtotal = 0;
+  money::WideCents subtotal = 0;
   for (auto& l : lines) {
     auto it = stock.find(l.product_id);
     if (it == stock.end() || !it->second.active) {
@@ -121,18 +121,19 @@ PlacedOrder place_once(db::Connection& c, const tenancy::Tenant& t, const cart::
     }
     l.name = it->second.name;
     if (l.quantity > it->second.stock) short_of.push_back(l.name);
-    subtotal += l.price * l.quantity;
+    subtotal += money::times(l.price, l.quantity);
   }
   if (!unavailable.empty())
     throw ApiError::Conflict("Product unavailable", "No longer available: " + join_names(unavailable) + ".");
   if (!short_of.empty())
     throw ApiError::Conflict("Insufficient stock", "Not enough stock for " + join_names(short_of) + ".");
+  // Before anything is written: 400 when the order's amounts would not fit their columns.
+  Totals totals = order_totals(subtotal, settings);
 
   for (const auto& l : lines)
     c.exec("UPDATE " + t.table("products") + " SET stock = stock - ?, updated_at = UTC_TIMESTAMP() WHERE id = ?",
            {l.quantity, l.product_id});
 
-  Totals totals = compute_totals(subtotal, settings);
   PlacedOrder o;
   o.id = uuid::v4();
   o.status = "PENDING";
@@ -163,7 +164,7 @@ PlacedOrder place_once(db::Connection& c, const tenancy::Tenant& t, const cart::
   for (const auto& l : lines) {
     values += values.empty() ? "(?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?)";
     params.insert(params.end(), {o.id, ++line_no, l.product_id, l.name, money::format(l.price), l.quantity,
-                                 money::format(l.price * l.quantity)});
+                                 money::format_wide(money::times(l.price, l.quantity))});
   }
   c.exec("INSERT INTO " + t.table("order_items") +
              " (order_id, line_no, product_id, product_name, unit_price, quantity, subtotal) VALUES " + values,

@@ -1,6 +1,7 @@
 #include "common/money.h"
 
 #include <cstdlib>
+#include <limits>
 
 namespace ecom::money {
 
@@ -75,6 +76,24 @@ std::string format(Cents c) {
   uint64_t a = c < 0 ? static_cast<uint64_t>(-(c + 1)) + 1 : static_cast<uint64_t>(c);
   if (c < 0) out.push_back('-');
   out += std::to_string(a / 100);
+  unsigned frac = static_cast<unsigned>(a % 100);
+  if (frac != 0) {
+    out.push_back('.');
+    out.push_back(static_cast<char>('0' + frac / 10));
+    if (frac % 10 != 0) out.push_back(static_cast<char>('0' + frac % 10));
+  }
+  return out;
+}
+
+std::string format_wide(WideCents c) {
+  if (c >= std::numeric_limits<Cents>::min() && c <= std::numeric_limits<Cents>::max())
+    return format(static_cast<Cents>(c));
+  // Beyond 64 bits: the magnitude's digits one by one (also for the most negative value).
+  unsigned __int128 a = c < 0 ? static_cast<unsigned __int128>(-(c + 1)) + 1 : static_cast<unsigned __int128>(c);
+  std::string digits;
+  for (unsigned __int128 w = a / 100; w != 0; w /= 10) digits.push_back(static_cast<char>('0' + static_cast<int>(w % 10)));
+  std::string out = c < 0 ? "-" : "";
+  out.append(digits.rbegin(), digits.rend());
   unsigned frac = static_cast<unsigned>(a % 100);
   if (frac != 0) {
     out.push_back('.');

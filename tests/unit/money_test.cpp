@@ -119,6 +119,16 @@ BOOST_AUTO_TEST_CASE(apply_rate_does_not_overflow_on_large_products) {
   BOOST_TEST(m::apply_rate(1'000'000'000'000'000LL, 9999, 4) == 999'900'000'000'000LL);
 }
 
+BOOST_AUTO_TEST_CASE(format_wide_prints_amounts_beyond_64_bits) {
+  BOOST_TEST(m::format_wide(m::times(m::kMaxAmount, 10'000'000)) == "99999999999900000");
+  BOOST_TEST(m::format_wide(m::times(m::kMaxAmount, 2)) == "19999999999.98");
+  BOOST_TEST(m::format_wide(m::times(std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::max())) ==
+             "850705917302346158473969077842325012.49");
+  BOOST_TEST(m::format_wide(-m::times(m::kMaxAmount, 3)) == "-29999999999.97");
+  BOOST_TEST(m::format(std::numeric_limits<int64_t>::min()) == "-92233720368547758.08");
+  BOOST_TEST(m::format(m::kMaxAmount) == "9999999999.99");
+}
+
 BOOST_AUTO_TEST_CASE(is_plain_decimal_accepts_non_negative_decimals) {
   BOOST_TEST(m::is_plain_decimal("10", 2));
   BOOST_TEST(m::is_plain_decimal("10.5", 2));
