@@ -1,5 +1,6 @@
 #include "common/money.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <limits>
 
@@ -115,6 +116,25 @@ Cents apply_rate(Cents amount, int64_t rate, int scale) {
 
 Cents final_price(Cents price, int64_t discount_hundredths) {
   return apply_rate(price, 100 - discount_hundredths, 2);
+}
+
+UnitsCheck to_units(double value, int decimals, int64_t max_units, int64_t& out) {
+  if (!std::isfinite(value)) return UnitsCheck::kNotANumber;
+  if (value < 0) return UnitsCheck::kNegative;
+  double scale = 1;
+  for (int i = 0; i < decimals; ++i) scale *= 10;  // exact for the few decimals used
+  double scaled = value * scale;
+  // Range first: only a value known to fit is converted to an integer.
+  if (scaled > static_cast<double>(max_units) + 0.5) return UnitsCheck::kTooLarge;
+  double units = std::nearbyint(scaled);
+  // A value meant as `units` lies within a few ulps of it (the parse of its decimal text, the
+  // multiplication above, a client's own float arithmetic): 10^-14 relative is ~45 ulps, while
+  // a real extra decimal is at least 10^-(digits) away — 0.1 unit for a third decimal, which
+  // stays above the tolerance up to 10^13 units.
+  if (std::fabs(scaled - units) > units * 1e-14) return UnitsCheck::kTooManyDecimals;
+  if (units > static_cast<double>(max_units)) return UnitsCheck::kTooLarge;
+  out = static_cast<int64_t>(units);
+  return UnitsCheck::kOk;
 }
 
 bool is_plain_decimal(std::string_view s, int max_decimals) {

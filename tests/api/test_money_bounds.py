@@ -1,6 +1,7 @@
 """Money at its limits: an order's amounts live in DECIMAL(12,2) columns (at most
 9,999,999,999.99), so a cart whose total would not fit is refused with 400 by quote and
-place-order (nothing written, stock unchanged); cart amounts beyond 64 bits stay exact."""
+place-order (nothing written, stock unchanged); cart amounts beyond 64 bits stay exact; money
+inputs with more than two decimals are refused, never rounded."""
 
 import json
 import os
@@ -16,6 +17,7 @@ from ecom import assert_problem  # noqa: E402
 from accounts import admin_call, admin_ok, assert_field_error  # noqa: E402
 
 P = acc.ADMIN_PRODUCTS
+SETTINGS = "/api/admin/settings"
 MAX = Decimal("9999999999.99")
 
 STORE = None   # tax and shipping as created (15 %, 10.00 below 100.00)
@@ -136,3 +138,57 @@ def test_cart_amounts_beyond_64_bits_stay_exact_and_checkout_refuses_them():
     assert_total_refused(shop.place(store, sid))
     assert int(ecom.sql_value("SELECT COUNT(*) FROM orders", db=ecom.schema_of(store))) == orders
     assert shop.stock_of(store, pid) == 1_000_000_000
+
+
+# --------------------------------------------------------------------------- money inputs
+
+def test_prices_with_more_than_two_decimals_are_refused_not_rounded():
+    for price in ("19.999", "19.99999", "19.9999999", "1234567.891", "0.001", "0.015", "19.99000001",
+                  "9999999999.989", "9999999999.999"):
+        raw = '{"name": "Odd %s", "price": %s}' % (uuid.uuid4().hex[:8], price)
+        resp = admin_call(ADMIN, "POST", P, raw_body=raw, **{"Content-Type": "application/json"})
+        body = assert_field_error(resp, "price")
+        if price != "9999999999.999":  # which is also above the maximum
+            assert "decimal" in " ".join(body["errors"]["price"]), (price, body)
+    pid = new_product("5")["id"]
+    for price in ("19.999", "4.99999"):
+        resp = admin_call(ADMIN, "PATCH", f"{P}/{pid}", raw_body='{"price": %s}' % price,
+                          **{"Content-Type": "application/json"})
+        assert_field_error(resp, "price")
+    assert admin_ok(ADMIN, "GET", f"{P}/{pid}")["price"] == 5
+
+
+def test_prices_that_are_two_decimal_amounts_are_accepted():
+    # Every spelling of a two-decimal amount, and what a client computing in binary floating
+    # point sends for one (0.1 + 0.2 = 0.30000000000000004).
+    for raw, expected in (("19.99", "19.99"), ("19.990", "19.99"), ("1.999e1", "19.99"), ("1e2", "100"),
+                          ("0.30000000000000004", "0.3"), ("1.1499999999999999", "1.15"),
+                          ("9999999999.99", "9999999999.99"), ("0", "0"), ("-0", "0"), ("0.01", "0.01")):
+        got = new_product(raw)
+        shop.assert_money(got["price"], expected, f"price {raw}")
+        assert Decimal(ecom.sql_value(f"SELECT price FROM products WHERE id = {ecom.q(got['id'])}",
+                                      db=schema())) == Decimal(expected), raw
+
+
+def test_settings_amounts_with_more_than_two_decimals_are_refused():
+    before = admin_ok(ADMIN, "GET", SETTINGS)
+    for field, raw in (("shippingFlat", "4.999"), ("shippingFlat", "4.99999"), ("shippingFlat", "999999.991"),
+                       ("freeShippingThreshold", "50.001"), ("freeShippingThreshold", "12345678.901"),
+                       ("freeShippingThreshold", "99.9999999"), ("taxRate", "0.12345"),
+                       ("taxRate", "0.15000001")):
+        resp = admin_call(ADMIN, "PATCH", SETTINGS, raw_body='{"%s": %s}' % (field, raw),
+                          **{"Content-Type": "application/json"})
+        assert_field_error(resp, field)
+    assert admin_ok(ADMIN, "GET", SETTINGS) == before
+    resp = admin_call(ADMIN, "PATCH", SETTINGS, raw_body='{"shippingFlat": 4.990, "taxRate": 0.0825}',
+                      **{"Content-Type": "application/json"})
+    assert resp.status == 200, resp
+    shop.assert_money(resp.json()["shippingFlat"], "4.99")
+    admin_ok(ADMIN, "PATCH", SETTINGS, body={"taxRate": 0.15, "shippingFlat": 10, "freeShippingThreshold": 100})
+
+
+def test_price_filters_with_more_than_two_decimals_are_refused():
+    for param in ("minPrice", "maxPrice"):
+        for value in ("19.999", "0.001", "1e2", "-1"):
+            resp = ecom.get(ecom.url("/api/catalog/products", **{param: value}), STORE)
+            shop.assert_errors_key(resp, 400, param)
