@@ -16,8 +16,10 @@ LDLIBS   := -lfcgi -lmysqlcppconn -lcjson -lcrypto
 ifeq ($(SANITIZE),1)
   MODE     := san
   BIN      := build/san/bin
-  CXXFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
-  LDFLAGS  += -fsanitize=address,undefined
+  # float-cast-overflow (a double outside the target integer's range) is not part of "undefined".
+  CXXFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined,float-cast-overflow \
+              -fno-sanitize-recover=undefined,float-cast-overflow
+  LDFLAGS  += -fsanitize=address,undefined,float-cast-overflow
 else
   MODE     := release
   BIN      := bin
@@ -28,10 +30,11 @@ LIB_SRCS  := $(filter-out src/app/main_%.cpp,$(shell find src -name '*.cpp' | so
 LIB_OBJS  := $(LIB_SRCS:%.cpp=$(OBJ)/%.o)
 TEST_SRCS := $(shell find tests/unit -name '*.cpp' 2>/dev/null | sort)
 TEST_OBJS := $(TEST_SRCS:%.cpp=$(OBJ)/%.o)
+TOOL_OBJS := $(OBJ)/tests/tools/db_probe.o
 LIB       := $(OBJ)/libecom.a
 JOBS      := -j$(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all run test bench fuzz soak clean setup unit-tests
+.PHONY: all run test bench fuzz soak clean setup unit-tests test-tools
 all: $(BIN)/ecom-fcgi $(BIN)/ecom-provision
 
 $(OBJ)/%.o: %.cpp
@@ -58,7 +61,14 @@ $(BIN)/unit-tests: $(TEST_OBJS) $(LIB)
 	@echo "  LD   $@"
 	@$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lboost_unit_test_framework
 
+# db-probe: SQL through db::Connection, for the integration tests (tests/tools/db_probe.cpp).
+$(BIN)/db-probe: $(TOOL_OBJS) $(LIB)
+	@mkdir -p $(@D)
+	@echo "  LD   $@"
+	@$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 unit-tests: $(BIN)/unit-tests
+test-tools: $(BIN)/db-probe
 
 setup:
 	@scripts/setup.sh
@@ -68,7 +78,7 @@ run: setup
 	@scripts/stack.sh run
 
 test: setup
-	@$(MAKE) --no-print-directory $(JOBS) all unit-tests
+	@$(MAKE) --no-print-directory $(JOBS) all unit-tests test-tools
 	@ECOM_BIN_DIR=$(CURDIR)/$(BIN) scripts/test.sh
 
 bench: setup
@@ -86,4 +96,4 @@ fuzz:
 clean:
 	rm -rf build bin
 
--include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(OBJ)/src/app/main_fcgi.d $(OBJ)/src/app/main_provision.d
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(TOOL_OBJS:.o=.d) $(OBJ)/src/app/main_fcgi.d $(OBJ)/src/app/main_provision.d

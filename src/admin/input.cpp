@@ -1,6 +1,5 @@
 #include "admin/input.h"
 
-#include <cmath>
 #include <set>
 
 #include "common/strings.h"
@@ -15,23 +14,24 @@ std::optional<int64_t> read_decimal(http::ObjectReader& r, Validator& v, const c
     if (required) v.add(name, std::string("The ") + name + " field is required.");
     return std::nullopt;
   }
-  double scale = std::pow(10.0, decimals);
-  double d = f->valuedouble;
-  if (!cJSON_IsNumber(f) || !std::isfinite(d) || d < 0) {
-    v.add(name, std::string(name) + " must be a non-negative number.");
-    return std::nullopt;
+  int64_t units = 0;
+  switch (cJSON_IsNumber(f) ? money::to_units(f->valuedouble, decimals, max_units, units)
+                            : money::UnitsCheck::kNotANumber) {
+    case money::UnitsCheck::kOk:
+      return units;
+    case money::UnitsCheck::kNotANumber:
+    case money::UnitsCheck::kNegative:
+      v.add(name, std::string(name) + " must be a non-negative number.");
+      break;
+    case money::UnitsCheck::kTooManyDecimals:
+      v.add(name, std::string(name) + " must have at most " + std::to_string(decimals) +
+                      " decimal places (it is refused, not rounded).");
+      break;
+    case money::UnitsCheck::kTooLarge:
+      v.add(name, std::string(name) + " must be at most " + format_scaled(max_units, decimals) + ".");
+      break;
   }
-  double scaled = d * scale;
-  double rounded = std::round(scaled);
-  if (std::fabs(scaled - rounded) > 1e-6 * std::max(1.0, std::fabs(scaled)) ) {
-    v.add(name, std::string(name) + " must have at most " + std::to_string(decimals) + " decimal places.");
-    return std::nullopt;
-  }
-  if (rounded > static_cast<double>(max_units)) {
-    v.add(name, std::string(name) + " is too large.");
-    return std::nullopt;
-  }
-  return static_cast<int64_t>(rounded);
+  return std::nullopt;
 }
 
 std::optional<std::string> read_text(http::ObjectReader& r, Validator& v, const char* name, bool required,

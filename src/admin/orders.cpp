@@ -23,6 +23,8 @@
 namespace ecom::admin {
 namespace {
 
+constexpr int64_t kMaxStock = 2'147'483'647;  // products.stock is an INT
+
 bool allowed(const std::string& from, const std::string& to) {
   static const std::multimap<std::string, std::string> kMoves = {
       {"PENDING", "PAID"}, {"PAID", "SHIPPED"}, {"SHIPPED", "DELIVERED"}, {"PENDING", "CANCELLED"}, {"PAID", "CANCELLED"}};
@@ -195,9 +197,14 @@ void update_status(Context& ctx) {
                            {id});
       std::vector<std::pair<std::string, int64_t>> back;
       while (lines.next()) back.emplace_back(lines.str(0), lines.i64(1));
+      // stock is an INT: a put-back that would pass its maximum is refused (409), not an error.
       for (const auto& [pid, qty] : back)
-        c.exec("UPDATE " + t.table("products") + " SET stock = stock + ?, updated_at = UTC_TIMESTAMP() WHERE id = ?",
-               {qty, pid});
+        if (c.exec("UPDATE " + t.table("products") +
+                       " SET stock = stock + ?, updated_at = UTC_TIMESTAMP() WHERE id = ? AND stock <= ? - ?",
+                   {qty, pid, kMaxStock, qty}) == 0)
+          throw ApiError::Conflict("Stock limit exceeded",
+                                   "Cancelling would put the stock of product " + pid + " above " +
+                                       std::to_string(kMaxStock) + ", the most it can hold; lower its stock first.");
     }
     c.exec("UPDATE " + t.table("orders") + " SET status = ?, updated_at = UTC_TIMESTAMP() WHERE id = ?", {*status, id});
     return 0;

@@ -20,7 +20,7 @@
 namespace ecom::admin {
 namespace {
 
-constexpr int64_t kMaxPriceCents = 9'999'999'999;  // DECIMAL(12,2)
+constexpr int64_t kMaxPriceCents = money::kMaxAmount;  // DECIMAL(12,2): 9,999,999,999.99
 
 std::string select_products(const tenancy::Tenant& t) {
   return "SELECT p.id, p.name, p.description, p.price, p.discount, p.final_price, p.stock, p.is_active, "

@@ -41,13 +41,13 @@ void write_log_line(const http::Request& req, const http::Response& res, const s
   std::string line = clock::iso_now();
   line += " request id=";
   line += req.request_id;
+  // Client input is escaped (log::field): no space or control byte can add fields or lines.
   line += " tenant=";
   line += tenant.empty() ? "-" : tenant;
   line += ' ';
-  line += req.method;
+  line += log::field(req.method, 32);
   line += ' ';
-  // The path is client input: keep the log line one line.
-  for (char c : req.path) line.push_back((c < 0x20 || c == 0x7f) ? '?' : c);
+  line += log::field(req.path, 4096, log::kPathChars);
   line += ' ';
   line += std::to_string(res.status);
   line += ' ';
@@ -100,8 +100,9 @@ void Dispatcher::handle(http::Request& req, http::Response& res) {
       v.throw_if_any();
     }
     if (o.tenant) {
+      // A valid slug is logged as is; anything else escaped (it may hold spaces or control bytes).
       const std::string* slug = req.header("x-tenant-slug");
-      if (slug) tenant_for_log = slug->substr(0, 64);
+      if (slug) tenant_for_log = tenancy::valid_slug(*slug) ? *slug : log::field(*slug, 192);
       resolve_tenant(ctx, o);
     }
     m.route->handler(ctx);

@@ -9,7 +9,7 @@ void write_cart_line(http::JsonWriter& w, const CartLine& l, bool with_image) {
   w.field("productName", l.product_name);
   w.key("price").money(l.price);
   w.field("quantity", l.quantity);
-  w.key("subtotal").money(l.price * l.quantity);
+  w.key("subtotal").raw(money::format_wide(money::times(l.price, l.quantity)));
   if (with_image) {
     if (l.image.empty()) w.key("productImage").null();
     else w.field("productImage", l.image);
@@ -26,7 +26,7 @@ void write_cart(http::JsonWriter& w, const Cart& c) {
   for (const auto& l : c.lines) write_cart_line(w, l, true);
   w.end_array();
   w.field("itemCount", c.item_count());
-  w.key("subtotal").money(c.subtotal());
+  w.key("subtotal").raw(money::format_wide(c.subtotal()));
   w.end_object();
 }
 

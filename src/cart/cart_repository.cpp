@@ -64,9 +64,11 @@ int64_t Cart::item_count() const {
   return n;
 }
 
-money::Cents Cart::subtotal() const {
-  money::Cents s = 0;
-  for (const auto& l : lines) s += l.price * l.quantity;
+money::WideCents Cart::subtotal() const {
+  // Prices come from DECIMAL(12,2) (< 2^40 cents) and quantities from INT (< 2^31): each
+  // product is below 2^71, so no number of lines a cart can hold reaches 2^127.
+  money::WideCents s = 0;
+  for (const auto& l : lines) s += money::times(l.price, l.quantity);
   return s;
 }
 

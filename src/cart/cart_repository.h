@@ -26,7 +26,8 @@ struct Cart {
   std::string id, session_id;
   std::vector<CartLine> lines;
   int64_t item_count() const;
-  money::Cents subtotal() const;
+  // Σ price × quantity, exact: a cart may hold more than an order can (checkout refuses it).
+  money::WideCents subtotal() const;
 };
 
 // The owner's cart with its lines, or nullopt when there is none.

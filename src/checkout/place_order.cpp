@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 
@@ -61,6 +62,19 @@ bool is_duplicate_of(const db::Error& e, const char* key) {
 // Thrown inside the transaction when another request committed this key first.
 struct KeyTakenMeanwhile {};
 
+// Lines per statement when locking products and writing order lines: a statement may hold at
+// most 65,535 placeholders (an order line takes 7).
+constexpr size_t kBatch = 1000;
+// order_items.line_no is a SMALLINT: whatever maxProductsPerOrder says, no order holds more lines.
+constexpr size_t kMaxLines = 32767;
+
+// "?, ?, ..." (n marks).
+std::string marks(size_t n, const char* one = "?") {
+  std::string s;
+  for (size_t i = 0; i < n; ++i) (s += i ? ", " : "") += one;
+  return s;
+}
+
 PlacedOrder place_once(db::Connection& c, const tenancy::Tenant& t, const cart::Owner& owner,
                        const OrderRequest& req, const OrderLimits& limits, const StoreSettings& settings) {
   // One round trip: the cart, locked (this serialises every order of the cart), its lines, and
@@ -89,30 +103,33 @@ PlacedOrder place_once(db::Connection& c, const tenancy::Tenant& t, const cart::
     throw ApiError(400, "Order limit exceeded",
                    "An order may hold at most " + std::to_string(limits.max_products_per_order) +
                        " different products (maxProductsPerOrder).");
+  if (lines.size() > kMaxLines)
+    throw ApiError(400, "Order limit exceeded",
+                   "An order may hold at most " + std::to_string(kMaxLines) + " different products.");
   if (item_count > limits.max_cart_items)
     throw ApiError(400, "Order limit exceeded",
                    "An order may hold at most " + std::to_string(limits.max_cart_items) + " items (maxCartItems).");
 
-  // Lock every product of the order, always in id order.
-  std::string in = "?";
-  std::vector<db::Param> ids{lines[0].product_id};
-  for (size_t i = 1; i < lines.size(); ++i) {
-    in += ", ?";
-    ids.emplace_back(lines[i].product_id);
-  }
+  // Lock every product of the order, always in id order (the lines are sorted by product id,
+  // so batch after batch keeps that order).
   struct Stock {
     std::string name;
     int64_t stock;
     bool active;
   };
   std::map<std::string, Stock> stock;
-  auto prows = c.query("SELECT id, name, stock, is_active FROM " + t.table("products") + " WHERE id IN (" + in +
-                           ") ORDER BY id FOR UPDATE",
-                       ids);
-  while (prows.next()) stock[prows.str(0)] = {prows.str(1), prows.i64(2), prows.i64(3) != 0};
+  for (size_t from = 0; from < lines.size(); from += kBatch) {
+    size_t n = std::min(kBatch, lines.size() - from);
+    std::vector<db::Param> ids;
+    for (size_t i = from; i < from + n; ++i) ids.emplace_back(lines[i].product_id);
+    auto prows = c.query("SELECT id, name, stock, is_active FROM " + t.table("products") + " WHERE id IN (" +
+                             marks(n) + ") ORDER BY id FOR UPDATE",
+                         ids);
+    while (prows.next()) stock[prows.str(0)] = {prows.str(1), prows.i64(2), prows.i64(3) != 0};
+  }
 
   std::vector<std::string> short_of, unavailable;
-  money::Cents subtotal = 0;
+  money::WideCents subtotal = 0;
   for (auto& l : lines) {
     auto it = stock.find(l.product_id);
     if (it == stock.end() || !it->second.active) {
@@ -121,18 +138,19 @@ PlacedOrder place_once(db::Connection& c, const tenancy::Tenant& t, const cart::
     }
     l.name = it->second.name;
     if (l.quantity > it->second.stock) short_of.push_back(l.name);
-    subtotal += l.price * l.quantity;
+    subtotal += money::times(l.price, l.quantity);
   }
   if (!unavailable.empty())
     throw ApiError::Conflict("Product unavailable", "No longer available: " + join_names(unavailable) + ".");
   if (!short_of.empty())
     throw ApiError::Conflict("Insufficient stock", "Not enough stock for " + join_names(short_of) + ".");
+  // Before anything is written: 400 when the order's amounts would not fit their columns.
+  Totals totals = order_totals(subtotal, settings);
 
   for (const auto& l : lines)
     c.exec("UPDATE " + t.table("products") + " SET stock = stock - ?, updated_at = UTC_TIMESTAMP() WHERE id = ?",
            {l.quantity, l.product_id});
 
-  Totals totals = compute_totals(subtotal, settings);
   PlacedOrder o;
   o.id = uuid::v4();
   o.status = "PENDING";
@@ -157,17 +175,20 @@ PlacedOrder place_once(db::Connection& c, const tenancy::Tenant& t, const cart::
       if (!is_duplicate_of(e, "uq_orders_number") || attempt >= 8) throw;
     }
   }
-  std::string values;
-  std::vector<db::Param> params;
   int64_t line_no = 0;
-  for (const auto& l : lines) {
-    values += values.empty() ? "(?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?)";
-    params.insert(params.end(), {o.id, ++line_no, l.product_id, l.name, money::format(l.price), l.quantity,
-                                 money::format(l.price * l.quantity)});
+  for (size_t from = 0; from < lines.size(); from += kBatch) {
+    size_t n = std::min(kBatch, lines.size() - from);
+    std::vector<db::Param> params;
+    for (size_t i = from; i < from + n; ++i) {
+      const Line& l = lines[i];
+      params.insert(params.end(), {o.id, ++line_no, l.product_id, l.name, money::format(l.price), l.quantity,
+                                   money::format_wide(money::times(l.price, l.quantity))});
+    }
+    c.exec("INSERT INTO " + t.table("order_items") +
+               " (order_id, line_no, product_id, product_name, unit_price, quantity, subtotal) VALUES " +
+               marks(n, "(?, ?, ?, ?, ?, ?, ?)"),
+           params);
   }
-  c.exec("INSERT INTO " + t.table("order_items") +
-             " (order_id, line_no, product_id, product_name, unit_price, quantity, subtotal) VALUES " + values,
-         params);
   c.exec("DELETE FROM " + t.table("cart_items") + " WHERE cart_id = ?", {*cart_id});
   c.exec("UPDATE " + t.table("carts") + " SET updated_at = UTC_TIMESTAMP() WHERE id = ?", {*cart_id});
   return o;

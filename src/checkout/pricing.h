@@ -23,6 +23,11 @@ struct Totals {
 
 Totals compute_totals(money::Cents subtotal, const StoreSettings& s);
 
+// The totals of an order about to be quoted or placed. Throws ApiError 400 ("Order total too
+// large") when the subtotal or the total would exceed what an order's DECIMAL(12,2) columns
+// hold (money::kMaxAmount); every line then fits too, as no amount is negative.
+Totals order_totals(money::WideCents subtotal, const StoreSettings& s);
+
 // The store's settings row (defaults when absent).
 StoreSettings load_settings(db::Connection& c, const tenancy::Tenant& t);
 

@@ -36,7 +36,7 @@ void quote(Context& ctx) {
                  " in stock";
   }
   if (!changed.empty()) throw ApiError::Conflict("Product stock changed", changed + ".");
-  Totals totals = compute_totals(c->subtotal(), load_settings(ctx.tenant_db(), ctx.tenant()));
+  Totals totals = order_totals(c->subtotal(), load_settings(ctx.tenant_db(), ctx.tenant()));
   http::JsonWriter w(ctx.res.body);
   w.begin_object();
   w.key("subtotal").money(totals.subtotal);

@@ -18,4 +18,13 @@ void error(std::string_view message);
 // Writes an already formatted line (a newline is added).
 void raw(std::string_view line);
 
+// Client text (a header, the method, the path) made safe for one space-separated field of a
+// line: every byte other than [A-Za-z0-9._~-] and those in `keep` — spaces, control bytes,
+// '%', '=', non-ASCII — becomes %XX, so the field holds no space and the line no control byte.
+// The result has at most `max_bytes` bytes (an escape is never cut); "" gives "-".
+std::string field(std::string_view text, size_t max_bytes, std::string_view keep = "");
+
+// What `field` keeps of a path besides unreserved bytes: "/api/x y" → "/api/x%20y".
+inline constexpr std::string_view kPathChars = "/!$&'()*+,;=:@";
+
 }  // namespace ecom::log

@@ -1,6 +1,8 @@
 #include "common/money.h"
 
+#include <cmath>
 #include <cstdlib>
+#include <limits>
 
 namespace ecom::money {
 
@@ -84,6 +86,24 @@ std::string format(Cents c) {
   return out;
 }
 
+std::string format_wide(WideCents c) {
+  if (c >= std::numeric_limits<Cents>::min() && c <= std::numeric_limits<Cents>::max())
+    return format(static_cast<Cents>(c));
+  // Beyond 64 bits: the magnitude's digits one by one (also for the most negative value).
+  unsigned __int128 a = c < 0 ? static_cast<unsigned __int128>(-(c + 1)) + 1 : static_cast<unsigned __int128>(c);
+  std::string digits;
+  for (unsigned __int128 w = a / 100; w != 0; w /= 10) digits.push_back(static_cast<char>('0' + static_cast<int>(w % 10)));
+  std::string out = c < 0 ? "-" : "";
+  out.append(digits.rbegin(), digits.rend());
+  unsigned frac = static_cast<unsigned>(a % 100);
+  if (frac != 0) {
+    out.push_back('.');
+    out.push_back(static_cast<char>('0' + frac / 10));
+    if (frac % 10 != 0) out.push_back(static_cast<char>('0' + frac % 10));
+  }
+  return out;
+}
+
 Cents apply_rate(Cents amount, int64_t rate, int scale) {
   __int128 prod = static_cast<__int128>(amount) * rate;
   __int128 div = 1;
@@ -96,6 +116,25 @@ Cents apply_rate(Cents amount, int64_t rate, int scale) {
 
 Cents final_price(Cents price, int64_t discount_hundredths) {
   return apply_rate(price, 100 - discount_hundredths, 2);
+}
+
+UnitsCheck to_units(double value, int decimals, int64_t max_units, int64_t& out) {
+  if (!std::isfinite(value)) return UnitsCheck::kNotANumber;
+  if (value < 0) return UnitsCheck::kNegative;
+  double scale = 1;
+  for (int i = 0; i < decimals; ++i) scale *= 10;  // exact for the few decimals used
+  double scaled = value * scale;
+  // Range first: only a value known to fit is converted to an integer.
+  if (scaled > static_cast<double>(max_units) + 0.5) return UnitsCheck::kTooLarge;
+  double units = std::nearbyint(scaled);
+  // A value meant as `units` lies within a few ulps of it (the parse of its decimal text, the
+  // multiplication above, a client's own float arithmetic): 10^-14 relative is ~45 ulps, while
+  // a real extra decimal is at least 10^-(digits) away — 0.1 unit for a third decimal, which
+  // stays above the tolerance up to 10^13 units.
+  if (std::fabs(scaled - units) > units * 1e-14) return UnitsCheck::kTooManyDecimals;
+  if (units > static_cast<double>(max_units)) return UnitsCheck::kTooLarge;
+  out = static_cast<int64_t>(units);
+  return UnitsCheck::kOk;
 }
 
 bool is_plain_decimal(std::string_view s, int max_decimals) {

@@ -10,6 +10,17 @@ namespace ecom::money {
 
 using Cents = int64_t;
 
+// The most a DECIMAL(12,2) column holds — every amount of an order (subtotal, tax, shipping,
+// total, line subtotals) and every price: 9,999,999,999.99.
+inline constexpr Cents kMaxAmount = 999'999'999'999;
+
+// Cents that may need more than 64 bits: price × quantity and sums of such products in a cart
+// (a price up to kMaxAmount times a quantity up to 2^31 already exceeds int64).
+using WideCents = __int128;
+
+// price × quantity, exact for any int64 operands.
+inline WideCents times(Cents price, int64_t quantity) { return static_cast<WideCents>(price) * quantity; }
+
 // Parses a DECIMAL as MariaDB prints it ("299.99", "10", "-0.5", "0.1500").
 // Digits beyond the second decimal are rounded half away from zero.
 std::optional<Cents> parse(std::string_view s);
@@ -21,6 +32,8 @@ std::optional<int64_t> parse_scaled(std::string_view s, int scale);
 // Formats cents as a JSON number with at most two decimals: 25499 → "254.99",
 // 1000 → "10", 7650 → "76.5".
 std::string format(Cents c);
+// The same for amounts that may exceed 64 bits.
+std::string format_wide(WideCents c);
 
 // round2(amount × rate) where rate is a decimal fraction given in units of 1/10^scale.
 // e.g. apply_rate(50998, 1500, 4) = round(509.98 × 0.15) = 76.50 → 7650.
@@ -28,6 +41,14 @@ Cents apply_rate(Cents amount, int64_t rate, int scale);
 
 // finalPrice = round2(price × (1 − discount)), discount in hundredths (15 = 0.15).
 Cents final_price(Cents price, int64_t discount_hundredths);
+
+// A JSON number (cJSON hands it over as a double) as an exact count of 1/10^decimals units
+// (cents when decimals = 2). Accepted only when it is a value with at most `decimals` decimals:
+// the text "19.99", "19.990", "1.999e1" or what a client computing in binary floating point
+// sends for it ("0.30000000000000004" for 0.1 + 0.2: within 10^-14 of the amount, relative,
+// far below any real extra decimal). "19.999", "19.99000001", "0.001" are refused, never rounded.
+enum class UnitsCheck { kOk, kNotANumber, kNegative, kTooManyDecimals, kTooLarge };
+UnitsCheck to_units(double value, int decimals, int64_t max_units, int64_t& out);
 
 // True when s is a non-negative decimal with at most `max_decimals` places
 // (no sign, no exponent): "10", "10.5", "0.25".

@@ -10,6 +10,10 @@
 namespace ecom::db {
 namespace {
 
+constexpr const char* kSqlMode =
+    "STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION,"
+    "NO_AUTO_CREATE_USER";
+
 ErrorKind kind_of(int code) {
   switch (code) {
     case 1062: return ErrorKind::Duplicate;
@@ -110,7 +114,10 @@ void Connection::connect() {
     sql::mysql::MySQL_Driver* driver = sql::mysql::get_mysql_driver_instance();
     conn_.reset(driver->connect(o));
     std::unique_ptr<sql::Statement> st(conn_->createStatement());
-    st->execute("SET SESSION time_zone = '+00:00', SESSION tx_isolation = 'READ-COMMITTED'");
+    // Strict whatever the server's default: a value that does not fit its column is an error,
+    // never silently clamped or cut (on every table, transactional or not).
+    st->execute("SET SESSION time_zone = '+00:00', SESSION tx_isolation = 'READ-COMMITTED', SESSION sql_mode = '" +
+                std::string(kSqlMode) + "'");
     conn_->setAutoCommit(true);
   } catch (const sql::SQLException& e) {
     drop();

@@ -1,5 +1,8 @@
 #include "health/routes.h"
 
+#include <arpa/inet.h>
+
+#include <cstring>
 #include <ctime>
 
 #include "app/context.h"
@@ -24,8 +27,15 @@ void get_health(Context& ctx) {
   ctx.res.add_header("Cache-Control", "no-store");
 }
 
+// Only an explicit loopback address: 127.0.0.0/8, ::1 or ::ffff:127.x.y.z. An empty or missing
+// REMOTE_ADDR (a proxy on a unix socket that does not pass it) is not one.
 bool loopback(const std::string& addr) {
-  return addr.empty() || addr == "::1" || addr.rfind("127.", 0) == 0 || addr.rfind("::ffff:127.", 0) == 0;
+  unsigned char a[16];
+  if (inet_pton(AF_INET, addr.c_str(), a) == 1) return a[0] == 127;
+  if (inet_pton(AF_INET6, addr.c_str(), a) != 1) return false;
+  static constexpr unsigned char kOne[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  return std::memcmp(a, kOne, 16) == 0 || (std::memcmp(a, kMapped, 12) == 0 && a[12] == 127);
 }
 
 // GET /status — the operators' page (CONTRACT §10), like PHP-FPM's status?json.

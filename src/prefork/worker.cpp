@@ -97,9 +97,12 @@ int worker_run(const WorkerOptions& o, const RequestHandler& handle) {
     // body is subject to request_timeout too.
     std::string request_id = http::choose_request_id(param_or_null(fr, "HTTP_X_REQUEST_ID"));
     if (slot) {
+      // Escaped as in the log: the master logs these texts, the status page shows them.
       std::string uri = param_or_empty(fr, "REQUEST_URI");
-      slot_begin_request(*slot, param_or_empty(fr, "REQUEST_METHOD"), uri.substr(0, uri.find('?')),
-                         param_or_empty(fr, "HTTP_X_TENANT_SLUG"), request_id);
+      std::string tenant = param_or_empty(fr, "HTTP_X_TENANT_SLUG");
+      slot_begin_request(*slot, log::field(param_or_empty(fr, "REQUEST_METHOD"), sizeof slot->method - 1),
+                         log::field(uri.substr(0, uri.find('?')), sizeof slot->path - 1, log::kPathChars),
+                         tenant.empty() ? "" : log::field(tenant, sizeof slot->tenant - 1), request_id);
     }
     http::Request req;
     http::Response res;
@@ -114,8 +117,9 @@ int worker_run(const WorkerOptions& o, const RequestHandler& handle) {
     if (o.slow_request_ms > 0 && took > o.slow_request_ms) {
       if (sb) sb->slow_requests.fetch_add(1, std::memory_order_relaxed);
       const std::string* tenant = req.header("x-tenant-slug");
-      log::warn("slow request id=" + req.request_id + " tenant=" + (tenant ? tenant->substr(0, 64) : "-") + " " +
-                req.method + " " + req.path.substr(0, 200) + " took " + std::to_string(took) + " ms");
+      log::warn("slow request id=" + req.request_id + " tenant=" + (tenant ? log::field(*tenant, 192) : "-") + " " +
+                log::field(req.method, 32) + " " + log::field(req.path, 200, log::kPathChars) + " took " +
+                std::to_string(took) + " ms");
     }
     if (limit > 0 && ++served >= limit) {
       log::info("worker: recycling after " + std::to_string(served) + " requests (max_requests)");

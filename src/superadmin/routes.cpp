@@ -1,5 +1,7 @@
 #include "superadmin/routes.h"
 
+#include <cmath>
+
 #include "app/context.h"
 #include "common/error.h"
 #include "common/strings.h"
@@ -219,10 +221,11 @@ void patch(Context& ctx) {
     for (const cJSON* item = l->child; item; item = item->next) {
       std::string key = item->string ? item->string : "";
       double d = item->valuedouble;
+      // In range and whole before any conversion: 1e400 (infinity), 1e19 or 2.5 are refused.
+      bool whole = cJSON_IsNumber(item) && std::isfinite(d) && d >= 0 && d <= 1e9 && d == std::floor(d);
       if (!tenancy::known_limit(key)) v.add("limits", "Unknown limit '" + key + "'.");
       else if (cJSON_IsNull(item)) limits.emplace_back(key, std::nullopt);
-      else if (cJSON_IsNumber(item) && d == static_cast<double>(static_cast<int64_t>(d)) && d >= 0 && d <= 1e9)
-        limits.emplace_back(key, static_cast<int64_t>(d));
+      else if (whole) limits.emplace_back(key, static_cast<int64_t>(d));
       else v.add("limits", "Limit '" + key + "' must be an integer from 0 to 1000000000, or null.");
     }
   }

@@ -266,6 +266,21 @@ def test_cancel_from_pending_puts_the_stock_back_exactly():
     assert shop.get_order(S, sid, oid).json()["status"] == "CANCELLED"
 
 
+def test_a_cancel_that_would_overflow_the_stock_is_409_and_changes_nothing():
+    placed, sid, (a, b) = guest_order([("3.00", 1, 10), ("4.00", 2, 10)])
+    oid = placed["orderId"]
+    # Stock may grow past what an admin can set (1,000,000,000) through earlier put-backs; the
+    # column holds 2,147,483,647 at most.
+    shop.set_stock(S, b, 2147483646)
+    body = assert_problem(set_status(oid, "CANCELLED"), 409)
+    assert b in body["detail"] and "2147483647" in body["detail"], body
+    assert (shop.stock_of(S, a), shop.stock_of(S, b)) == (9, 2147483646)
+    assert detail(oid).json()["status"] == "PENDING"
+    shop.set_stock(S, b, 2147483645)                  # exactly the maximum after the put-back
+    assert set_status(oid, "CANCELLED").status == 200
+    assert (shop.stock_of(S, a), shop.stock_of(S, b)) == (10, 2147483647)
+
+
 def test_cancel_from_paid_puts_the_stock_back_and_the_customer_sees_it():
     placed, (a,) = customer_order([("11.00", 4, 4)])
     oid = placed["orderId"]

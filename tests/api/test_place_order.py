@@ -409,6 +409,59 @@ def test_more_items_than_max_cart_items_is_400():
     assert shop.stock_of(BASIC, pid) == 80
 
 
+def big_cart(slug, lines):
+    """A fresh session whose cart holds `lines` distinct products (price 1.00, stock 5, one of
+    each), written with SQL: thousands of adds through the API would take minutes."""
+    sid, cart = new_session(), str(uuid.uuid4())
+    pids = sorted(str(uuid.uuid4()) for _ in range(lines))
+    stmts = []
+    for i in range(0, lines, 2000):
+        chunk = pids[i:i + 2000]
+        stmts.append("INSERT INTO products (id, name, description, price, discount, stock, is_active, attributes) "
+                     "VALUES " + ", ".join(f"('{p}', 'Bulk {p[:8]}', '', 1.00, 0, 5, 1, '{{}}')" for p in chunk))
+    stmts.append(f"INSERT INTO carts (id, session_id) VALUES ('{cart}', '{sid}')")
+    for i in range(0, lines, 2000):
+        chunk = pids[i:i + 2000]
+        stmts.append("INSERT INTO cart_items (id, cart_id, product_id, unit_price, quantity) VALUES " +
+                     ", ".join(f"('{uuid.uuid4()}', '{cart}', '{p}', 1.00, 1)" for p in chunk))
+    ecom.sql_script(stmts, db=ecom.schema_of(slug))
+    return sid, pids
+
+
+def test_an_order_of_thousands_of_lines_is_placed():
+    # Past what one statement's placeholders can name (65,535: 9,362 order lines of 7 values).
+    slug = ecom.new_store("ENTERPRISE")
+    ecom.set_limit_override(slug, "maxProductsPerOrder", 1_000_000_000)
+    ecom.set_limit_override(slug, "maxCartItems", 1_000_000_000)
+    sid, pids = big_cart(slug, 9500)
+    key = new_key()
+    resp = place(slug, sid, key, timeout=120)
+    assert resp.status == 200, resp
+    shop.assert_placed(resp.json(), "10925")   # 9,500.00 + 15 % tax, free shipping
+    items = shop.order_items(slug, resp.json()["orderId"])
+    assert len(items) == 9500 and sorted(i["productId"] for i in items) == pids
+    assert int(ecom.sql_value("SELECT MAX(line_no) FROM order_items", db=ecom.schema_of(slug))) == 9500
+    in_list = ", ".join(q(p) for p in pids[:3] + pids[-3:])
+    assert ecom.sql(f"SELECT DISTINCT stock FROM products WHERE id IN ({in_list})", db=ecom.schema_of(slug)) == [["4"]]
+    assert int(ecom.sql_value("SELECT SUM(stock) FROM products WHERE name LIKE 'Bulk %'",
+                              db=ecom.schema_of(slug))) == 9500 * 4
+    assert get_cart(slug, sid).json()["items"] == []
+
+
+def test_more_lines_than_an_order_can_number_is_400():
+    # order_items.line_no is a SMALLINT: 32,767 lines at most, whatever maxProductsPerOrder says.
+    slug = ecom.new_store("ENTERPRISE")
+    ecom.set_limit_override(slug, "maxProductsPerOrder", 1_000_000_000)
+    ecom.set_limit_override(slug, "maxCartItems", 1_000_000_000)
+    sid, pids = big_cart(slug, 32768)
+    key = new_key()
+    body = assert_problem(place(slug, sid, key, timeout=120), 400)
+    assert "32767" in body["detail"], body
+    assert_nothing_ordered(slug, key)
+    assert int(ecom.sql_value("SELECT COUNT(*) FROM products WHERE stock <> 5 AND name LIKE 'Bulk %'",
+                              db=ecom.schema_of(slug))) == 0
+
+
 # --------------------------------------------------------------------------- rate limit
 
 def assert_429(resp):

@@ -473,6 +473,30 @@ def test_patch_invalid_values_are_400():
     assert ecom.tenant_status(slug) == "Ready"
 
 
+def test_patch_limits_out_of_any_integer_range_are_400():
+    # Values no integer type holds (or not integers at all) are refused before any conversion.
+    slug = PATCHED
+    before = get_store(slug)
+    for value in ("1e400", "-1e400", "1e19", "-1e19", "9223372036854775808", "-9223372036854775809",
+                  "18446744073709551616", "1e308", "2.5", "1000000000.5", "1000000001", "-1", "-0.5"):
+        for limit in ("maxCartItems", "maxProductsPerOrder"):
+            resp = sa("PATCH", f"{TENANTS}/{slug}", raw_body='{"limits": {"%s": %s}}' % (limit, value),
+                      headers={"Content-Type": "application/json"})
+            try:
+                assert_validation(resp, "limits")
+            except AssertionError as exc:
+                raise AssertionError(f"limits {limit}={value}: {exc}")
+    assert get_store(slug) == before, "a rejected PATCH changed the store"
+    # The bounds themselves are accepted (1e9 written as an exponent too), then removed again.
+    body = patch_ok(slug, {"limits": {"maxCartItems": 0}})
+    assert body["overrides"]["limits"] == {"maxCartItems": 0}, body
+    resp = sa("PATCH", f"{TENANTS}/{slug}", raw_body='{"limits": {"maxCartItems": 1e9}}',
+              headers={"Content-Type": "application/json"})
+    assert resp.status == 200 and resp.json()["overrides"]["limits"] == {"maxCartItems": 1000000000}, resp
+    patch_ok(slug, {"limits": {"maxCartItems": None}})
+    assert get_store(slug) == before
+
+
 def test_patch_bad_bodies():
     slug = PATCHED
     assert_problem(sa("PATCH", f"{TENANTS}/{slug}", raw_body="{", headers={"Content-Type": "application/json"}), 400)

@@ -347,6 +347,35 @@ def test_slow_requests_are_logged_while_running_and_when_done():
         m.stop()
 
 
+def test_slow_request_lines_escape_what_the_client_sent():
+    # The tenant header, the method and the path reach three log lines (the master's "still
+    # running", the worker's "slow request", the request line) and the status page (served by
+    # the second worker while the first holds the request).
+    m = Master(workers=2, slow_request_ms=200)
+    try:
+        evil = "x tenant=forged took 1 ms\x1b[2J\x01"
+        req = fcgi_client.Request(m.sock).begin(
+            "GET\tFORGED 200", "/health took 1 ms\x1b", body=b"{}", content_type="application/json",
+            headers={"X-Request-Id": "slow-evil", "X-Tenant-Slug": evil}).send_head()
+        time.sleep(0.6)
+        code, body = status(m)
+        assert code == 200, body
+        busy = [w["currentRequest"] for w in json.loads(body)["workers"] if w["currentRequest"]]
+        req.finish()
+        log = wait_for(lambda: "slow request id=slow-evil" in m.read_log() and m.read_log(), 3)
+        assert log, m.read_log()
+        lines = [ln for ln in log.splitlines() if "slow-evil" in ln]
+        assert len(lines) == 3, lines  # still running, slow request, the request line
+        for ln in lines:
+            assert not any(ord(c) < 0x20 or ord(c) == 0x7f for c in ln), repr(ln)
+            assert "tenant=x " not in ln and " forged " not in ln.lower() and "took 1 ms" not in ln, ln
+        shown = [cur for cur in busy if cur["requestId"] == "slow-evil"]
+        assert len(shown) == 1, busy
+        assert not any(c in shown[0][k] for k in ("tenant", "method", "path") for c in " \t\x1b\x01"), shown
+    finally:
+        m.stop()
+
+
 def test_status_page_shows_workers_and_refuses_remote_clients():
     m = Master(workers=2)
     try:

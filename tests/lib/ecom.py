@@ -364,6 +364,17 @@ def sql(query, db=None):
     return rows
 
 
+def sql_script(statements, db=None, timeout=120):
+    """Runs many SQL statements as the admin account, fed on stdin (no command-line limit)."""
+    cmd = ["mariadb", f"--socket={mysql_socket()}", "-uecom_admin", f"-p{secrets()['ECOM_DB_ADMIN_PASSWORD']}"]
+    if db:
+        cmd.append(f"--database={db}")
+    proc = subprocess.run(cmd, input=";\n".join(statements) + ";\n", capture_output=True, text=True,
+                          timeout=timeout)
+    if proc.returncode != 0:
+        raise AssertionError(f"SQL script failed: {proc.stderr[:2000]}")
+
+
 def sql_value(query, db=None):
     rows = sql(query, db)
     assert rows, f"no row for {query!r}"

@@ -119,6 +119,63 @@ BOOST_AUTO_TEST_CASE(apply_rate_does_not_overflow_on_large_products) {
   BOOST_TEST(m::apply_rate(1'000'000'000'000'000LL, 9999, 4) == 999'900'000'000'000LL);
 }
 
+BOOST_AUTO_TEST_CASE(format_wide_prints_amounts_beyond_64_bits) {
+  BOOST_TEST(m::format_wide(m::times(m::kMaxAmount, 10'000'000)) == "99999999999900000");
+  BOOST_TEST(m::format_wide(m::times(m::kMaxAmount, 2)) == "19999999999.98");
+  BOOST_TEST(m::format_wide(m::times(std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::max())) ==
+             "850705917302346158473969077842325012.49");
+  BOOST_TEST(m::format_wide(-m::times(m::kMaxAmount, 3)) == "-29999999999.97");
+  BOOST_TEST(m::format(std::numeric_limits<int64_t>::min()) == "-92233720368547758.08");
+  BOOST_TEST(m::format(m::kMaxAmount) == "9999999999.99");
+}
+
+namespace {
+m::UnitsCheck units_of(double d, int decimals, int64_t max, int64_t& out) { return m::to_units(d, decimals, max, out); }
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(to_units_accepts_two_decimal_amounts_exactly) {
+  struct Case {
+    double value;
+    int64_t cents;
+  };
+  for (Case c : {Case{19.99, 1999}, Case{19.990, 1999}, Case{1.999e1, 1999}, Case{1e2, 10000}, Case{0, 0},
+                 Case{-0.0, 0}, Case{0.01, 1}, Case{0.1 + 0.2, 30}, Case{1.1 + 2.2, 330}, Case{0.29 * 3, 87},
+                 Case{9999999999.99, m::kMaxAmount}, Case{1234567.89, 123456789}, Case{0.07, 7}}) {
+    int64_t out = -1;
+    BOOST_TEST((units_of(c.value, 2, m::kMaxAmount, out) == m::UnitsCheck::kOk), c.value);
+    BOOST_TEST(out == c.cents, c.value);
+  }
+  int64_t out = -1;
+  BOOST_TEST((units_of(0.0825, 4, 10000, out) == m::UnitsCheck::kOk));
+  BOOST_TEST(out == 825);
+}
+
+BOOST_AUTO_TEST_CASE(to_units_refuses_extra_decimals_instead_of_rounding) {
+  for (double d : {19.999, 19.99999, 19.9999999, 19.99000001, 19.9900000001, 1234567.891, 0.001, 0.015,
+                   9999999999.989, 99999999.985, 1e-300, 5e-324}) {
+    int64_t out = -1;
+    BOOST_TEST((units_of(d, 2, m::kMaxAmount, out) == m::UnitsCheck::kTooManyDecimals), d);
+    BOOST_TEST(out == -1);
+  }
+  int64_t out = -1;
+  BOOST_TEST((units_of(0.12345, 4, 10000, out) == m::UnitsCheck::kTooManyDecimals));
+  BOOST_TEST((units_of(0.15000001, 4, 10000, out) == m::UnitsCheck::kTooManyDecimals));
+}
+
+BOOST_AUTO_TEST_CASE(to_units_bounds_before_converting) {
+  const double inf = std::numeric_limits<double>::infinity();
+  int64_t out = -1;
+  for (double d : {1e10, 10000000000.01, 1e19, 9.3e18, 1e300, std::numeric_limits<double>::max()})
+    BOOST_TEST((units_of(d, 2, m::kMaxAmount, out) == m::UnitsCheck::kTooLarge), d);
+  BOOST_TEST((units_of(inf, 2, m::kMaxAmount, out) == m::UnitsCheck::kNotANumber));
+  BOOST_TEST((units_of(-inf, 2, m::kMaxAmount, out) == m::UnitsCheck::kNotANumber));
+  BOOST_TEST((units_of(std::numeric_limits<double>::quiet_NaN(), 2, m::kMaxAmount, out) == m::UnitsCheck::kNotANumber));
+  BOOST_TEST((units_of(-0.01, 2, m::kMaxAmount, out) == m::UnitsCheck::kNegative));
+  BOOST_TEST((units_of(-1e300, 2, m::kMaxAmount, out) == m::UnitsCheck::kNegative));
+  BOOST_TEST((units_of(1.0001, 4, 10000, out) == m::UnitsCheck::kTooLarge));
+  BOOST_TEST(out == -1);
+}
+
 BOOST_AUTO_TEST_CASE(is_plain_decimal_accepts_non_negative_decimals) {
   BOOST_TEST(m::is_plain_decimal("10", 2));
   BOOST_TEST(m::is_plain_decimal("10.5", 2));
