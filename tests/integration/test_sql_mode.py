@@ -51,14 +51,19 @@ def test_the_session_is_strict_on_a_lax_server():
 
 
 def test_an_out_of_range_amount_is_an_error_not_a_clamped_value():
-    # A non-transactional table, where STRICT_TRANS_TABLES alone would not help either.
-    with LaxServer():
-        use = f"USE `{ecom.control_db()}`"
-        proc = as_admin(use, "CREATE TEMPORARY TABLE probe_money (amount DECIMAL(12,2) NOT NULL) ENGINE=MEMORY",
-                        "INSERT INTO probe_money VALUES (12345678901.00)",
-                        "SELECT amount FROM probe_money")
-        assert proc.returncode == 3, ecom.describe(proc)
-        assert proc.stdout.startswith("error 1264"), ecom.describe(proc)  # out of range value
-        proc = as_admin(use, "CREATE TEMPORARY TABLE probe_text (name VARCHAR(5) NOT NULL) ENGINE=MEMORY",
-                        "INSERT INTO probe_text VALUES ('too long')")
-        assert proc.returncode == 3 and proc.stdout.startswith("error 1406"), ecom.describe(proc)  # data too long
+    # A non-transactional table, where STRICT_TRANS_TABLES alone would not help either. A table
+    # of the control schema (the administrative account holds no CREATE TEMPORARY TABLES).
+    money, text = (f"probe_{kind}_{os.getpid()}" for kind in ("money", "text"))
+    use = f"USE `{ecom.control_db()}`"
+    try:
+        with LaxServer():
+            proc = as_admin(use, f"CREATE TABLE {money} (amount DECIMAL(12,2) NOT NULL) ENGINE=MEMORY",
+                            f"INSERT INTO {money} VALUES (12345678901.00)",
+                            f"SELECT amount FROM {money}")
+            assert proc.returncode == 3, ecom.describe(proc)
+            assert proc.stdout.startswith("error 1264"), ecom.describe(proc)  # out of range value
+            proc = as_admin(use, f"CREATE TABLE {text} (name VARCHAR(5) NOT NULL) ENGINE=MEMORY",
+                            f"INSERT INTO {text} VALUES ('too long')")
+            assert proc.returncode == 3 and proc.stdout.startswith("error 1406"), ecom.describe(proc)  # too long
+    finally:
+        ecom.sql(f"DROP TABLE IF EXISTS {money}, {text}", db=ecom.control_db())
