@@ -567,6 +567,9 @@ backlog=511
 pid_file=$RUN_DIR/ecom-fcgi.pid
 graceful_timeout=10
 max_body_bytes=1048576
+# This stack's nginx connects from loopback: a client's X-Forwarded-For then names the client (the
+# test suite gives each request an address of its own that way; see tests/lib/ecom.py).
+trusted_proxies=127.0.0.1, ::1
 
 [database]
 url=unix://$DB_SOCK

@@ -1,5 +1,6 @@
 #include "app/context.h"
 
+#include "http/client_address.h"
 
 namespace ecom {
 
@@ -8,6 +9,12 @@ Services::Services(const Config& c)
       pool(db::ConnectOptions{c.db_url, c.db_user, c.db_password, c.control_schema,
                               static_cast<int>(c.db_connect_timeout), static_cast<int>(c.db_read_timeout),
                               static_cast<int>(c.db_write_timeout), static_cast<size_t>(c.db_statement_cache)}),
-      registry(c.tenant_cache_ttl_ms) {}
+      registry(c.tenant_cache_ttl_ms),
+      trusted_proxies(net::parse_cidr_list(c.trusted_proxies).value_or(std::vector<net::Cidr>{})) {}
+
+std::string Context::client_key() const {
+  auto a = http::client_address(req, services.trusted_proxies);
+  return a ? net::limit_key(*a) : "unknown";
+}
 
 }  // namespace ecom

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/ini.h"
+#include "common/net.h"
 #include "common/strings.h"
 
 namespace ecom {
@@ -41,6 +42,7 @@ const std::vector<Key>& keys() {
       {"server", "request_timeout", Kind::Int, nullptr, &Config::request_timeout, 0, 86400},
       {"server", "slow_request_ms", Kind::Int, nullptr, &Config::slow_request_ms, 0, 86'400'000},
       {"server", "max_body_bytes", Kind::Int, nullptr, &Config::max_body_bytes, 1024, 64 << 20},
+      {"server", "trusted_proxies", Kind::String, &Config::trusted_proxies, nullptr, 0, 0},
       {"database", "url", Kind::String, &Config::db_url, nullptr, 0, 0},
       {"database", "control_schema", Kind::String, &Config::control_schema, nullptr, 0, 0},
       {"database", "user", Kind::String, &Config::db_user, nullptr, 0, 0},
@@ -96,6 +98,9 @@ void validate(const Config& c, std::vector<std::string>& errors) {
   for (char ch : c.control_schema)
     if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'))
       errors.push_back("database.control_schema may hold only [A-Za-z0-9_]");
+  std::string bad;
+  if (!net::parse_cidr_list(c.trusted_proxies, &bad))
+    errors.push_back("server.trusted_proxies: '" + bad + "' is not an IP address or CIDR range");
 }
 
 }  // namespace

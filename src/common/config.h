@@ -25,6 +25,9 @@ struct Config {
   int64_t request_timeout = 30;       // seconds; a worker busy longer is killed (0 = off)
   int64_t slow_request_ms = 1000;     // requests slower than this are logged (0 = off)
   int64_t max_body_bytes = 1048576;
+  // Addresses and CIDR ranges (IPv4, IPv6) of the proxies whose X-Forwarded-For / X-Real-IP
+  // name the client (see http/client_address.h). Empty: REMOTE_ADDR is the client.
+  std::string trusted_proxies;
 
   // [database] — the web workers' account; also locates the control database.
   std::string db_url = "unix:///run/mysqld/mysqld.sock";
