@@ -596,6 +596,9 @@ seed_file=$REPO_DIR/sql/seed/demo_catalog.sql
 confirm_token_secret=$CONFIRM_SECRET
 superadmin_token_secret=$SUPERADMIN_SECRET
 access_token_secret=$ACCESS_SECRET
+# The suite registers and signs in concurrently on few workers, where the default (half the
+# workers) would turn some of those away with 503; the cap is tested on a private master.
+max_concurrent_hashes=256
 
 [provisioning]
 lease_seconds=60

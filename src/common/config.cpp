@@ -61,6 +61,9 @@ const std::vector<Key>& keys() {
       {"auth", "superadmin_token_secret", Kind::String, &Config::superadmin_token_secret, nullptr, 0, 0},
       {"auth", "access_token_secret", Kind::String, &Config::access_token_secret, nullptr, 0, 0},
       {"auth", "password_iterations", Kind::Int, nullptr, &Config::password_iterations, 100000, 10000000},
+      {"auth", "attempts_per_address_per_minute", Kind::Int, nullptr, &Config::auth_attempts_per_minute, 0, 1000000},
+      {"auth", "attempts_per_address_burst", Kind::Int, nullptr, &Config::auth_attempts_burst, 1, 1000000},
+      {"auth", "max_concurrent_hashes", Kind::Int, nullptr, &Config::max_concurrent_hashes, 0, 256},
       {"provisioning", "lease_seconds", Kind::Int, nullptr, &Config::lease_seconds, 5, 86400},
       {"log", "file", Kind::String, &Config::log_file, nullptr, 0, 0},
   };
@@ -196,6 +199,12 @@ void wipe(std::string& secret) {
 int cpu_count() {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? static_cast<int>(n) : 1;
+}
+
+int64_t hash_concurrency(const Config& c) {
+  if (c.max_concurrent_hashes > 0) return c.max_concurrent_hashes;
+  int64_t workers = c.workers > 0 ? c.workers : 2 * cpu_count();
+  return workers / 2 > 1 ? workers / 2 : 1;
 }
 
 }  // namespace ecom

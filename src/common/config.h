@@ -56,6 +56,11 @@ struct Config {
   std::string superadmin_token_secret;  // signs super-admin tokens
   std::string access_token_secret;      // signs customer and store-admin tokens
   int64_t password_iterations = 600000;  // PBKDF2-HMAC-SHA256 cost of new password hashes
+  // Login and register attempts per client address (per application host): a bucket of
+  // `burst` refilled at `per_minute`. 0 per minute = no limit.
+  int64_t auth_attempts_per_minute = 10;
+  int64_t auth_attempts_burst = 20;
+  int64_t max_concurrent_hashes = 0;  // password hashes at once on this host; 0 = half the workers
 
   // [provisioning]
   int64_t lease_seconds = 60;  // a job whose runner died is retried after this
@@ -93,5 +98,9 @@ void wipe(std::string& secret);
 
 // Number of CPUs online (≥ 1).
 int cpu_count();
+
+// Password hashes allowed at once on this host: max_concurrent_hashes, or when 0 half the
+// workers (at least 1), so that hashing never occupies every worker.
+int64_t hash_concurrency(const Config& c);
 
 }  // namespace ecom

@@ -121,4 +121,14 @@ BOOST_AUTO_TEST_CASE(config_refuses_a_bad_trusted_proxy) {
   BOOST_TEST(bad.errors[0].find("lb.example") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(hash_concurrency_defaults_to_half_the_workers) {
+  ecom::Config c;
+  c.workers = 8;
+  BOOST_TEST(ecom::hash_concurrency(c) == 4);
+  c.workers = 1;
+  BOOST_TEST(ecom::hash_concurrency(c) == 1);
+  c.max_concurrent_hashes = 3;
+  BOOST_TEST(ecom::hash_concurrency(c) == 3);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
