@@ -64,6 +64,11 @@ const std::vector<Key>& keys() {
       {"auth", "attempts_per_address_per_minute", Kind::Int, nullptr, &Config::auth_attempts_per_minute, 0, 1000000},
       {"auth", "attempts_per_address_burst", Kind::Int, nullptr, &Config::auth_attempts_burst, 1, 1000000},
       {"auth", "max_concurrent_hashes", Kind::Int, nullptr, &Config::max_concurrent_hashes, 0, 256},
+      {"signup", "inits_per_address_per_hour", Kind::Int, nullptr, &Config::signup_inits_per_address, 0, 1000000},
+      {"signup", "confirms_per_address_per_hour", Kind::Int, nullptr, &Config::signup_confirms_per_address, 0, 1000000},
+      {"signup", "inits_per_hour", Kind::Int, nullptr, &Config::signup_inits_per_hour, 0, 1000000},
+      {"signup", "confirms_per_hour", Kind::Int, nullptr, &Config::signup_confirms_per_hour, 0, 1000000},
+      {"signup", "max_queued", Kind::Int, nullptr, &Config::signup_max_queued, 0, 1000000},
       {"provisioning", "lease_seconds", Kind::Int, nullptr, &Config::lease_seconds, 5, 86400},
       {"log", "file", Kind::String, &Config::log_file, nullptr, 0, 0},
   };

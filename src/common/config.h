@@ -62,6 +62,13 @@ struct Config {
   int64_t auth_attempts_burst = 20;
   int64_t max_concurrent_hashes = 0;  // password hashes at once on this host; 0 = half the workers
 
+  // [signup] — self-service sign-up (init, confirm); 0 = no limit. Operators' creates are never limited.
+  int64_t signup_inits_per_address = 10;     // per client address and hour
+  int64_t signup_confirms_per_address = 5;   // per client address and hour
+  int64_t signup_inits_per_hour = 300;       // every address together
+  int64_t signup_confirms_per_hour = 100;
+  int64_t signup_max_queued = 50;            // stores Queued or Provisioning at once
+
   // [provisioning]
   int64_t lease_seconds = 60;  // a job whose runner died is retried after this
 

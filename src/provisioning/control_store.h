@@ -16,6 +16,8 @@ inline constexpr const char* kStepNames[3] = {"CreateDatabase", "ApplyMigrations
 struct TenantRecord {
   std::string id, slug, name, plan_code, plan_name, status, schema, server_url, created_at;
   std::string admin_email, admin_activation_hash;  // "" when no admin was asked for
+  std::string created_by = "operator";  // "operator" | "signup"
+  std::string signup_client;  // sign-up only: the client address's limit key
   int64_t server_id = 0;
 };
 
@@ -46,16 +48,18 @@ class ControlStore {
   void set_status(const std::string& tenant_id, const std::string& status);
   void set_plan(const std::string& tenant_id, const std::string& plan_code);
 
-  // Self-service sign-up (init): a PendingConfirmation tenant whose confirm token
-  // expires at `expires_unix`. Throws db::Error (Duplicate when the slug is taken).
+  // Self-service sign-up (init): a PendingConfirmation tenant (created_by 'signup') whose
+  // confirm token expires at `expires_unix`. Throws db::Error (Duplicate when the slug is taken).
   void insert_pending(const TenantRecord& t, int64_t expires_unix);
   // Deletes the PendingConfirmation record holding `slug` if its token has expired.
   bool release_expired_pending(const std::string& slug);
   // Deletes every expired PendingConfirmation record; returns how many.
   int64_t delete_expired_pending();
-  // PendingConfirmation → Queued plus a provisioning job, atomically. False when the
-  // tenant was not PendingConfirmation.
-  bool confirm_and_queue(const std::string& tenant_id);
+  // PendingConfirmation → Queued plus a provisioning job, atomically, unless `max_queued`
+  // (0 = no cap) stores are already Queued or Provisioning. Confirms are serialised by a
+  // named lock for the check, so parallel confirms cannot overfill the queue.
+  enum class Confirm { Queued, NotPending, QueueFull, Busy };
+  Confirm confirm_and_queue(const std::string& tenant_id, int64_t max_queued);
 
   // Per-tenant overrides of features (snake_case) and limits (camelCase).
   std::map<std::string, bool> feature_overrides(const std::string& tenant_id);
