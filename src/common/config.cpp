@@ -70,6 +70,7 @@ const std::vector<Key>& keys() {
       {"signup", "confirms_per_hour", Kind::Int, nullptr, &Config::signup_confirms_per_hour, 0, 1000000},
       {"signup", "max_queued", Kind::Int, nullptr, &Config::signup_max_queued, 0, 1000000},
       {"provisioning", "lease_seconds", Kind::Int, nullptr, &Config::lease_seconds, 5, 86400},
+      {"provisioning", "unactivated_signup_days", Kind::Int, nullptr, &Config::unactivated_signup_days, 0, 3650},
       {"log", "file", Kind::String, &Config::log_file, nullptr, 0, 0},
   };
   return k;

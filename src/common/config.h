@@ -71,6 +71,7 @@ struct Config {
 
   // [provisioning]
   int64_t lease_seconds = 60;  // a job whose runner died is retried after this
+  int64_t unactivated_signup_days = 14;  // gc lists sign-ups whose admin never activated, older than this
 
   // [log]
   std::string log_file;  // empty = stderr

@@ -84,6 +84,16 @@ std::vector<TenantRecord> ControlStore::list_with_status(const std::vector<std::
   return out;
 }
 
+std::vector<TenantRecord> ControlStore::signups_older_than(int64_t days) {
+  std::vector<TenantRecord> out;
+  auto r = c_.query(std::string(kTenantColumns) +
+                        "WHERE t.created_by = 'signup' AND t.status IN ('Ready', 'Suspended') "
+                        "AND t.created_at < UTC_TIMESTAMP() - INTERVAL ? DAY ORDER BY t.created_at, t.slug",
+                    {days});
+  while (r.next()) out.push_back(read_tenant(r));
+  return out;
+}
+
 int64_t ControlStore::count() {
   auto r = c_.query("SELECT COUNT(*) FROM tenants");
   return r.next() ? r.i64(0) : 0;

@@ -42,6 +42,8 @@ class ControlStore {
   std::vector<TenantRecord> list(int64_t limit, int64_t offset);
   std::vector<TenantRecord> list_with_status(const std::vector<std::string>& statuses);
   int64_t count();
+  // Ready or Suspended stores created by self-service sign-up more than `days` days ago.
+  std::vector<TenantRecord> signups_older_than(int64_t days);
 
   // Inserts a tenant and its three Pending steps. Throws db::Error (Duplicate when the slug is taken).
   void insert_tenant(const TenantRecord& t);
