@@ -50,15 +50,35 @@ def burst(path, body_of, address, n=40):
     return statuses, times, time.monotonic() - started
 
 
+def until_refused(path, body_of, address_of, most=60):
+    """Attempts until the first 429, attempt i from address_of(i): (attempts before it, seconds taken)."""
+    started = time.monotonic()
+    for i in range(most):
+        resp = post(path, body_of(i), address_of(i))
+        if resp.status == 429:
+            assert_429(resp)
+            return i, time.monotonic() - started
+        assert resp.status in (401, 201), resp
+    raise AssertionError(f"no 429 after {most} attempts")
+
+
+def allowance(seconds):
+    """What a bucket lets through in `seconds`: its burst and what refilled meanwhile."""
+    return BURST + int(seconds * PER_MINUTE / 60) + 1
+
+
+def random_login(i):
+    return {"email": acc.new_email("rnd"), "password": "guess 12345"}
+
+
 def test_a_burst_of_logins_with_random_emails_from_one_address_is_cut_off():
     address = ecom.client_address(11)
-    statuses, times, elapsed = burst(acc.LOGIN, lambda i: {"email": acc.new_email("rnd"), "password": "guess 12345"},
-                                     address)
+    statuses, times, elapsed = burst(acc.LOGIN, random_login, address)
     hashed = statuses.count(401)
     refused = statuses.count(429)
     assert hashed + refused == len(statuses), statuses
     # The bucket: its burst, plus what refilled while the burst ran.
-    assert BURST <= hashed <= BURST + int(elapsed * PER_MINUTE / 60) + 1, (hashed, elapsed, statuses)
+    assert BURST <= hashed <= allowance(elapsed), (hashed, elapsed, statuses)
     assert refused >= 10, statuses
     first = statuses.index(429)
     assert all(s == 401 for s in statuses[:first]), statuses
@@ -66,12 +86,14 @@ def test_a_burst_of_logins_with_random_emails_from_one_address_is_cut_off():
     refusal = statistics.median(t for t, s in zip(times, statuses) if s == 429)
     hashed_time = statistics.median(t for t, s in zip(times, statuses) if s == 401)
     assert refusal < 0.5 * hashed_time, (refusal, hashed_time)
-    # Another address is not affected, and neither is the right password from it.
+    # Another address is not affected.
     email = acc.new_email("other")
     assert post(acc.REGISTER, {"email": email, "password": acc.PASSWORD}, ecom.client_address(12)).status == 201
     assert post(acc.LOGIN, {"email": email, "password": acc.PASSWORD}, ecom.client_address(12)).status == 200
-    # The limited address is refused even with the right password.
-    assert_429(post(acc.LOGIN, {"email": email, "password": acc.PASSWORD}, address))
+    # The limited address is refused even with the right password (the bucket refills one attempt
+    # every 6 s, so one of these may just have come due).
+    right = [post(acc.LOGIN, {"email": email, "password": acc.PASSWORD}, address).status for _ in range(3)]
+    assert right.count(429) >= 2 and set(right) <= {200, 429}, right
 
 
 def test_register_is_limited_per_address_too():
@@ -80,7 +102,7 @@ def test_register_is_limited_per_address_too():
     statuses, _, elapsed = burst(acc.REGISTER, lambda i: {"email": f"{tag}.{i}@example.com", "password": acc.PASSWORD},
                                  address, n=30)
     created = statuses.count(201)
-    assert BURST <= created <= BURST + int(elapsed * PER_MINUTE / 60) + 1, statuses
+    assert BURST <= created <= allowance(elapsed), statuses
     assert statuses.count(429) == len(statuses) - created, statuses
     # Nothing was stored for a refused registration.
     stored = ecom.sql_value(f"SELECT COUNT(*) FROM accounts WHERE email LIKE {q(tag + '.%')}", db=ecom.schema_of(S))
@@ -89,18 +111,19 @@ def test_register_is_limited_per_address_too():
 
 def test_login_and_register_share_one_allowance_per_address():
     address = ecom.client_address(14)
-    for i in range(BURST):
-        assert post(acc.LOGIN, {"email": acc.new_email("mix"), "password": "guess 12345"}, address).status == 401
-    assert_429(post(acc.REGISTER, {"email": acc.new_email("mix"), "password": acc.PASSWORD}, address))
+    n, took = until_refused(acc.LOGIN, random_login, lambda i: address)
+    assert BURST <= n <= allowance(took), (n, took)
+    # Registering from it at once is refused too (one may have just come due: see above).
+    regs = [post(acc.REGISTER, {"email": acc.new_email("mix"), "password": acc.PASSWORD}, address).status
+            for _ in range(3)]
+    assert regs.count(429) >= 2 and set(regs) <= {201, 429}, regs
 
 
 def test_an_ipv6_client_is_counted_by_its_64():
     # One subscriber usually holds a whole /64: changing the last 64 bits does not give a new allowance.
-    statuses = [post(acc.LOGIN, {"email": acc.new_email("v6"), "password": "guess 12345"},
-                     f"2001:db8:14:1::{i + 1:x}").status for i in range(BURST + 3)]
-    assert statuses[:BURST].count(401) == BURST and statuses[BURST:].count(429) >= 2, statuses
-    assert post(acc.LOGIN, {"email": acc.new_email("v6"), "password": "guess 12345"},
-                "2001:db8:14:2::1").status == 401
+    n, took = until_refused(acc.LOGIN, random_login, lambda i: f"2001:db8:14:1::{i + 1:x}")
+    assert BURST <= n <= allowance(took), (n, took)
+    assert post(acc.LOGIN, random_login(0), "2001:db8:14:2::1").status == 401
 
 
 def test_an_email_too_long_for_any_account_is_400_never_500():

@@ -29,10 +29,11 @@ def setup_module():
 
 
 def login(m, email, remote, password="wrong password 1"):
-    """(status, headers, seconds) of one login sent straight to master m."""
+    """(status, headers, seconds) of one login sent straight to master m. The timeout leaves room
+    for many hashes at once on two cores, several times slower in the sanitizer build."""
     started = time.monotonic()
     status, headers, _ = fcgi_client.call(m.sock, "POST", acc.LOGIN, {"email": email, "password": password},
-                                          headers={"X-Tenant-Slug": S}, remote=remote)
+                                          headers={"X-Tenant-Slug": S}, remote=remote, timeout=60)
     return status, headers, time.monotonic() - started
 
 
@@ -73,7 +74,7 @@ def test_parallel_guesses_cannot_pass_the_limit_of_10_failures():
     try:
         results = in_parallel([lambda i=i: login(m, VICTIM, f"198.51.100.{100 + i}") for i in range(40)])
         statuses = [r[0] if isinstance(r, tuple) else repr(r) for r in results]
-        assert statuses.count(401) + statuses.count(429) == 40, statuses
+        assert statuses.count(401) + statuses.count(429) == 40, (statuses, m.read_log()[-4000:])
         assert 1 <= statuses.count(401) <= 10, statuses
         for status, headers, _ in results:
             if status == 429:
@@ -119,7 +120,7 @@ def test_hashes_at_once_are_capped_so_workers_stay_free():
 
 
 def test_a_permit_held_by_a_killed_worker_is_reclaimed():
-    m = Master(workers=2, env={"ECOM_AUTH_MAX_CONCURRENT_HASHES": 1, "ECOM_AUTH_PASSWORD_ITERATIONS": 10000000})
+    m = Master(workers=2, env={"ECOM_AUTH_MAX_CONCURRENT_HASHES": 1, "ECOM_AUTH_PASSWORD_ITERATIONS": 3000000})
     try:
         holder = threading.Thread(target=lambda: _swallow(lambda: login(m, acc.new_email("k"), "198.51.100.201")))
         holder.start()
