@@ -45,7 +45,6 @@ void verify(const std::map<int, Applied>& done, const std::vector<Migration>& ms
   }
 }
 
-
 }  // namespace
 
 std::string sha256_hex(const std::string& data) {
