@@ -599,6 +599,9 @@ backlog=511
 pid_file=$RUN_DIR/ecom-fcgi.pid
 graceful_timeout=10
 max_body_bytes=1048576
+# This stack's nginx connects from loopback: a client's X-Forwarded-For then names the client (the
+# test suite gives each request an address of its own that way; see tests/lib/ecom.py).
+trusted_proxies=127.0.0.1, ::1
 
 [database]
 url=unix://$DB_SOCK
@@ -625,6 +628,16 @@ seed_file=$REPO_DIR/sql/seed/demo_catalog.sql
 confirm_token_secret=$CONFIRM_SECRET
 superadmin_token_secret=$SUPERADMIN_SECRET
 access_token_secret=$ACCESS_SECRET
+# The suite registers and signs in concurrently on few workers, where the default (half the
+# workers) would turn some of those away with 503; the cap is tested on a private master.
+max_concurrent_hashes=256
+
+[signup]
+# The suite signs up more stores in an hour than the global defaults allow (per-address limits
+# keep their defaults); the global limits are tested on a private master.
+inits_per_hour=100000
+confirms_per_hour=100000
+max_queued=100000
 
 [provisioning]
 lease_seconds=60

@@ -49,21 +49,23 @@ void update_password_hash(db::Connection& c, const tenancy::Tenant& t, const std
          {hash, id});
 }
 
-FailureWindow recent_failures(db::Connection& c, const tenancy::Tenant& t, const std::string& email) {
-  auto r = c.query("SELECT COUNT(*), GREATEST(1, CEIL(TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(3), "
-                   "MIN(failed_at) + INTERVAL 15 MINUTE) / 1000000)) FROM " +
+FailureWindow record_attempt(db::Connection& c, const tenancy::Tenant& t, const std::string& email) {
+  c.exec("INSERT INTO " + t.table("login_failures") + " (email) VALUES (?)", {email});
+  auto r = c.query("SELECT LAST_INSERT_ID(), COUNT(*), GREATEST(1, CEIL(TIMESTAMPDIFF(MICROSECOND, "
+                   "UTC_TIMESTAMP(3), MIN(failed_at) + INTERVAL 15 MINUTE) / 1000000)) FROM " +
                        t.table("login_failures") + " WHERE email = ? AND failed_at > UTC_TIMESTAMP(3) - INTERVAL 15 MINUTE",
                    {email});
   FailureWindow w;
   if (r.next()) {
-    w.count = r.i64(0);
-    w.retry_after = r.is_null(1) ? 0 : r.i64(1);
+    w.id = r.i64(0);
+    w.count = r.i64(1);
+    w.retry_after = r.is_null(2) ? 1 : r.i64(2);
   }
   return w;
 }
 
-void record_failure(db::Connection& c, const tenancy::Tenant& t, const std::string& email) {
-  c.exec("INSERT INTO " + t.table("login_failures") + " (email) VALUES (?)", {email});
+void forget_attempt(db::Connection& c, const tenancy::Tenant& t, int64_t id) {
+  c.exec("DELETE FROM " + t.table("login_failures") + " WHERE id = ?", {id});
 }
 
 void clear_failures(db::Connection& c, const tenancy::Tenant& t, const std::string& email) {

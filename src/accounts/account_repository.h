@@ -24,13 +24,17 @@ Account insert_customer(db::Connection& c, const tenancy::Tenant& t, const std::
 void update_password_hash(db::Connection& c, const tenancy::Tenant& t, const std::string& id,
                           const std::string& hash);
 
-// Failed logins of `email` in the last 15 minutes, and seconds until the oldest leaves the window.
+// Login attempts of `email` in the last 15 minutes. An attempt is recorded (as a failure) before
+// the password is checked and counted with its own row, so parallel guesses cannot all see a
+// count below the limit: at most the limit's worth of rows can ever be counted under it.
 struct FailureWindow {
-  int64_t count = 0;
-  int64_t retry_after = 0;
+  int64_t id = 0;           // this attempt's row
+  int64_t count = 0;        // rows in the window, this one included
+  int64_t retry_after = 0;  // seconds until the oldest leaves the window
 };
-FailureWindow recent_failures(db::Connection& c, const tenancy::Tenant& t, const std::string& email);
-void record_failure(db::Connection& c, const tenancy::Tenant& t, const std::string& email);
+FailureWindow record_attempt(db::Connection& c, const tenancy::Tenant& t, const std::string& email);
+// Removes one attempt's row (an attempt refused before its password was checked).
+void forget_attempt(db::Connection& c, const tenancy::Tenant& t, int64_t id);
 void clear_failures(db::Connection& c, const tenancy::Tenant& t, const std::string& email);
 
 }  // namespace ecom::accounts

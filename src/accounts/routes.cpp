@@ -4,6 +4,7 @@
 #include "app/context.h"
 #include "auth/access_token.h"
 #include "auth/password.h"
+#include "auth/throttle.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/money.h"
@@ -18,7 +19,35 @@ namespace ecom::accounts {
 namespace {
 
 constexpr int64_t kMaxFailedLogins = 10;
-constexpr size_t kMinPassword = 8, kMaxPassword = 128;
+constexpr size_t kMinPassword = 8, kMaxPassword = 128, kMaxEmail = 254;
+
+// Login and register attempts per client address (this host's shared table), taken before any
+// database or hashing work.
+void limit_address(Context& ctx) {
+  const auto& cfg = ctx.services.config;
+  auth::Throttle* th = auth::throttle();
+  if (!th) return;
+  auto v = th->take(ctx.client_key(), cfg.auth_attempts_per_minute, cfg.auth_attempts_burst, clock::mono_ms());
+  if (!v.allowed)
+    throw ApiError::TooManyRequests("Too many sign-in or registration attempts from this address; retry after " +
+                                        std::to_string(v.retry_after) + " seconds.",
+                                    v.retry_after);
+}
+
+// Leave room for everything else: at most hash_concurrency(cfg) hashes run at once on this
+// host. A permit lost with its worker is reclaimed once the worker is gone or the hold is
+// older than any request may run.
+auth::HashPermit hash_permit(Context& ctx) {
+  const auto& cfg = ctx.services.config;
+  int64_t stale_s = cfg.request_timeout > 0 ? cfg.request_timeout + 5 : 300;
+  return auth::HashPermit(auth::throttle(), hash_concurrency(cfg), stale_s * 1000);
+}
+
+ApiError hashing_busy() {
+  ApiError e = ApiError::Unavailable("Too many passwords are being checked right now; retry in a second.");
+  e.headers.emplace_back("Retry-After", "1");
+  return e;
+}
 
 void check_password(const std::optional<std::string>& pw, const char* field, Validator& v) {
   if (!pw) return;
@@ -53,6 +82,9 @@ void register_account(Context& ctx) {
   std::string normalized = to_lower(trim(*email));
   std::optional<std::string> clean_name;
   if (name) clean_name = std::string(trim(*name));
+  limit_address(ctx);
+  auto permit = hash_permit(ctx);
+  if (!permit.granted()) throw hashing_busy();
   std::string hash = auth::password_hash(*password, ctx.services.config.password_iterations);
   Account a;
   try {
@@ -75,32 +107,43 @@ void login(Context& ctx) {
   http::ObjectReader r(body.get(), v);
   auto email = r.string("email", true);
   auto password = r.string("password", true);
+  std::string normalized;
+  if (email) {
+    normalized = to_lower(trim(*email));
+    // Registration takes at most 254 bytes (valid_email), so a longer one matches no account;
+    // refused whole rather than cut, which could split a character.
+    if (normalized.size() > kMaxEmail) v.add("email", "email must be at most 254 bytes long.");
+  }
   v.throw_if_any();
+  limit_address(ctx);
   auto& c = ctx.tenant_db();
   const auto& t = ctx.tenant();
   const auto& cfg = ctx.services.config;
-  std::string normalized = to_lower(trim(*email)).substr(0, 254);
 
-  auto window = recent_failures(c, t, normalized);
-  if (window.count >= kMaxFailedLogins) {
-    ApiError e(429, "Too Many Requests",
-               "Too many failed sign-ins for this email; retry after " + std::to_string(window.retry_after) +
-                   " seconds.");
-    e.headers.emplace_back("Retry-After", std::to_string(window.retry_after));
-    throw e;
+  // Recorded first, counted with its own row: parallel guesses cannot all pass the limit.
+  auto attempt = record_attempt(c, t, normalized);
+  if (attempt.count > kMaxFailedLogins) {
+    forget_attempt(c, t, attempt.id);
+    throw ApiError::TooManyRequests("Too many failed sign-ins for this email; retry after " +
+                                        std::to_string(attempt.retry_after) + " seconds.",
+                                    attempt.retry_after);
+  }
+  auto permit = hash_permit(ctx);
+  if (!permit.granted()) {
+    forget_attempt(c, t, attempt.id);
+    throw hashing_busy();
   }
   auto account = find_by_email(c, t, normalized);
   // An unknown email costs one KDF run too, so timing does not tell which it was.
   bool ok = account && !account->password_hash.empty()
                 ? auth::password_verify(*password, account->password_hash)
                 : (auth::password_verify(*password, auth::password_dummy_hash(cfg.password_iterations)), false);
-  if (!ok) {
-    record_failure(c, t, normalized);
+  if (!ok) {  // the attempt's row stays: it is the failure
     ApiError e(401, "Unauthorized", "The email or password is incorrect.");
     e.headers.emplace_back("WWW-Authenticate", "Bearer");
     throw e;
   }
-  if (window.count > 0) clear_failures(c, t, normalized);
+  clear_failures(c, t, normalized);
   // Raise the cost of old hashes as they are used.
   if (auth::password_iterations(account->password_hash).value_or(0) < cfg.password_iterations)
     update_password_hash(c, t, account->id, auth::password_hash(*password, cfg.password_iterations));
@@ -147,6 +190,8 @@ void activate(Context& ctx) {
   std::string id = rows.str(0);
   if (rows.i64(1)) throw ApiError::Conflict("Conflict", "This activation token was already used.");
   if (rows.i64(2)) throw ApiError(400, "Bad Request", "The activation token has expired.", {{"token", {"Expired token."}}});
+  auto permit = hash_permit(ctx);
+  if (!permit.granted()) throw hashing_busy();
   std::string hash = auth::password_hash(*password, ctx.services.config.password_iterations);
   if (c.exec("UPDATE " + t.table("accounts") +
                  " SET password_hash = ?, activated_at = UTC_TIMESTAMP(), updated_at = UTC_TIMESTAMP() "

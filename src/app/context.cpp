@@ -1,7 +1,7 @@
 #include "app/context.h"
 
+#include "http/client_address.h"
 #include "prefork/scoreboard.h"
-
 
 namespace ecom {
 
@@ -11,11 +11,17 @@ Services::Services(const Config& c)
                               static_cast<int>(c.db_connect_timeout), static_cast<int>(c.db_read_timeout),
                               static_cast<int>(c.db_write_timeout), static_cast<size_t>(c.db_statement_cache)}),
       registry(c.tenant_cache_ttl_ms,
-               prefork::scoreboard() ? &prefork::scoreboard()->tenancy_generation : nullptr) {}
+               prefork::scoreboard() ? &prefork::scoreboard()->tenancy_generation : nullptr),
+      trusted_proxies(net::parse_cidr_list(c.trusted_proxies).value_or(std::vector<net::Cidr>{})) {}
 
 void Services::tenants_changed() {
   registry.clear();
   prefork::announce_tenancy_change();
+}
+
+std::string Context::client_key() const {
+  auto a = http::client_address(req, services.trusted_proxies);
+  return a ? net::limit_key(*a) : "unknown";
 }
 
 }  // namespace ecom

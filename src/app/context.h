@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "common/config.h"
+#include "common/net.h"
 #include "db/pool.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -19,6 +20,7 @@ struct Services {
   const Config& config;
   db::Pool pool;
   tenancy::Registry registry;
+  std::vector<net::Cidr> trusted_proxies;  // server.trusted_proxies, parsed once
 
   db::Connection& control() { return pool.get(config.db_url); }
   // After a write to a store's control data: every worker of this host reads it again.
@@ -35,6 +37,8 @@ struct Context {
   // The connection to the server holding this store's schema (shared by all stores on it).
   db::Connection& tenant_db() { return services.pool.get(tenant_ptr->server_url); }
   db::Connection& control_db() { return services.control(); }
+  // The client address per-address limits count by (net::limit_key; "unknown" without one).
+  std::string client_key() const;
 };
 
 }  // namespace ecom

@@ -6,6 +6,7 @@
 
 #include "app/dispatcher.h"
 #include "auth/password.h"
+#include "auth/throttle.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "prefork/master.h"
@@ -89,6 +90,12 @@ int main(int argc, char** argv) {
   // The hash an unknown-email login is checked against, so that it costs what a wrong
   // password costs from a worker's first request on (see accounts/routes.cpp).
   ecom::auth::password_dummy_hash(cfg.password_iterations);
+  // Limits on password hashing shared by every worker (per-address attempts, hashes at once):
+  // mapped here, before the first fork, so all workers and those of later reloads share it.
+  if (!ecom::auth::throttle_create()) {
+    std::fprintf(stderr, "ecom-fcgi: cannot map the shared attempt table\n");
+    return 1;
+  }
 
   auto worker_main = [](int listen_fd, int slot, const ecom::Config& worker_cfg) {
     // First of all, the workers' own account (never root; see prefork/run_as.h).

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "common/ini.h"
+#include "common/net.h"
 #include "common/strings.h"
 
 namespace ecom {
@@ -48,6 +49,7 @@ const std::vector<Key>& keys() {
       {"server", "request_timeout", Kind::Int, nullptr, &Config::request_timeout, 0, 86400},
       {"server", "slow_request_ms", Kind::Int, nullptr, &Config::slow_request_ms, 0, 86'400'000},
       {"server", "max_body_bytes", Kind::Int, nullptr, &Config::max_body_bytes, 1024, 64 << 20},
+      {"server", "trusted_proxies", Kind::String, &Config::trusted_proxies, nullptr, 0, 0},
       {"database", "url", Kind::String, &Config::db_url, nullptr, 0, 0},
       {"database", "control_schema", Kind::String, &Config::control_schema, nullptr, 0, 0},
       {"database", "user", Kind::String, &Config::db_user, nullptr, 0, 0},
@@ -67,7 +69,16 @@ const std::vector<Key>& keys() {
       {"auth", "superadmin_token_secret", Kind::String, &Config::superadmin_token_secret, nullptr, 0, 0},
       {"auth", "access_token_secret", Kind::String, &Config::access_token_secret, nullptr, 0, 0},
       {"auth", "password_iterations", Kind::Int, nullptr, &Config::password_iterations, 100000, 10000000},
+      {"auth", "attempts_per_address_per_minute", Kind::Int, nullptr, &Config::auth_attempts_per_minute, 0, 1000000},
+      {"auth", "attempts_per_address_burst", Kind::Int, nullptr, &Config::auth_attempts_burst, 1, 1000000},
+      {"auth", "max_concurrent_hashes", Kind::Int, nullptr, &Config::max_concurrent_hashes, 0, 256},
+      {"signup", "inits_per_address_per_hour", Kind::Int, nullptr, &Config::signup_inits_per_address, 0, 1000000},
+      {"signup", "confirms_per_address_per_hour", Kind::Int, nullptr, &Config::signup_confirms_per_address, 0, 1000000},
+      {"signup", "inits_per_hour", Kind::Int, nullptr, &Config::signup_inits_per_hour, 0, 1000000},
+      {"signup", "confirms_per_hour", Kind::Int, nullptr, &Config::signup_confirms_per_hour, 0, 1000000},
+      {"signup", "max_queued", Kind::Int, nullptr, &Config::signup_max_queued, 0, 1000000},
       {"provisioning", "lease_seconds", Kind::Int, nullptr, &Config::lease_seconds, 5, 86400},
+      {"provisioning", "unactivated_signup_days", Kind::Int, nullptr, &Config::unactivated_signup_days, 0, 3650},
       {"log", "file", Kind::String, &Config::log_file, nullptr, 0, 0},
   };
   return k;
@@ -104,6 +115,9 @@ void validate(const Config& c, std::vector<std::string>& errors) {
   for (char ch : c.control_schema)
     if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'))
       errors.push_back("database.control_schema may hold only [A-Za-z0-9_]");
+  std::string bad;
+  if (!net::parse_cidr_list(c.trusted_proxies, &bad))
+    errors.push_back("server.trusted_proxies: '" + bad + "' is not an IP address or CIDR range");
 }
 
 }  // namespace
@@ -243,6 +257,12 @@ void wipe(std::string& secret) {
 int cpu_count() {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? static_cast<int>(n) : 1;
+}
+
+int64_t hash_concurrency(const Config& c) {
+  if (c.max_concurrent_hashes > 0) return c.max_concurrent_hashes;
+  int64_t workers = c.workers > 0 ? c.workers : 2 * cpu_count();
+  return workers / 2 > 1 ? workers / 2 : 1;
 }
 
 }  // namespace ecom

@@ -30,6 +30,9 @@ struct Config {
   int64_t request_timeout = 30;       // seconds; a worker busy longer is killed (0 = off)
   int64_t slow_request_ms = 1000;     // requests slower than this are logged (0 = off)
   int64_t max_body_bytes = 1048576;
+  // Addresses and CIDR ranges (IPv4, IPv6) of the proxies whose X-Forwarded-For / X-Real-IP
+  // name the client (see http/client_address.h). Empty: REMOTE_ADDR is the client.
+  std::string trusted_proxies;
 
   // [database] — the web workers' account; also locates the control database.
   std::string db_url = "unix:///run/mysqld/mysqld.sock";
@@ -61,9 +64,22 @@ struct Config {
   std::string superadmin_token_secret;  // signs super-admin tokens
   std::string access_token_secret;      // signs customer and store-admin tokens
   int64_t password_iterations = 600000;  // PBKDF2-HMAC-SHA256 cost of new password hashes
+  // Login and register attempts per client address (per application host): a bucket of
+  // `burst` refilled at `per_minute`. 0 per minute = no limit.
+  int64_t auth_attempts_per_minute = 10;
+  int64_t auth_attempts_burst = 20;
+  int64_t max_concurrent_hashes = 0;  // password hashes at once on this host; 0 = half the workers
+
+  // [signup] — self-service sign-up (init, confirm); 0 = no limit. Operators' creates are never limited.
+  int64_t signup_inits_per_address = 10;     // per client address and hour
+  int64_t signup_confirms_per_address = 5;   // per client address and hour
+  int64_t signup_inits_per_hour = 300;       // every address together
+  int64_t signup_confirms_per_hour = 100;
+  int64_t signup_max_queued = 50;            // stores Queued or Provisioning at once
 
   // [provisioning]
   int64_t lease_seconds = 60;  // a job whose runner died is retried after this
+  int64_t unactivated_signup_days = 14;  // gc lists sign-ups whose admin never activated, older than this
 
   // [log]
   std::string log_file;  // empty = stderr
@@ -103,5 +119,9 @@ void wipe(std::string& secret);
 
 // Number of CPUs online (≥ 1).
 int cpu_count();
+
+// Password hashes allowed at once on this host: max_concurrent_hashes, or when 0 half the
+// workers (at least 1), so that hashing never occupies every worker.
+int64_t hash_concurrency(const Config& c);
 
 }  // namespace ecom

@@ -38,6 +38,12 @@ class ApiError : public std::runtime_error {
   static ApiError Unavailable(std::string detail) {
     return {503, "Service Unavailable", std::move(detail)};
   }
+  // 429 with Retry-After (seconds).
+  static ApiError TooManyRequests(std::string detail, long long retry_after) {
+    ApiError e(429, "Too Many Requests", std::move(detail));
+    e.headers.emplace_back("Retry-After", std::to_string(retry_after));
+    return e;
+  }
 
  private:
   int status_;

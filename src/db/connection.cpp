@@ -277,4 +277,18 @@ bool Connection::ping() {
   }
 }
 
+NamedLock::NamedLock(Connection& c, std::string name, int64_t timeout_s) : c_(c), name_(std::move(name)) {
+  auto rows = c_.query("SELECT GET_LOCK(?, ?)", {name_, timeout_s});
+  acquired_ = rows.next() && !rows.is_null(0) && rows.i64(0) == 1;
+}
+
+NamedLock::~NamedLock() {
+  if (!acquired_) return;
+  try {
+    auto rows = c_.query("SELECT RELEASE_LOCK(?)", {name_});
+    rows.next();
+  } catch (...) {
+  }
+}
+
 }  // namespace ecom::db

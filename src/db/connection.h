@@ -151,4 +151,20 @@ class Transaction {
   bool done_ = false;
 };
 
+// RAII MariaDB named lock (GET_LOCK): one holder per name on the whole server, released on
+// destruction or when the connection dies. acquired() is false when `timeout_s` passed first.
+class NamedLock {
+ public:
+  NamedLock(Connection& c, std::string name, int64_t timeout_s);
+  ~NamedLock();
+  NamedLock(const NamedLock&) = delete;
+  NamedLock& operator=(const NamedLock&) = delete;
+  bool acquired() const { return acquired_; }
+
+ private:
+  Connection& c_;
+  std::string name_;
+  bool acquired_ = false;
+};
+
 }  // namespace ecom::db

@@ -45,26 +45,6 @@ void verify(const std::map<int, Applied>& done, const std::vector<Migration>& ms
   }
 }
 
-class NamedLock {
- public:
-  NamedLock(Connection& c, std::string name) : c_(c), name_(std::move(name)) {
-    auto rows = c_.query("SELECT GET_LOCK(?, 30)", {name_});
-    if (!rows.next() || rows.is_null(0) || rows.i64(0) != 1)
-      throw MigrationError("timed out waiting for the migration lock of " + name_);
-  }
-  ~NamedLock() {
-    try {
-      auto rows = c_.query("SELECT RELEASE_LOCK(?)", {name_});
-      rows.next();
-    } catch (...) {
-    }
-  }
-
- private:
-  Connection& c_;
-  std::string name_;
-};
-
 }  // namespace
 
 std::string sha256_hex(const std::string& data) {
@@ -137,7 +117,8 @@ MigrateOutcome apply_migrations(Connection& c, const std::string& schema, const 
     for (const auto& m : ms) pending = pending || !done.count(m.version);
     if (!pending) return outcome;
 
-    NamedLock lock(c, "ecom_migrate:" + schema);
+    NamedLock lock(c, "ecom_migrate:" + schema, 30);
+    if (!lock.acquired()) throw MigrationError("timed out waiting for the migration lock of ecom_migrate:" + schema);
     done = read_ledger(c, schema);  // another runner may have finished meanwhile
     verify(done, ms, schema);
     c.use_schema(schema);

@@ -25,7 +25,8 @@ const Command kCommands[] = {
      cmd_token},
     {"admin", "admin create SLUG EMAIL", "invite a store admin; prints the activation token (48 hours)", 3, 3, true,
      cmd_admin},
-    {"gc", "gc", "delete expired sign-ups, idle guest carts and old checkout attempts", 0, 0, true, cmd_gc},
+    {"gc", "gc", "delete expired sign-ups and old limit records; list sign-ups never activated", 0, 0, true,
+     cmd_gc},
 };
 
 void usage(FILE* out) {

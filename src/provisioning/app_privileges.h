@@ -24,6 +24,7 @@ inline constexpr TablePrivileges kAppControlPrivileges[] = {
     {"provisioning_jobs", "INSERT"},   // confirm: the job the provisioner takes
     {"tenant_feature_overrides", "INSERT, UPDATE, DELETE"},
     {"tenant_limit_overrides", "INSERT, UPDATE, DELETE"},
+    {"signup_events", "INSERT, DELETE"},  // sign-up limits: a row per init/confirm, taken back when refused
 };
 
 // Grants `accounts` ('user'@'host') the table privileges above. Idempotent; run by setup after

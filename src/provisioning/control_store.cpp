@@ -11,7 +11,8 @@ namespace {
 
 const char* kTenantColumns =
     "SELECT t.id, t.slug, t.name, t.plan_code, p.name, t.status, t.schema_name, s.url, t.created_at, s.id, "
-    "COALESCE(t.admin_email, ''), COALESCE(t.admin_activation_hash, ''), t.suspended "
+    "COALESCE(t.admin_email, ''), COALESCE(t.admin_activation_hash, ''), t.suspended, t.created_by, "
+    "COALESCE(t.signup_client, '') "
     "FROM tenants t JOIN plans p ON p.code = t.plan_code JOIN db_servers s ON s.id = t.db_server_id ";
 
 TenantRecord read_tenant(db::Rows& r) {
@@ -33,6 +34,8 @@ TenantRecord read_tenant(db::Rows& r) {
   t.server_id = r.i64(9);
   t.admin_email = r.str(10);
   t.admin_activation_hash = r.str(11);
+  t.created_by = r.str(13);
+  t.signup_client = r.str(14);
   return t;
 }
 
@@ -100,6 +103,16 @@ std::vector<TenantRecord> ControlStore::list_with_status(const std::vector<std::
   return out;
 }
 
+std::vector<TenantRecord> ControlStore::signups_older_than(int64_t days) {
+  std::vector<TenantRecord> out;
+  auto r = c_.query(std::string(kTenantColumns) +
+                        "WHERE t.created_by = 'signup' AND t.status IN ('Ready', 'Suspended') "
+                        "AND t.created_at < UTC_TIMESTAMP() - INTERVAL ? DAY ORDER BY t.created_at, t.slug",
+                    {days});
+  while (r.next()) out.push_back(read_tenant(r));
+  return out;
+}
+
 int64_t ControlStore::count() {
   auto r = c_.query("SELECT COUNT(*) FROM tenants");
   return r.next() ? r.i64(0) : 0;
@@ -142,10 +155,10 @@ void ControlStore::insert_pending(const TenantRecord& t, int64_t expires_unix) {
   auto opt = [](const std::string& s) { return s.empty() ? db::Param(nullptr) : db::Param(s); };
   c_.exec(
       "INSERT INTO tenants (id, slug, name, plan_code, status, db_server_id, schema_name, admin_email, "
-      "admin_activation_hash, confirm_expires_at) VALUES (?, ?, ?, ?, 'PendingConfirmation', ?, ?, ?, ?, "
-      "FROM_UNIXTIME(?))",
+      "admin_activation_hash, confirm_expires_at, created_by, signup_client) VALUES (?, ?, ?, ?, "
+      "'PendingConfirmation', ?, ?, ?, ?, FROM_UNIXTIME(?), 'signup', ?)",
       {t.id, t.slug, t.name, t.plan_code, t.server_id, t.schema, opt(t.admin_email), opt(t.admin_activation_hash),
-       expires_unix});
+       expires_unix, opt(t.signup_client)});
   for (int i = 0; i < 3; ++i)
     c_.exec("INSERT INTO provisioning_steps (tenant_id, step, position) VALUES (?, ?, ?)",
             {t.id, std::string(kStepNames[i]), static_cast<int64_t>(i)});
@@ -164,15 +177,24 @@ int64_t ControlStore::delete_expired_pending() {
       "DELETE FROM tenants WHERE status = 'PendingConfirmation' AND confirm_expires_at < UTC_TIMESTAMP()"));
 }
 
-bool ControlStore::confirm_and_queue(const std::string& tenant_id) {
+ControlStore::Confirm ControlStore::confirm_and_queue(const std::string& tenant_id, int64_t max_queued) {
+  std::optional<db::NamedLock> lock;
+  if (max_queued > 0) {
+    lock.emplace(c_, "ecom_signup_queue", 5);
+    if (!lock->acquired()) return Confirm::Busy;
+  }
   db::Transaction tx(c_);
   if (c_.exec("UPDATE tenants SET status = 'Queued', confirm_expires_at = NULL, updated_at = UTC_TIMESTAMP() "
               "WHERE id = ? AND status = 'PendingConfirmation'",
               {tenant_id}) == 0)
-    return false;
+    return Confirm::NotPending;
+  if (max_queued > 0) {
+    auto r = c_.query("SELECT COUNT(*) FROM tenants WHERE status IN ('Queued', 'Provisioning')");
+    if (r.next() && r.i64(0) > max_queued) return Confirm::QueueFull;  // this one included; rolled back
+  }
   c_.exec("INSERT INTO provisioning_jobs (id, tenant_id, status) VALUES (?, ?, 'Queued')", {uuid::v4(), tenant_id});
   tx.commit();
-  return true;
+  return Confirm::Queued;
 }
 
 std::map<std::string, bool> ControlStore::feature_overrides(const std::string& tenant_id) {

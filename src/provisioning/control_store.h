@@ -21,6 +21,8 @@ struct TenantRecord {
   std::string schema, server_url, created_at;
   std::string created_at_sql;  // "YYYY-MM-DD HH:MM:SS" (UTC), as stored
   std::string admin_email, admin_activation_hash;  // "" when no admin was asked for
+  std::string created_by = "operator";  // "operator" | "signup"
+  std::string signup_client;  // sign-up only: the client address's limit key
   int64_t server_id = 0;
 
   // The schema name is always derived from the slug; a row that says otherwise was tampered
@@ -49,6 +51,8 @@ class ControlStore {
   std::vector<TenantRecord> list(int64_t limit, int64_t offset);
   std::vector<TenantRecord> list_with_status(const std::vector<std::string>& statuses);
   int64_t count();
+  // Ready or Suspended stores created by self-service sign-up more than `days` days ago.
+  std::vector<TenantRecord> signups_older_than(int64_t days);
 
   // Inserts a tenant and its three Pending steps. Throws db::Error (Duplicate when the slug is taken).
   void insert_tenant(const TenantRecord& t);
@@ -57,16 +61,18 @@ class ControlStore {
   void set_suspended(const std::string& tenant_id, bool suspended);
   void set_plan(const std::string& tenant_id, const std::string& plan_code);
 
-  // Self-service sign-up (init): a PendingConfirmation tenant whose confirm token
-  // expires at `expires_unix`. Throws db::Error (Duplicate when the slug is taken).
+  // Self-service sign-up (init): a PendingConfirmation tenant (created_by 'signup') whose
+  // confirm token expires at `expires_unix`. Throws db::Error (Duplicate when the slug is taken).
   void insert_pending(const TenantRecord& t, int64_t expires_unix);
   // Deletes the PendingConfirmation record holding `slug` if its token has expired.
   bool release_expired_pending(const std::string& slug);
   // Deletes every expired PendingConfirmation record; returns how many.
   int64_t delete_expired_pending();
-  // PendingConfirmation → Queued plus a provisioning job, atomically. False when the
-  // tenant was not PendingConfirmation.
-  bool confirm_and_queue(const std::string& tenant_id);
+  // PendingConfirmation → Queued plus a provisioning job, atomically, unless `max_queued`
+  // (0 = no cap) stores are already Queued or Provisioning. Confirms are serialised by a
+  // named lock for the check, so parallel confirms cannot overfill the queue.
+  enum class Confirm { Queued, NotPending, QueueFull, Busy };
+  Confirm confirm_and_queue(const std::string& tenant_id, int64_t max_queued);
 
   // Per-tenant overrides of features (snake_case) and limits (camelCase).
   std::map<std::string, bool> feature_overrides(const std::string& tenant_id);

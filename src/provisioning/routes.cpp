@@ -14,6 +14,7 @@
 #include "http/json_reader.h"
 #include "http/json_writer.h"
 #include "provisioning/control_store.h"
+#include "provisioning/signup_limits.h"
 #include "provisioning/signup_validation.h"
 #include "provisioning/steps_json.h"
 #include "tenancy/tenant.h"
@@ -29,6 +30,10 @@ std::optional<std::string> plan_code_of(const std::string& plan) {
   for (const char* p : {"BASIC", "PREMIUM", "ENTERPRISE"})
     if (iequals(plan, p)) return std::string(p);
   return std::nullopt;
+}
+
+void throw_if_refused(const SignupEvent& e) {
+  if (e.refused()) throw ApiError::TooManyRequests(e.refused()->detail, e.refused()->retry_after);
 }
 
 ApiError unauthorized(const std::string& detail) {
@@ -54,6 +59,10 @@ void init(Context& ctx) {
   if (admin_email && !valid_email(*admin_email)) v.add("adminEmail", "adminEmail must be a valid email address.");
   v.throw_if_any();
 
+  const auto& cfg = ctx.services.config;
+  std::string client = ctx.client_key();
+  SignupEvent event(ctx.control_db(), "init", client, cfg.signup_inits_per_address, cfg.signup_inits_per_hour);
+  throw_if_refused(event);
   ControlStore store(ctx.control_db());
   auto server = store.default_server();
   if (!server) throw ApiError::Unavailable("No database server is registered.");
@@ -64,6 +73,7 @@ void init(Context& ctx) {
   t.plan_code = *plan;
   t.schema = db::tenant_schema_name(*slug);
   t.server_id = server->first;
+  t.signup_client = client;
   std::string activation_token;
   if (admin_email) {
     // The store's admin activates with this token once the store is Ready; only its hash is kept.
@@ -83,7 +93,8 @@ void init(Context& ctx) {
   auth::Claims c;
   c.strings = {{"sub", t.id}, {"slug", t.slug}, {"typ", kConfirmType}, {"jti", uuid::v4()}};
   c.numbers = {{"iat", now}, {"exp", now + kConfirmTtlSeconds}};
-  std::string token = auth::jwt_sign(c, ctx.services.config.confirm_token_secret);
+  std::string token = auth::jwt_sign(c, cfg.confirm_token_secret);
+  event.keep();
 
   http::JsonWriter w(ctx.res.body);
   w.begin_object();
@@ -111,8 +122,28 @@ void confirm(Context& ctx) {
   if (!t) throw ApiError::NotFound("Tenant not found.");
   const std::string* slug = v.claims->str("slug");
   if (!slug || *slug != t->slug) throw unauthorized("The confirmation token does not match this tenant.");
-  if (!store.confirm_and_queue(t->id))
-    throw ApiError::BadRequest("The tenant is not pending confirmation (status: " + t->status + ").");
+  auto not_pending = [&] {
+    return ApiError::BadRequest("The tenant is not pending confirmation (status: " + t->status + ").");
+  };
+  if (t->status != tenancy::state::kPendingConfirmation) throw not_pending();
+  const auto& cfg = ctx.services.config;
+  SignupEvent event(ctx.control_db(), "confirm", ctx.client_key(), cfg.signup_confirms_per_address,
+                    cfg.signup_confirms_per_hour);
+  throw_if_refused(event);
+  switch (store.confirm_and_queue(t->id, cfg.signup_max_queued)) {
+    case ControlStore::Confirm::Queued:
+      break;
+    case ControlStore::Confirm::NotPending:
+      throw not_pending();
+    case ControlStore::Confirm::QueueFull:
+      throw ApiError::TooManyRequests("Too many stores are waiting to be built; retry after 60 seconds.", 60);
+    case ControlStore::Confirm::Busy: {
+      ApiError e = ApiError::Unavailable("Sign-up confirmations are busy; retry in a few seconds.");
+      e.headers.emplace_back("Retry-After", "5");
+      throw e;
+    }
+  }
+  event.keep();
 
   http::JsonWriter w(ctx.res.body);
   w.begin_object();

@@ -18,13 +18,15 @@ import fcgi_client  # noqa: E402
 class Master:
     """An ecom-fcgi of its own, sharing the stack's database, on a private socket."""
 
-    def __init__(self, workers=2, graceful_timeout=10, config=None, database=None, **settings):
+    def __init__(self, workers=2, graceful_timeout=10, config=None, database=None, env=None, **settings):
         """settings: more [server] keys as ECOM_SERVER_<KEY> overrides; database: [database] keys
-        likewise (ECOM_DATABASE_<KEY>); config: a config file path."""
+        likewise (ECOM_DATABASE_<KEY>); env: any other variables (ECOM_AUTH_..., ...); config: a
+        config file path."""
         self.dir = tempfile.mkdtemp(prefix="ecom-master-")
         self.sock = os.path.join(self.dir, "fcgi.sock")
         self.pid_file = os.path.join(self.dir, "fcgi.pid")
         self.log_path = os.path.join(self.dir, "fcgi.log")
+        extra_env = env
         env = dict(os.environ,
                    ECOM_SERVER_LISTEN=self.sock, ECOM_SERVER_PID_FILE=self.pid_file,
                    ECOM_SERVER_GRACEFUL_TIMEOUT=str(graceful_timeout))
@@ -34,6 +36,7 @@ class Master:
             env["ECOM_SERVER_" + key.upper()] = str(value)
         for key, value in (database or {}).items():
             env["ECOM_DATABASE_" + key.upper()] = str(value)
+        env.update({k: str(v) for k, v in (extra_env or {}).items()})
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([os.path.join(ecom.bin_dir(), "ecom-fcgi"), "--config",
                                       config or ecom.config_path()],

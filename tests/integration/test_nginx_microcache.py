@@ -8,245 +8,70 @@ answers are kept per store, only for catalog GETs answered 200, for "1s" (which 
 whole seconds, turns into 1 to 2 s), and every answer carries its own request id.
 """
 
-import http.client as httpclient
-import json
 import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.parse
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import ecom  # noqa: E402
+import nginx_site  # noqa: E402
 import shop  # noqa: E402
 from ecom import dec  # noqa: E402
 
 PRODUCTS = "/api/catalog/products"
 CATEGORIES = "/api/catalog/categories"
-# The socket the shipped file passes to (three fastcgi_pass lines once the cache is enabled).
-SHIPPED_SOCKET = "unix:/run/ecom/ecom-fcgi.sock"
-
-NG = {}  # dir, conf, site, port, url, pid_file, access_log
 
 
 # --------------------------------------------------------------------------- the nginx under test
 
-def free_port():
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-    finally:
-        s.close()
-
-
-def fastcgi_target():
-    """The stack's FastCGI address as nginx's fastcgi_pass wants it."""
-    listen = ecom.config_value("server", "listen") or os.path.join(ecom.var_dir(), "run", "ecom-fcgi.sock")
-    if listen.startswith("unix:"):
-        return listen
-    if listen.startswith("/"):
-        return "unix:" + listen
-    return listen  # host:port
-
-
-def is_comment(line):
-    return line.lstrip().startswith("#")
-
-
-def enable_microcache(text, port, fcgi, cache_dir, log_dir, errors_dir):
-    """The site file with the micro-cache uncommented and the machine-specific values replaced.
-
-    Fails (AssertionError) when the file no longer has the expected shape."""
-    lines = text.split("\n")
-    out = list(lines)
+def enable_microcache(lines, nginx):
+    """Uncomments the micro-cache in the site file's lines (in place); the extra arguments of
+    nginx_site.localize(). Fails (AssertionError) when the file no longer has the expected shape."""
+    original = list(lines)
 
     # 1. The http-level cache zone: exactly one commented fastcgi_cache_path line.
-    zone = [i for i, ln in enumerate(lines) if re.match(r"^#fastcgi_cache_path\s", ln)]
+    zone = [i for i, ln in enumerate(original) if re.match(r"^#fastcgi_cache_path\s", ln)]
     assert len(zone) == 1, f"expected one '#fastcgi_cache_path' line, found {len(zone)}"
-    assert not [ln for ln in lines if re.match(r"^\s*fastcgi_cache_path\s", ln)], \
+    assert not [ln for ln in original if re.match(r"^\s*fastcgi_cache_path\s", ln)], \
         "fastcgi_cache_path is already enabled in the shipped file"
-    out[zone[0]] = lines[zone[0]][1:]
+    lines[zone[0]] = original[zone[0]][1:]
 
     # 2. The commented location block, from "#location ~ ^/api/catalog/..." to its "#}".
-    starts = [i for i, ln in enumerate(lines) if re.match(r"^\s*#location ~ \^/api/catalog/.*\{\s*$", ln)]
+    starts = [i for i, ln in enumerate(original) if re.match(r"^\s*#location ~ \^/api/catalog/.*\{\s*$", ln)]
     assert len(starts) == 1, f"expected one commented catalog location, found {len(starts)}"
     end = None
-    for i in range(starts[0], len(lines)):
-        m = re.match(r"^(\s*)#(.*)$", lines[i])
-        assert m, f"line {i + 1} inside the commented catalog block is not commented: {lines[i]!r}"
-        out[i] = m.group(1) + m.group(2)
-        if re.match(r"^\s*#\}\s*$", lines[i]):
+    for i in range(starts[0], len(original)):
+        m = re.match(r"^(\s*)#(.*)$", original[i])
+        assert m, f"line {i + 1} inside the commented catalog block is not commented: {original[i]!r}"
+        lines[i] = m.group(1) + m.group(2)
+        if re.match(r"^\s*#\}\s*$", original[i]):
             end = i
             break
     assert end is not None, "the commented catalog location has no closing '#}'"
-    block = "\n".join(out[starts[0]:end + 1])
+    block = "\n".join(lines[starts[0]:end + 1])
     for directive in ("fastcgi_cache ", "fastcgi_cache_key", "fastcgi_cache_valid", "add_header X-Cache-Status"):
         assert directive in block, f"the catalog block lost {directive!r}:\n{block}"
-
-    # 3. What must differ on this machine (active lines only).
-    counts = {"listen": 0, "listen6": 0, "pass": 0, "access_log": 0, "error_log": 0, "cache": 0, "alias": 0}
-    for i, ln in enumerate(out):
-        if is_comment(ln):
-            continue
-        indent = ln[:len(ln) - len(ln.lstrip())]
-        body = ln.strip()
-        if body == "listen 80;":
-            out[i] = f"{indent}listen 127.0.0.1:{port};"
-            counts["listen"] += 1
-        elif body == "listen [::]:80;":
-            out[i] = f"{indent}# (IPv6 listener left out on this machine)"
-            counts["listen6"] += 1
-        elif body == f"fastcgi_pass {SHIPPED_SOCKET};":
-            out[i] = f"{indent}fastcgi_pass {fcgi};"
-            counts["pass"] += 1
-        elif re.match(r"^access_log\s+/var/log/nginx/\S+\s+ecom;$", body):
-            out[i] = f"{indent}access_log {log_dir}/ecom-access.log ecom;"
-            counts["access_log"] += 1
-        elif re.match(r"^error_log\s+/var/log/nginx/\S+\s+\w+;$", body):
-            out[i] = f"{indent}error_log {log_dir}/ecom-error.log info;"
-            counts["error_log"] += 1
-        elif body.startswith("fastcgi_cache_path /var/cache/nginx/ecom "):
-            out[i] = ln.replace("/var/cache/nginx/ecom ", cache_dir + " ", 1)
-            counts["cache"] += 1
-        elif body == "alias /usr/share/ecom/nginx-errors/;":
-            out[i] = f"{indent}alias {errors_dir}/;"
-            counts["alias"] += 1
-    expected = {"listen": 1, "listen6": 1, "pass": 3, "access_log": 1, "error_log": 1, "cache": 1, "alias": 1}
-    assert counts == expected, f"rewritten lines {counts}, expected {expected}"
-
-    # Nothing active may still point at the production paths.
-    for ln in out:
-        if not is_comment(ln):
-            assert not re.search(r"(^|[\s:])/(var/log/nginx|var/cache/nginx|run/ecom|usr/share/ecom)/", ln), \
-                f"production path left in {ln!r}"
-    return "\n".join(out)
+    # 3. The machine's paths: three fastcgi_pass lines once the cache is enabled, and the cache's.
+    return {"cache_dir": os.path.join(nginx.dir, "cache"), "passes": 3}
 
 
-def main_conf(d, site):
-    user_line = "user root;\n" if os.geteuid() == 0 else ""
-    temps = "\n".join(f"    {kind}_temp_path {d}/{kind}_temp;"
-                      for kind in ("client_body", "fastcgi", "proxy", "uwsgi", "scgi"))
-    return (f"{user_line}worker_processes 1;\n"
-            f"pid {d}/nginx.pid;\n"
-            f"error_log {d}/log/error.log info;\n"
-            f"events {{\n    worker_connections 256;\n}}\n"
-            f"http {{\n    default_type application/octet-stream;\n{temps}\n"
-            f"    include {site};\n}}\n")
-
-
-def nginx_cmd(*extra):
-    return ["nginx", "-p", NG["dir"] + "/", "-e", os.path.join(NG["dir"], "log", "error.log"),
-            "-c", NG["conf"]] + list(extra)
-
-
-def nginx_pid():
-    try:
-        with open(NG["pid_file"], encoding="utf-8") as fh:
-            pid = int(fh.read().strip())
-    except (OSError, ValueError, KeyError):
-        return None
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            args = fh.read().replace(b"\0", b" ").decode("utf-8", "replace")
-    except OSError:
-        return None
-    return pid if NG["conf"] in args else None
+NG = nginx_site.PrivateNginx("ecom-microcache-", enable_microcache)
 
 
 def setup_module():
-    d = tempfile.mkdtemp(prefix="ecom-microcache-")
-    NG["dir"] = d
-    for sub in ("log", "cache", "errors", "client_body_temp", "fastcgi_temp", "proxy_temp",
-                "uwsgi_temp", "scgi_temp"):
-        os.mkdir(os.path.join(d, sub))
-    errors_src = os.path.join(ecom.repo_dir(), "conf", "nginx", "errors")
-    for name in os.listdir(errors_src):
-        if name.endswith(".json"):
-            shutil.copy(os.path.join(errors_src, name), os.path.join(d, "errors", name))
-
-    with open(os.path.join(ecom.repo_dir(), "conf", "nginx", "ecom-site.conf"), encoding="utf-8") as fh:
-        shipped = fh.read()
-    port = free_port()
-    site = enable_microcache(shipped, port, fastcgi_target(), os.path.join(d, "cache"),
-                             os.path.join(d, "log"), os.path.join(d, "errors"))
-    NG.update(port=port, url=f"http://127.0.0.1:{port}", site=os.path.join(d, "ecom-site.conf"),
-              conf=os.path.join(d, "nginx.conf"), pid_file=os.path.join(d, "nginx.pid"),
-              access_log=os.path.join(d, "log", "ecom-access.log"))
-    with open(NG["site"], "w", encoding="utf-8") as fh:
-        fh.write(site)
-    with open(NG["conf"], "w", encoding="utf-8") as fh:
-        fh.write(main_conf(d, NG["site"]))
-
-    check = subprocess.run(nginx_cmd("-t"), capture_output=True, text=True, timeout=30)
-    assert check.returncode == 0, f"nginx -t refused the site file with the micro-cache enabled:\n{check.stderr}"
-    assert "test is successful" in check.stderr, check.stderr
-
-    start = subprocess.run(nginx_cmd(), capture_output=True, text=True, timeout=30)
-    assert start.returncode == 0, f"nginx did not start:\n{start.stderr}"
-    deadline = time.monotonic() + 10
-    while True:
-        if nginx_pid():
-            try:
-                if fetch("GET", "/health").status == 200:
-                    break
-            except OSError:
-                pass
-        assert time.monotonic() < deadline, \
-            f"the micro-cache nginx did not answer /health 200 within 10 s:\n{read(os.path.join(d, 'log', 'error.log'))}"
-        time.sleep(0.1)
+    NG.start()
 
 
 def teardown_module():
-    pid = nginx_pid()
-    if pid:
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        while os.path.exists(f"/proc/{pid}") and nginx_pid() == pid and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if nginx_pid() == pid:
-            os.kill(pid, signal.SIGKILL)
-    if NG.get("dir"):
-        shutil.rmtree(NG["dir"], ignore_errors=True)
-
-
-def read(path):
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return fh.read()
-    except OSError as exc:
-        return f"({exc})"
+    NG.stop()
 
 
 # --------------------------------------------------------------------------- requests
 
-def fetch(method, path, headers=(), body=None):
-    """One request to the micro-cache nginx. headers: a dict or a list of (name, value) pairs
-    (a list may repeat a name)."""
-    base = urllib.parse.urlsplit(NG["url"])
-    pairs = list(headers.items()) if isinstance(headers, dict) else list(headers)
-    data = json.dumps(body).encode("utf-8") if body is not None else None
-    conn = httpclient.HTTPConnection(base.hostname, base.port, timeout=ecom.HTTP_TIMEOUT)
-    try:
-        conn.putrequest(method, path, skip_accept_encoding=True)
-        for name, value in pairs:
-            conn.putheader(name, value)
-        if data is not None:
-            conn.putheader("Content-Type", "application/json")
-            conn.putheader("Content-Length", str(len(data)))
-        conn.putheader("Connection", "close")
-        conn.endheaders(data)
-        resp = conn.getresponse()
-        raw = resp.read()
-        return ecom.Response(method, path, resp.status, ecom.Headers(resp.getheaders()), raw)
-    finally:
-        conn.close()
+fetch = NG.fetch
+read = nginx_site.read
 
 
 def cget(path, slug=None, **extra):
@@ -433,7 +258,7 @@ def access_log_rids(rid, timeout=2.0):
     """The access-log lines of the micro-cache nginx whose rid= is the given id."""
     deadline = time.monotonic() + timeout
     while True:
-        found = [ln for ln in read(NG["access_log"]).splitlines() if f" rid={rid} " in ln]
+        found = [ln for ln in read(NG.access_log).splitlines() if f" rid={rid} " in ln]
         if found or time.monotonic() > deadline:
             return found
         time.sleep(0.05)

@@ -15,6 +15,7 @@ import hmac
 import http.client as httpclient
 import json
 import os
+import random
 import re
 import subprocess
 import time
@@ -178,13 +179,33 @@ class Response:
         return f"<Response {self.method} {self.path} -> {self.status} {self.text[:300]!r}>"
 
 
+# The stack trusts its nginx on 127.0.0.1 as a proxy (server.trusted_proxies), so the application
+# counts per-address limits by the X-Forwarded-For a request carries. Each request gets an address
+# of its own from TEST-NET-1 or TEST-NET-3 unless it names one, so that the many sign-ups, logins
+# and registrations of the suite never add up to one client's limit. TEST-NET-2 (198.51.100.0/24)
+# is left to tests that want a fixed address (see client_address()).
+_RANDOM_CLIENT_NETS = ("192.0.2.", "203.0.113.")
+
+
+def random_client_address():
+    return random.choice(_RANDOM_CLIENT_NETS) + str(random.randint(1, 254))
+
+
+def client_address(n=None):
+    """A fixed client address of TEST-NET-2 that no request gets by chance (random when n is None)."""
+    return "198.51.100." + str(random.randint(1, 254) if n is None else n)
+
+
 def http(method, path, headers=None, body=None, raw_body=None, timeout=HTTP_TIMEOUT):
     """One HTTP request to the stack (new connection each time). Returns a Response.
 
     body: any JSON value, sent as application/json. raw_body: bytes/str sent as is.
+    Without an X-Forwarded-For header the request gets a random client address (see above).
     """
     base = urllib.parse.urlsplit(base_url())
     hdrs = dict(headers or {})
+    if not any(k.lower() == "x-forwarded-for" for k in hdrs):
+        hdrs["X-Forwarded-For"] = random_client_address()
     data = None
     if body is not None:
         data = json.dumps(body).encode("utf-8")

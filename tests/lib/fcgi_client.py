@@ -4,6 +4,7 @@ Lets tests hold a request half-sent (params sent, body not yet) to prove that a
 request in flight survives a graceful stop.
 """
 
+import json
 import socket
 import struct
 
@@ -112,5 +113,13 @@ def parse_cgi_response(raw):
     return status, headers, body
 
 
-def request(socket_path, method, uri, body=b"", content_type="", headers=None, extra_params=None):
-    return Request(socket_path).begin(method, uri, body, content_type, headers, extra_params).finish()
+def request(socket_path, method, uri, body=b"", content_type="", headers=None, extra_params=None, timeout=10.0):
+    return Request(socket_path, timeout).begin(method, uri, body, content_type, headers, extra_params).finish()
+
+
+def call(socket_path, method, uri, body=None, headers=None, remote=None, timeout=10.0):
+    """One request straight to an ecom-fcgi: body (any JSON value) sent as application/json,
+    remote as REMOTE_ADDR (the address a proxy would report). Returns (status, headers, bytes)."""
+    data = b"" if body is None else json.dumps(body).encode("utf-8")
+    return request(socket_path, method, uri, body=data, content_type="application/json" if data else "",
+                   headers=headers, extra_params={"REMOTE_ADDR": remote} if remote else None, timeout=timeout)
