@@ -23,6 +23,9 @@ class Master:
         likewise (ECOM_DATABASE_<KEY>); env: any other variables (ECOM_AUTH_..., ...); config: a
         config file path."""
         self.dir = tempfile.mkdtemp(prefix="ecom-master-")
+        # Started as root, the master runs its workers as another user (server.user), who must
+        # reach the agent's socket in here; searchable, not readable.
+        os.chmod(self.dir, 0o711)
         self.sock = os.path.join(self.dir, "fcgi.sock")
         self.pid_file = os.path.join(self.dir, "fcgi.pid")
         self.log_path = os.path.join(self.dir, "fcgi.log")
