@@ -72,17 +72,24 @@ std::optional<int64_t> parse_scaled(std::string_view s, int scale) {
   return neg ? -v : v;
 }
 
+namespace {
+
+// ".5", ".05", ".55" or nothing: the shortest exact decimals of a cent amount's fraction.
+void append_cents_fraction(std::string& out, unsigned frac) {
+  if (frac == 0) return;
+  out.push_back('.');
+  out.push_back(static_cast<char>('0' + frac / 10));
+  if (frac % 10 != 0) out.push_back(static_cast<char>('0' + frac % 10));
+}
+
+}  // namespace
+
 std::string format(Cents c) {
   std::string out;
   uint64_t a = c < 0 ? static_cast<uint64_t>(-(c + 1)) + 1 : static_cast<uint64_t>(c);
   if (c < 0) out.push_back('-');
   out += std::to_string(a / 100);
-  unsigned frac = static_cast<unsigned>(a % 100);
-  if (frac != 0) {
-    out.push_back('.');
-    out.push_back(static_cast<char>('0' + frac / 10));
-    if (frac % 10 != 0) out.push_back(static_cast<char>('0' + frac % 10));
-  }
+  append_cents_fraction(out, static_cast<unsigned>(a % 100));
   return out;
 }
 
@@ -95,12 +102,7 @@ std::string format_wide(WideCents c) {
   for (unsigned __int128 w = a / 100; w != 0; w /= 10) digits.push_back(static_cast<char>('0' + static_cast<int>(w % 10)));
   std::string out = c < 0 ? "-" : "";
   out.append(digits.rbegin(), digits.rend());
-  unsigned frac = static_cast<unsigned>(a % 100);
-  if (frac != 0) {
-    out.push_back('.');
-    out.push_back(static_cast<char>('0' + frac / 10));
-    if (frac % 10 != 0) out.push_back(static_cast<char>('0' + frac % 10));
-  }
+  append_cents_fraction(out, static_cast<unsigned>(a % 100));
   return out;
 }
 

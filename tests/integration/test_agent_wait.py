@@ -53,6 +53,17 @@ def get_store(m, slug, token):
     return status, raw
 
 
+def wait_ready(m, slug, token, seconds=30):
+    """Until GET /superadmin/tenants/{slug} says Ready (the agent finished what it was given)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        code, body = get_store(m, slug, token)
+        if code == 200 and b'"status":"Ready"' in body:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{slug} never became Ready: {code} {body!r}")
+
+
 def test_a_create_longer_than_the_request_timeout_answers_202_and_completes():
     token = ecom.mint_superadmin_token()
     m = Master(workers=1, request_timeout=3)
@@ -68,14 +79,7 @@ def test_a_create_longer_than_the_request_timeout_answers_202_and_completes():
         assert b'"statusEndpoint":"/superadmin/tenants/' + slug.encode() + b'"' in raw, raw
         lock.release()
         lock = None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            code, body = get_store(m, slug, token)
-            if code == 200 and b'"status":"Ready"' in body:
-                break
-            time.sleep(0.2)
-        else:
-            raise AssertionError(f"the store never became Ready: {code} {body!r}")
+        wait_ready(m, slug, token)
         assert "exceeded request_timeout" not in m.read_log(), m.read_log()
         # and it serves
         status, _, _ = fcgi_client.request(m.sock, "GET", "/api/features", headers={"X-Tenant-Slug": slug})
@@ -88,14 +92,7 @@ def test_a_create_longer_than_the_request_timeout_answers_202_and_completes():
         assert b'"tenant":"' + slug.encode() + b'"' in raw, raw
         lock.release()
         lock = None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            code, body = get_store(m, slug, token)
-            if code == 200 and b'"status":"Ready"' in body:
-                break
-            time.sleep(0.2)
-        else:
-            raise AssertionError(f"the repair never finished: {code} {body!r}")
+        wait_ready(m, slug, token)
         assert "exceeded request_timeout" not in m.read_log(), m.read_log()
     finally:
         if lock:
