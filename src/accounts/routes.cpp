@@ -6,11 +6,11 @@
 #include "auth/password.h"
 #include "auth/throttle.h"
 #include "common/clock.h"
+#include "common/digest.h"
 #include "common/error.h"
 #include "common/money.h"
 #include "common/strings.h"
 #include "common/validation.h"
-#include "db/migrator.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"
 #include "http/pagination.h"
@@ -185,7 +185,7 @@ void activate(Context& ctx) {
   const auto& t = ctx.tenant();
   auto rows = c.query("SELECT id, activated_at IS NOT NULL, activation_expires_at < UTC_TIMESTAMP() FROM " +
                           t.table("accounts") + " WHERE activation_token_hash = ?",
-                      {db::sha256_hex(*token)});
+                      {digest::sha256_hex(*token)});
   if (!rows.next()) throw ApiError(400, "Bad Request", "The activation token is invalid.", {{"token", {"Invalid token."}}});
   std::string id = rows.str(0);
   if (rows.i64(1)) throw ApiError::Conflict("Conflict", "This activation token was already used.");
@@ -235,12 +235,12 @@ void my_orders(Context& ctx) {
 }  // namespace
 
 void add_routes(http::Router& r) {
-  http::RouteOptions body{.tenant = true, .body = true};
-  r.add("POST", "/api/auth/register", register_account, body);
-  r.add("POST", "/api/auth/login", login, body);
-  r.add("POST", "/api/auth/activate-account", activate, body);
-  r.add("GET", "/api/auth/me", me, {.tenant = true});
-  r.add("GET", "/api/orders", my_orders, {.tenant = true});
+  http::RouteOptions t{.tenant = true};
+  r.add("POST", "/api/auth/register", register_account, t);
+  r.add("POST", "/api/auth/login", login, t);
+  r.add("POST", "/api/auth/activate-account", activate, t);
+  r.add("GET", "/api/auth/me", me, t);
+  r.add("GET", "/api/orders", my_orders, t);
 }
 
 }  // namespace ecom::accounts

@@ -115,10 +115,9 @@ void deactivate(Context& ctx) {
 
 void add_category_routes(http::Router& r) {
   http::RouteOptions t{.tenant = true};
-  http::RouteOptions tb{.tenant = true, .body = true};
   r.add("GET", "/api/admin/categories", list, t);
-  r.add("POST", "/api/admin/categories", create, tb);
-  r.add("PATCH", "/api/admin/categories/{id}", update, tb);
+  r.add("POST", "/api/admin/categories", create, t);
+  r.add("PATCH", "/api/admin/categories/{id}", update, t);
   r.add("DELETE", "/api/admin/categories/{id}", deactivate, t);
 }
 

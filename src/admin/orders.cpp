@@ -217,7 +217,7 @@ void update_status(Context& ctx) {
 void add_order_routes(http::Router& r) {
   r.add("GET", "/api/admin/orders", list, {.tenant = true});
   r.add("GET", "/api/admin/orders/{id}", get, {.tenant = true});
-  r.add("PATCH", "/api/admin/orders/{id}", update_status, {.tenant = true, .body = true});
+  r.add("PATCH", "/api/admin/orders/{id}", update_status, {.tenant = true});
 }
 
 }  // namespace ecom::admin

@@ -260,13 +260,12 @@ void remove(Context& ctx) {
 
 void add_product_routes(http::Router& r) {
   http::RouteOptions t{.tenant = true};
-  http::RouteOptions tb{.tenant = true, .body = true};
   r.add("GET", "/api/admin/products", list, t);
-  r.add("POST", "/api/admin/products", create, tb);
+  r.add("POST", "/api/admin/products", create, t);
   r.add("GET", "/api/admin/products/{id}", get, t);
-  r.add("PATCH", "/api/admin/products/{id}", update, tb);
+  r.add("PATCH", "/api/admin/products/{id}", update, t);
   r.add("DELETE", "/api/admin/products/{id}", remove, t);
-  r.add("PUT", "/api/admin/products/{id}/stock", set_stock, tb);
+  r.add("PUT", "/api/admin/products/{id}/stock", set_stock, t);
 }
 
 }  // namespace ecom::admin

@@ -64,7 +64,7 @@ void update(Context& ctx) {
 
 void add_settings_routes(http::Router& r) {
   r.add("GET", "/api/admin/settings", get, {.tenant = true});
-  r.add("PATCH", "/api/admin/settings", update, {.tenant = true, .body = true});
+  r.add("PATCH", "/api/admin/settings", update, {.tenant = true});
 }
 
 }  // namespace ecom::admin

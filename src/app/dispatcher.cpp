@@ -72,8 +72,8 @@ void Dispatcher::resolve_tenant(Context& ctx, const http::RouteOptions& o) {
   if (t->status != tenancy::state::kReady)
     throw ApiError::Conflict("Tenant not ready", "The store '" + t->slug + "' is not ready (" + t->status + ").");
   ctx.tenant_ptr = t;
-  for (const char* f : {o.feature, o.feature2}) {
-    if (f && !t->has(f))
+  for (const char* f : o.features) {
+    if (!t->has(f))
       throw ApiError::Forbidden(std::string("The feature '") + f + "' is not enabled for this store.");
   }
 }

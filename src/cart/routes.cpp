@@ -73,12 +73,11 @@ void clear(Context& ctx) {
 }  // namespace
 
 void add_routes(http::Router& r) {
-  http::RouteOptions cart{.tenant = true, .feature = "cart"};
-  http::RouteOptions cart_body{.tenant = true, .feature = "cart", .body = true};
+  http::RouteOptions cart{.tenant = true, .features = {"cart"}};
   r.add("GET", "/api/cart", get_cart, cart);
   r.add("DELETE", "/api/cart", clear, cart);
-  r.add("POST", "/api/cart/items", add, cart_body);
-  r.add("PUT", "/api/cart/items/{itemId}", update, cart_body);
+  r.add("POST", "/api/cart/items", add, cart);
+  r.add("PUT", "/api/cart/items/{itemId}", update, cart);
   r.add("DELETE", "/api/cart/items/{itemId}", remove, cart);
 }
 

@@ -46,10 +46,10 @@ void categories(Context& ctx) {
 }  // namespace
 
 void add_routes(http::Router& r) {
-  r.add("GET", "/api/catalog/products", list, {.tenant = true, .feature = "catalog"});
-  r.add("GET", "/api/catalog/products/{id}", detail, {.tenant = true, .feature = "catalog"});
+  r.add("GET", "/api/catalog/products", list, {.tenant = true, .features = {"catalog"}});
+  r.add("GET", "/api/catalog/products/{id}", detail, {.tenant = true, .features = {"catalog"}});
   r.add("GET", "/api/catalog/categories", categories,
-        {.tenant = true, .feature = "catalog", .feature2 = "categories"});
+        {.tenant = true, .features = {"catalog", "categories"}});
 }
 
 }  // namespace ecom::catalog

@@ -7,10 +7,10 @@
 #include "checkout/place_order.h"
 #include "checkout/pricing.h"
 #include "checkout/rate_limit.h"
+#include "common/digest.h"
 #include "common/error.h"
 #include "common/strings.h"
 #include "common/uuid.h"
-#include "db/migrator.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"
 #include "common/validation.h"
@@ -83,7 +83,7 @@ OrderRequest parse_order_request(Context& ctx) {
   o.shipping_address = std::string(trim(*address));
   o.payment_method = *method;
   // What "the same body" means: the same fields, whatever the JSON's spacing or key order.
-  o.request_hash = db::sha256_hex(o.idempotency_key + '\n' + o.email + '\n' + o.phone + '\n' +
+  o.request_hash = digest::sha256_hex(o.idempotency_key + '\n' + o.email + '\n' + o.phone + '\n' +
                                   o.shipping_address + '\n' + o.payment_method);
   return o;
 }
@@ -115,8 +115,8 @@ void place(Context& ctx) {
 }  // namespace
 
 void add_routes(http::Router& r) {
-  r.add("POST", "/api/checkout/quote", quote, {.tenant = true, .feature = "checkout", .body = true});
-  r.add("POST", "/api/checkout/place-order", place, {.tenant = true, .feature = "checkout", .body = true});
+  r.add("POST", "/api/checkout/quote", quote, {.tenant = true, .features = {"checkout"}});
+  r.add("POST", "/api/checkout/place-order", place, {.tenant = true, .features = {"checkout"}});
 }
 
 }  // namespace ecom::checkout

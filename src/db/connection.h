@@ -99,7 +99,6 @@ class Connection {
   // Cheap liveness check: one COM_PING round trip (reconnects once if the server dropped us).
   bool ping();
 
-  size_t cached_statements() const { return cache_.size(); }
 
  private:
   void connect();

@@ -1,13 +1,13 @@
 #include "db/migrator.h"
 
 #include <dirent.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
 
+#include "common/digest.h"
 #include "common/strings.h"
 #include "db/identifier.h"
 #include "db/sql_script.h"
@@ -47,19 +47,6 @@ void verify(const std::map<int, Applied>& done, const std::vector<Migration>& ms
 
 }  // namespace
 
-std::string sha256_hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(hex[md[i] >> 4]);
-    out.push_back(hex[md[i] & 0xF]);
-  }
-  return out;
-}
-
 std::vector<Migration> load_migrations(const std::string& dir) {
   DIR* d = opendir(dir.c_str());
   if (!d) throw MigrationError("cannot open migrations directory " + dir);
@@ -84,7 +71,7 @@ std::vector<Migration> load_migrations(const std::string& dir) {
     m.version = static_cast<int>(*version);
     m.name = name;
     m.sql = ss.str();
-    m.checksum = sha256_hex(m.sql);
+    m.checksum = digest::sha256_hex(m.sql);
     out.push_back(std::move(m));
   }
   closedir(d);

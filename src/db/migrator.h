@@ -28,8 +28,6 @@ struct Migration {
 // on an unreadable directory, a bad file name or a duplicated version.
 std::vector<Migration> load_migrations(const std::string& dir);
 
-std::string sha256_hex(const std::string& data);
-
 struct MigrateOutcome {
   std::vector<std::string> applied;  // file names applied by this call
 };

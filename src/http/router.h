@@ -19,10 +19,8 @@ using Handler = std::function<void(Context&)>;
 
 // What a route needs before its handler runs.
 struct RouteOptions {
-  bool tenant = false;          // resolve X-Tenant-Slug (409/423)
-  const char* feature = nullptr;  // a feature that must be on (403), snake_case
-  const char* feature2 = nullptr;
-  bool body = false;            // the route takes a JSON body (415/400 checks)
+  bool tenant = false;                // resolve X-Tenant-Slug (409/423)
+  std::vector<const char*> features = {};  // features that must all be on (403), snake_case
 };
 
 struct Route {
@@ -44,7 +42,6 @@ class Router {
   void add(std::string method, std::string pattern, Handler h, RouteOptions o = {});
   // Fills req.params on success.
   Match match(Request& req) const;
-  const std::vector<Route>& routes() const { return routes_; }
 
  private:
   std::vector<Route> routes_;

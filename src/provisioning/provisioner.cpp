@@ -1,5 +1,6 @@
 #include "provisioning/provisioner.h"
 
+#include "common/digest.h"
 #include "common/strings.h"
 #include "common/uuid.h"
 #include "db/identifier.h"
@@ -186,7 +187,7 @@ TenantRecord Provisioner::create(const std::string& slug, const std::string& nam
     if (!valid_email(admin_email)) throw ProvisionError(ProvisionError::Invalid, "invalid admin email");
     std::string token = new_activation_token();
     t.admin_email = to_lower(admin_email);
-    t.admin_activation_hash = db::sha256_hex(token);
+    t.admin_activation_hash = digest::sha256_hex(token);
     if (activation_token) *activation_token = token;
   }
   auto plan_code = store_.find_plan(plan);
@@ -224,7 +225,7 @@ std::string Provisioner::invite_admin(const std::string& slug, const std::string
   if (!t->schema_is_derived())
     throw ProvisionError(ProvisionError::Failed, "the schema name recorded for this store is not the one its slug gives");
   std::string token = new_activation_token();
-  provisioning::invite_admin(admin(t->server_url), t->schema, email, db::sha256_hex(token));
+  provisioning::invite_admin(admin(t->server_url), t->schema, email, digest::sha256_hex(token));
   return token;
 }
 

@@ -4,12 +4,12 @@
 
 #include "app/context.h"
 #include "auth/jwt.h"
+#include "common/digest.h"
 #include "common/error.h"
 #include "common/strings.h"
 #include "common/uuid.h"
 #include "common/validation.h"
 #include "db/identifier.h"
-#include "db/migrator.h"
 #include "provisioning/admin_invite.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"
@@ -79,7 +79,7 @@ void init(Context& ctx) {
     // The store's admin activates with this token once the store is Ready; only its hash is kept.
     activation_token = new_activation_token();
     t.admin_email = to_lower(*admin_email);
-    t.admin_activation_hash = db::sha256_hex(activation_token);
+    t.admin_activation_hash = digest::sha256_hex(activation_token);
   }
   int64_t now = std::time(nullptr);
   store.release_expired_pending(*slug);
@@ -189,7 +189,7 @@ void status(Context& ctx) {
 }  // namespace
 
 void add_routes(http::Router& r) {
-  r.add("POST", "/provision/tenants/init", init, {.body = true});
+  r.add("POST", "/provision/tenants/init", init);
   r.add("POST", "/provision/tenants/confirm", confirm);
   r.add("GET", "/provision/tenants/{provisioningId}/status", status);
 }

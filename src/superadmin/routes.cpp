@@ -254,11 +254,11 @@ void patch(Context& ctx) {
 }  // namespace
 
 void add_routes(http::Router& r) {
-  r.add("POST", "/superadmin/tenants", create, {.body = true});
-  r.add("POST", "/superadmin/tenants/repair", repair, {.body = true});
+  r.add("POST", "/superadmin/tenants", create);
+  r.add("POST", "/superadmin/tenants/repair", repair);
   r.add("GET", "/superadmin/tenants", list);
   r.add("GET", "/superadmin/tenants/{slug}", get);
-  r.add("PATCH", "/superadmin/tenants/{slug}", patch, {.body = true});
+  r.add("PATCH", "/superadmin/tenants/{slug}", patch);
 }
 
 }  // namespace ecom::superadmin
