@@ -14,26 +14,45 @@ constexpr const char* kSqlMode =
     "STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION,"
     "NO_AUTO_CREATE_USER";
 
-ErrorKind kind_of(int code) {
-  switch (code) {
-    case 1062: return ErrorKind::Duplicate;
-    case 1213: return ErrorKind::Deadlock;
-    case 1205: return ErrorKind::LockWait;
-    case 2002: case 2003: case 2005: case 2006: case 2013: case 2055: case 1040: case 1053:
-    case 1927: case 4031:
+// The server's and the client library's error codes this layer acts on, named once.
+namespace code {
+constexpr int kAccessDeniedToDatabase = 1044;  // ER_DBACCESS_DENIED_ERROR
+constexpr int kAccessDenied = 1045;            // ER_ACCESS_DENIED_ERROR
+constexpr int kTooManyConnections = 1040;      // ER_CON_COUNT_ERROR
+constexpr int kServerShutdown = 1053;          // ER_SERVER_SHUTDOWN
+constexpr int kDuplicateKey = 1062;            // ER_DUP_ENTRY
+constexpr int kLockWaitTimeout = 1205;         // ER_LOCK_WAIT_TIMEOUT
+constexpr int kDeadlock = 1213;                // ER_LOCK_DEADLOCK
+constexpr int kTooManyPrepared = 1461;         // ER_MAX_PREPARED_STMT_COUNT_REACHED
+constexpr int kConnectionKilled = 1927;        // ER_CONNECTION_KILLED
+constexpr int kClientInactive = 4031;          // ER_CLIENT_INTERACTION_TIMEOUT
+constexpr int kNoSocket = 2002, kNoHost = 2003, kUnknownHost = 2005;  // CR_CONNECTION_ERROR, ...
+constexpr int kServerGone = 2006, kServerLost = 2013, kServerLostExtended = 2055;  // CR_SERVER_GONE_ERROR, ...
+}  // namespace code
+
+ErrorKind kind_of(int c) {
+  switch (c) {
+    case code::kDuplicateKey: return ErrorKind::Duplicate;
+    case code::kDeadlock: return ErrorKind::Deadlock;
+    case code::kLockWaitTimeout: return ErrorKind::LockWait;
+    case code::kNoSocket: case code::kNoHost: case code::kUnknownHost: case code::kServerGone:
+    case code::kServerLost: case code::kServerLostExtended: case code::kTooManyConnections:
+    case code::kServerShutdown: case code::kConnectionKilled: case code::kClientInactive:
       return ErrorKind::Unavailable;
     default: return ErrorKind::Other;
   }
 }
 
 [[noreturn]] void rethrow(const sql::SQLException& e) {
-  int code = e.getErrorCode();
-  throw Error(kind_of(code), code, std::string(e.what()) + " (error " + std::to_string(code) + ")");
+  int c = e.getErrorCode();
+  throw Error(kind_of(c), c, std::string(e.what()) + " (error " + std::to_string(c) + ")");
 }
 
+// The connection itself is gone (reconnect and retry once), not just the statement.
 bool is_lost(const sql::SQLException& e) {
   int c = e.getErrorCode();
-  return c == 2006 || c == 2013 || c == 2055 || c == 4031 || c == 1927;
+  return c == code::kServerGone || c == code::kServerLost || c == code::kServerLostExtended ||
+         c == code::kClientInactive || c == code::kConnectionKilled;
 }
 
 }  // namespace
@@ -121,10 +140,11 @@ void Connection::connect() {
     conn_->setAutoCommit(true);
   } catch (const sql::SQLException& e) {
     drop();
-    int code = e.getErrorCode();
+    int c = e.getErrorCode();
     // Failing to connect is an outage whatever the driver's code says (0 for bad sockets).
-    ErrorKind k = (code == 1045 || code == 1044) ? ErrorKind::Other : ErrorKind::Unavailable;
-    throw Error(k, code, std::string("cannot connect to ") + options_.url + ": " + e.what());
+    ErrorKind k = (c == code::kAccessDenied || c == code::kAccessDeniedToDatabase) ? ErrorKind::Other
+                                                                                   : ErrorKind::Unavailable;
+    throw Error(k, c, std::string("cannot connect to ") + options_.url + ": " + e.what());
   }
 }
 
@@ -161,7 +181,7 @@ sql::PreparedStatement* Connection::prepare(const std::string& text) {
   } catch (const sql::SQLException& e) {
     // The server's max_prepared_stmt_count is shared by every connection: when it is
     // reached, give back a quarter of ours and try once more rather than fail the request.
-    if (e.getErrorCode() != 1461 || cache_.empty()) throw;
+    if (e.getErrorCode() != code::kTooManyPrepared || cache_.empty()) throw;
     evict(cache_.size() / 4 + 1);
     st.reset(conn_->prepareStatement(text));
   }
