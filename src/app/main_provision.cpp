@@ -1,4 +1,4 @@
 // ecom-provision: the provisioner, run by cron and from shell scripts.
-#include "provisioner/cli.h"
+#include "provision_cli/cli.h"
 
-int main(int argc, char** argv) { return ecom::provisioner::cli_main(argc, argv); }
+int main(int argc, char** argv) { return ecom::provision_cli::cli_main(argc, argv); }

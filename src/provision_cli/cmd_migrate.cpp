@@ -12,10 +12,10 @@
 
 #include "common/strings.h"
 #include "http/json_writer.h"
-#include "provisioner/cli.h"
+#include "provision_cli/cli.h"
 #include "tenancy/tenant.h"
 
-namespace ecom::provisioner {
+namespace ecom::provision_cli {
 
 int cmd_migrate(CliContext& ctx) {
   int64_t jobs = 4;
@@ -84,4 +84,4 @@ int cmd_migrate(CliContext& ctx) {
   return failed ? kExitFailure : kExitOk;
 }
 
-}  // namespace ecom::provisioner
+}  // namespace ecom::provision_cli

@@ -1,9 +1,9 @@
 // status SLUG: a store and its provisioning steps.
 #include <cstdio>
 
-#include "provisioner/cli.h"
+#include "provision_cli/cli.h"
 
-namespace ecom::provisioner {
+namespace ecom::provision_cli {
 
 int cmd_status(CliContext& ctx) {
   auto t = ctx.p->store().find_by_slug(ctx.args[0]);
@@ -26,4 +26,4 @@ int cmd_status(CliContext& ctx) {
   return kExitOk;
 }
 
-}  // namespace ecom::provisioner
+}  // namespace ecom::provision_cli

@@ -3,10 +3,10 @@
 
 #include "common/strings.h"
 #include "http/json_writer.h"
-#include "provisioner/cli.h"
+#include "provision_cli/cli.h"
 #include "superadmin/auth.h"
 
-namespace ecom::provisioner {
+namespace ecom::provision_cli {
 
 int cmd_token(CliContext& ctx) {
   if (ctx.args[0] != "superadmin") {
@@ -41,4 +41,4 @@ int cmd_token(CliContext& ctx) {
   return kExitOk;
 }
 
-}  // namespace ecom::provisioner
+}  // namespace ecom::provision_cli

@@ -1,9 +1,9 @@
 // repair SLUG: re-run whatever is missing (schema, pending migrations, seed).
 #include <cstdio>
 
-#include "provisioner/cli.h"
+#include "provision_cli/cli.h"
 
-namespace ecom::provisioner {
+namespace ecom::provision_cli {
 
 int cmd_repair(CliContext& ctx) {
   auto t = ctx.p->repair(ctx.args[0]);
@@ -16,4 +16,4 @@ int cmd_repair(CliContext& ctx) {
   return kExitOk;
 }
 
-}  // namespace ecom::provisioner
+}  // namespace ecom::provision_cli

@@ -11,11 +11,11 @@
 
 #include "db/identifier.h"
 #include "http/json_writer.h"
-#include "provisioner/cli.h"
+#include "provision_cli/cli.h"
 #include "provisioning/signup_limits.h"
 #include "tenancy/tenant.h"
 
-namespace ecom::provisioner {
+namespace ecom::provision_cli {
 
 int cmd_gc(CliContext& ctx) {
   auto& p = *ctx.p;
@@ -85,4 +85,4 @@ int cmd_gc(CliContext& ctx) {
   return failed ? kExitFailure : kExitOk;
 }
 
-}  // namespace ecom::provisioner
+}  // namespace ecom::provision_cli

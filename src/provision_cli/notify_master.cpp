@@ -13,9 +13,9 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "prefork/signals.h"
-#include "provisioner/cli.h"
+#include "provision_cli/cli.h"
 
-namespace ecom::provisioner {
+namespace ecom::provision_cli {
 
 void notify_master(const Config& cfg) {
   if (cfg.pid_file.empty()) return;
@@ -61,4 +61,4 @@ void notify_master(const Config& cfg) {
               "; its workers see the change within tenancy.cache_ttl_ms");
 }
 
-}  // namespace ecom::provisioner
+}  // namespace ecom::provision_cli

@@ -8,7 +8,7 @@
 #include "common/config.h"
 #include "provisioning/provisioner.h"
 
-namespace ecom::provisioner {
+namespace ecom::provision_cli {
 
 inline constexpr int kExitOk = 0, kExitFailure = 1, kExitUsage = 2;
 
@@ -56,4 +56,4 @@ int cmd_token(CliContext&);
 int cmd_gc(CliContext&);
 int cmd_admin(CliContext&);
 
-}  // namespace ecom::provisioner
+}  // namespace ecom::provision_cli

@@ -1,9 +1,9 @@
 // list: every store, oldest first.
 #include <cstdio>
 
-#include "provisioner/cli.h"
+#include "provision_cli/cli.h"
 
-namespace ecom::provisioner {
+namespace ecom::provision_cli {
 
 int cmd_list(CliContext& ctx) {
   std::string out = "[";
@@ -29,4 +29,4 @@ int cmd_list(CliContext& ctx) {
   return kExitOk;
 }
 
-}  // namespace ecom::provisioner
+}  // namespace ecom::provision_cli

@@ -3,9 +3,9 @@
 #include <cstdio>
 
 #include "http/json_writer.h"
-#include "provisioner/cli.h"
+#include "provision_cli/cli.h"
 
-namespace ecom::provisioner {
+namespace ecom::provision_cli {
 
 int cmd_admin(CliContext& ctx) {
   if (ctx.args.size() != 3 || ctx.args[0] != "create") {
@@ -33,4 +33,4 @@ int cmd_admin(CliContext& ctx) {
   return kExitOk;
 }
 
-}  // namespace ecom::provisioner
+}  // namespace ecom::provision_cli

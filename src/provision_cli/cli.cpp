@@ -1,4 +1,4 @@
-#include "provisioner/cli.h"
+#include "provision_cli/cli.h"
 
 #include <cstdio>
 #include <cstring>
@@ -6,7 +6,7 @@
 #include "http/json_writer.h"
 #include "provisioning/steps_json.h"
 
-namespace ecom::provisioner {
+namespace ecom::provision_cli {
 namespace {
 
 const Command kCommands[] = {
@@ -161,4 +161,4 @@ int cli_main(int argc, char** argv) {
   }
 }
 
-}  // namespace ecom::provisioner
+}  // namespace ecom::provision_cli

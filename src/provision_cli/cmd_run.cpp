@@ -9,10 +9,10 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "http/json_writer.h"
-#include "provisioner/cli.h"
+#include "provision_cli/cli.h"
 #include "provisioning/jobs.h"
 
-namespace ecom::provisioner {
+namespace ecom::provision_cli {
 namespace {
 
 volatile sig_atomic_t g_stop = 0;
@@ -101,4 +101,4 @@ int cmd_run(CliContext& ctx) {
   return kExitOk;
 }
 
-}  // namespace ecom::provisioner
+}  // namespace ecom::provision_cli

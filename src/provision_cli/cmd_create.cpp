@@ -2,9 +2,9 @@
 // With --admin-email the store's admin is invited and the activation token printed.
 #include <cstdio>
 
-#include "provisioner/cli.h"
+#include "provision_cli/cli.h"
 
-namespace ecom::provisioner {
+namespace ecom::provision_cli {
 
 int cmd_create(CliContext& ctx) {
   std::string admin_email;
@@ -30,4 +30,4 @@ int cmd_create(CliContext& ctx) {
   return kExitOk;
 }
 
-}  // namespace ecom::provisioner
+}  // namespace ecom::provision_cli

@@ -2,9 +2,9 @@
 #include <cstdio>
 
 #include "http/json_writer.h"
-#include "provisioner/cli.h"
+#include "provision_cli/cli.h"
 
-namespace ecom::provisioner {
+namespace ecom::provision_cli {
 
 int cmd_setup(CliContext& ctx) {
   auto applied = ctx.p->setup_control();
@@ -22,4 +22,4 @@ int cmd_setup(CliContext& ctx) {
   return kExitOk;
 }
 
-}  // namespace ecom::provisioner
+}  // namespace ecom::provision_cli
