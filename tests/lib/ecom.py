@@ -9,7 +9,7 @@ Each concern lives in its own module, re-exported here:
                ids, timestamps, money (dec, round2)
   sql          the mariadb CLI, the superuser, sql/sql_value/sql_script, q, schema_of
   tokens       JWT encoding and checking, the stack's secrets, forged and minted tokens
-  processes    the ecom-provision CLI, the provisioner loop, pid checks
+  processes    the ecom-provision CLI, the provisioner loop, pid checks, throwaway stacks
   fixtures     stores (CLI and HTTP sign-up), status and overrides, categories and products
 Standard library only.
 """

@@ -4,8 +4,11 @@ Standard library only.
 
 import json
 import os
+import random
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
 
 from stack_env import bin_dir, config_path, repo_dir, var_dir
@@ -133,3 +136,88 @@ def start_provision_loop():
     proc = stack_sh("start", timeout=240)
     assert proc.returncode == 0, describe(proc)
 
+
+# --------------------------------------------------------------------------- a throwaway stack
+
+def free_port_pair(offset=10000):
+    """A port P on 127.0.0.1 with P and P + offset both free (HTTP and MariaDB, as stack.sh pairs them)."""
+    for _ in range(200):
+        p = random.randint(20000, 45000)
+        ok = True
+        for port in (p, p + offset):
+            s = socket.socket()
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                ok = False
+            finally:
+                s.close()
+        if ok:
+            return p
+    raise AssertionError("no free pair of ports")
+
+
+class Stack:
+    """A stack of its own (MariaDB, ecom-fcgi, nginx, the provisioner loop): `scripts/stack.sh start`
+    under a temporary ECOM_VAR_DIR on free ports, for tests that break it (stop its database, ...).
+
+    stack = Stack().start(); stack.select()  # every helper now speaks to it
+    ...; stack.stop()                         # the caller's stack again, this one stopped and removed
+    """
+
+    # What names the stack under test for the helpers (see stack_env).
+    SELECTING = ("ECOM_VAR_DIR", "ECOM_BASE_URL", "ECOM_CONFIG", "ECOM_HTTP_PORT", "ECOM_DB_PORT")
+
+    def __init__(self, workers=2):
+        self.workers = workers
+        self.var_dir = None
+        self.port = None
+        self._saved = None
+
+    def env(self):
+        env = dict(os.environ)
+        env.update(self.names())
+        env["ECOM_BIN_DIR"] = bin_dir()
+        env["ECOM_WORKERS"] = str(self.workers)
+        return env
+
+    def names(self):
+        return {"ECOM_VAR_DIR": self.var_dir, "ECOM_BASE_URL": f"http://127.0.0.1:{self.port}",
+                "ECOM_CONFIG": os.path.join(self.var_dir, "ecom.conf"),
+                "ECOM_HTTP_PORT": str(self.port), "ECOM_DB_PORT": str(self.port + 10000)}
+
+    def _stack_sh(self, command, timeout):
+        return subprocess.run([os.path.join(repo_dir(), "scripts", "stack.sh"), command],
+                              capture_output=True, text=True, env=self.env(), timeout=timeout)
+
+    def start(self):
+        self.var_dir = tempfile.mkdtemp(prefix="ecom-test-stack.")
+        self.port = free_port_pair()
+        proc = self._stack_sh("start", timeout=300)
+        assert proc.returncode == 0, describe(proc)
+        return self
+
+    def select(self):
+        """Points the helpers (and child processes) at this stack until deselect()."""
+        if self._saved is None:
+            self._saved = {k: os.environ.get(k) for k in self.SELECTING}
+        os.environ.update(self.names())
+
+    def deselect(self):
+        if self._saved is not None:
+            for k, v in self._saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+            self._saved = None
+
+    def stop(self):
+        """Deselects, stops everything the stack started and removes its directory."""
+        self.deselect()
+        if self.var_dir is None:
+            return
+        proc = self._stack_sh("stop", timeout=120)
+        assert proc.returncode == 0, describe(proc)
+        shutil.rmtree(self.var_dir, ignore_errors=True)
+        self.var_dir = None

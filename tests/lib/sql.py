@@ -35,22 +35,23 @@ def mariadb(query, user, password, db=None, timeout=60):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
 
 
-_SUPERUSER = []
+_SUPERUSER = {}   # the stack's socket -> (user, password)
 
 
 def superuser():
     """(user, password) of the database superuser the tests act as (the operator's own SQL):
     root over the socket where the stack's server allows it, else the administrative account
     (which can do everything on the control and store schemas, nothing elsewhere)."""
-    if not _SUPERUSER:
+    socket = mysql_socket()
+    if socket not in _SUPERUSER:
         import getpass
         for user in ("root", getpass.getuser()):
             if mariadb("SELECT 1", user, "").returncode == 0:
-                _SUPERUSER.append((user, ""))
+                _SUPERUSER[socket] = (user, "")
                 break
         else:
-            _SUPERUSER.append(("ecom_admin", secrets()["ECOM_DB_ADMIN_PASSWORD"]))
-    return _SUPERUSER[0]
+            _SUPERUSER[socket] = ("ecom_admin", secrets()["ECOM_DB_ADMIN_PASSWORD"])
+    return _SUPERUSER[socket]
 
 
 def sql(query, db=None):
