@@ -29,13 +29,6 @@ def post(path, body, address):
     return ecom.http("POST", path, headers={"X-Tenant-Slug": S, "X-Forwarded-For": address}, body=body)
 
 
-def assert_429(resp):
-    assert_problem(resp, 429)
-    ra = resp.headers.get("Retry-After")
-    assert ra is not None and ra.strip().isdigit() and 1 <= int(ra) <= 60, f"Retry-After {ra!r}: {resp!r}"
-    return int(ra)
-
-
 def burst(path, body_of, address, n=40):
     """n attempts from one address, one after the other: (statuses, seconds each, elapsed)."""
     statuses, times = [], []
@@ -46,7 +39,7 @@ def burst(path, body_of, address, n=40):
         times.append(time.monotonic() - t0)
         statuses.append(resp.status)
         if resp.status == 429:
-            assert_429(resp)
+            ecom.assert_429(resp, at_most=60)
     return statuses, times, time.monotonic() - started
 
 
@@ -56,7 +49,7 @@ def until_refused(path, body_of, address_of, most=60):
     for i in range(most):
         resp = post(path, body_of(i), address_of(i))
         if resp.status == 429:
-            assert_429(resp)
+            ecom.assert_429(resp, at_most=60)
             return i, time.monotonic() - started
         assert resp.status in (401, 201), resp
     raise AssertionError(f"no 429 after {most} attempts")

@@ -4,7 +4,6 @@ deadlock; a worker SIGKILLed mid-checkout leaves no half-written order and no lo
 
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -162,33 +161,9 @@ def test_opposite_order_carts_never_deadlock():
 
 # --------------------------------------------------------------------------- a worker killed mid-checkout
 
-def _master_pid():
-    with open(os.path.join(ecom.var_dir(), "run", "ecom-fcgi.pid"), encoding="utf-8") as fh:
-        pid = int(fh.read().strip())
-    os.kill(pid, 0)
-    return pid
-
-
-def _workers(master):
-    proc = subprocess.run(["pgrep", "-P", str(master), "-x", "ecom: worker"], capture_output=True, text=True,
-                          timeout=10)
-    assert proc.returncode in (0, 1), proc.stderr
-    return {int(x) for x in proc.stdout.split()}
-
-
-def _wait_workers(master, count, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        kids = _workers(master)
-        if len(kids) >= count:
-            return kids
-        time.sleep(0.1)
-    raise AssertionError(f"the master did not get back to {count} workers: {_workers(master)}")
-
-
 def test_killed_worker_leaves_no_partial_order_and_no_lost_stock():
-    master = _master_pid()
-    before = _workers(master)
+    master = ecom.master_pid()
+    before = ecom.child_pids(master)
     assert before, "no workers"
     main_stock, side_stock = 500, 500
     main = shop.product(S, price="2.00", stock=main_stock)
@@ -220,7 +195,7 @@ def test_killed_worker_leaves_no_partial_order_and_no_lost_stock():
         deadline = time.monotonic() + 5
         while len(done) < 3 and time.monotonic() < deadline:
             time.sleep(0.001)
-        pid = sorted(_workers(master))[0]
+        pid = sorted(ecom.child_pids(master))[0]
         os.kill(pid, signal.SIGKILL)
         victim["pid"] = pid
         victim["done_at_kill"] = len(done)
@@ -232,8 +207,8 @@ def test_killed_worker_leaves_no_partial_order_and_no_lost_stock():
     # 502/503 from the killed worker are fine; nothing else may fail
     assert_no_5xx(results, allowed=(502, 503))
     assert set(codes) <= {200, 502, 503}, codes
-    _wait_workers(master, len(before))
-    time.sleep(0.3)  # let the server finish rolling back the killed worker's transaction
+    ecom.wait_until(lambda: len(ecom.child_pids(master)) >= len(before), timeout=10,
+                    what=f"the master getting back to {len(before)} workers")
 
     def check_consistency():
         schema = ecom.schema_of(S)
@@ -260,7 +235,8 @@ def test_killed_worker_leaves_no_partial_order_and_no_lost_stock():
             assert shop.stock_of(S, pid) == initial - sold, (pid, shop.stock_of(S, pid), initial, sold)
         return ordered
 
-    ordered = check_consistency()
+    # the server rolls the killed worker's transaction back once it sees the connection gone
+    ordered = ecom.eventually(check_consistency, timeout=10)
     for sid, r in zip(sessions, results):
         if r.status == 200:
             assert sid in ordered and r.json()["orderId"] == shop.orders_with_key(S, keys[sid])[0][0]

@@ -26,25 +26,8 @@ CATEGORIES_OFF = None  # premium store with categories off
 THEME = None          # store with stored theme/seo
 
 
-def camel(code):
-    head, *rest = code.split("_")
-    return head + "".join(p.capitalize() for p in rest)
-
-
 def expected_features(enabled):
-    return {camel(code): code in enabled for code in ALL_FEATURES}
-
-
-def features_of(slug):
-    resp = http("GET", "/api/features", headers=tenant_headers(slug))
-    assert resp.status == 200, resp
-    return resp.json()
-
-
-def config_of(slug):
-    resp = http("GET", "/public/tenant-config", headers=tenant_headers(slug))
-    assert resp.status == 200, resp
-    return resp.json()
+    return {ecom.camel(code): code in enabled for code in ALL_FEATURES}
 
 
 def any_active_product(slug):
@@ -78,7 +61,7 @@ def setup_module():
 
 def test_tenant_config_per_plan():
     for plan, (slug, name) in PLAN_STORES.items():
-        body = config_of(slug)
+        body = ecom.get_json("/public/tenant-config", slug)
         assert set(body) == {"name", "slug", "theme", "seo", "features"}, body
         assert body["name"] == name, (plan, body)
         assert body["slug"] == slug, body
@@ -88,12 +71,12 @@ def test_tenant_config_per_plan():
 
 def test_tenant_config_premium_exact_list():
     slug, _ = PLAN_STORES["PREMIUM"]
-    assert config_of(slug)["features"] == ["cart", "catalog", "categories", "checkout", "guest_checkout"]
+    assert ecom.get_json("/public/tenant-config", slug)["features"] == ["cart", "catalog", "categories", "checkout", "guest_checkout"]
 
 
 def test_tenant_config_enterprise_adds_push():
     slug, _ = PLAN_STORES["ENTERPRISE"]
-    assert config_of(slug)["features"] == ["cart", "catalog", "categories", "checkout",
+    assert ecom.get_json("/public/tenant-config", slug)["features"] == ["cart", "catalog", "categories", "checkout",
                                            "guest_checkout", "push"]
 
 
@@ -105,22 +88,22 @@ def test_tenant_config_content_type_json():
 
 
 def test_tenant_config_returns_stored_theme_and_seo():
-    body = config_of(THEME)
+    body = ecom.get_json("/public/tenant-config", THEME)
     assert body["theme"] == {"primaryColor": "#ff0000", "dark": True}, body
     assert body["seo"] == {"title": "My shop", "keywords": ["a", "b"]}, body
 
 
 def test_tenant_config_reflects_feature_overrides():
-    assert config_of(OVR)["features"] == ["catalog", "categories", "checkout", "push"]
-    assert config_of(CATALOG_OFF)["features"] == ["cart", "categories", "checkout", "guest_checkout"]
-    assert config_of(CATEGORIES_OFF)["features"] == ["cart", "catalog", "checkout", "guest_checkout"]
+    assert ecom.get_json("/public/tenant-config", OVR)["features"] == ["catalog", "categories", "checkout", "push"]
+    assert ecom.get_json("/public/tenant-config", CATALOG_OFF)["features"] == ["cart", "categories", "checkout", "guest_checkout"]
+    assert ecom.get_json("/public/tenant-config", CATEGORIES_OFF)["features"] == ["cart", "catalog", "checkout", "guest_checkout"]
 
 
 # --------------------------------------------------------------------------- /api/features
 
 def test_features_per_plan():
     for plan, (slug, _) in PLAN_STORES.items():
-        body = features_of(slug)
+        body = ecom.get_json("/api/features", slug)
         assert set(body) == {"features", "limits"}, body
         assert body["features"] == expected_features(PLAN_FEATURES[plan]), (plan, body)
         for v in body["features"].values():
@@ -131,7 +114,7 @@ def test_features_per_plan():
 
 
 def test_features_overrides_win_over_plan():
-    body = features_of(OVR)
+    body = ecom.get_json("/api/features", OVR)
     enabled = (PLAN_FEATURES["PREMIUM"] - {"cart", "guest_checkout"}) | {"push"}
     assert body["features"] == expected_features(enabled), body
     assert body["features"]["guestCheckout"] is False
@@ -140,19 +123,19 @@ def test_features_overrides_win_over_plan():
 
 def test_limit_override_on_live_store_after_cache_ttl():
     slug, _ = PLAN_STORES["BASIC"]
-    assert features_of(slug)["limits"]["maxProductsPerOrder"] == 10
+    assert ecom.get_json("/api/features", slug)["limits"]["maxProductsPerOrder"] == 10
     ecom.set_limit_override(slug, "maxProductsPerOrder", 3)
     ecom.set_feature_override(slug, "checkout", False)
     try:
         ecom.wait_tenant_cache()
-        body = features_of(slug)
+        body = ecom.get_json("/api/features", slug)
         assert body["limits"] == {"maxCartItems": 20, "maxProductsPerOrder": 3}, body
         assert body["features"]["checkout"] is False, body
     finally:
         ecom.clear_limit_overrides(slug)
         ecom.clear_feature_overrides(slug)
     ecom.wait_tenant_cache()
-    body = features_of(slug)
+    body = ecom.get_json("/api/features", slug)
     assert body["limits"] == PLAN_LIMITS["BASIC"], body
     assert body["features"] == expected_features(PLAN_FEATURES["BASIC"]), body
 
@@ -162,12 +145,12 @@ def test_override_can_disable_a_plan_feature_of_enterprise():
     ecom.set_feature_override(slug, "push", False)
     try:
         ecom.wait_tenant_cache()
-        assert features_of(slug)["features"]["push"] is False
-        assert "push" not in config_of(slug)["features"]
+        assert ecom.get_json("/api/features", slug)["features"]["push"] is False
+        assert "push" not in ecom.get_json("/public/tenant-config", slug)["features"]
     finally:
         ecom.clear_feature_overrides(slug)
     ecom.wait_tenant_cache()
-    assert features_of(slug)["features"]["push"] is True
+    assert ecom.get_json("/api/features", slug)["features"]["push"] is True
 
 
 # --------------------------------------------------------------------------- enforcement
@@ -178,7 +161,7 @@ def test_catalog_off_forbids_catalog_endpoints():
                  f"/api/catalog/products/{pid}", "/api/catalog/categories"]:
         assert_problem(http("GET", path, headers=tenant_headers(CATALOG_OFF)), 403)
     # the rest of the store still answers
-    assert features_of(CATALOG_OFF)["features"]["catalog"] is False
+    assert ecom.get_json("/api/features", CATALOG_OFF)["features"]["catalog"] is False
     assert http("GET", "/public/tenant-config", headers=tenant_headers(CATALOG_OFF)).status == 200
 
 
@@ -187,7 +170,7 @@ def test_categories_off_forbids_only_categories():
     pid = any_active_product(CATEGORIES_OFF)
     assert http("GET", "/api/catalog/products", headers=tenant_headers(CATEGORIES_OFF)).status == 200
     assert http("GET", f"/api/catalog/products/{pid}", headers=tenant_headers(CATEGORIES_OFF)).status == 200
-    assert features_of(CATEGORIES_OFF)["features"]["categories"] is False
+    assert ecom.get_json("/api/features", CATEGORIES_OFF)["features"]["categories"] is False
 
 
 def test_other_stores_unaffected_by_overrides():
@@ -203,7 +186,7 @@ def test_removing_override_restores_catalog_after_cache_ttl():
     for path in ["/api/catalog/products", f"/api/catalog/products/{pid}", "/api/catalog/categories"]:
         resp = http("GET", path, headers=tenant_headers(CATALOG_OFF))
         assert resp.status == 200, resp
-    assert features_of(CATALOG_OFF)["features"]["catalog"] is True
+    assert ecom.get_json("/api/features", CATALOG_OFF)["features"]["catalog"] is True
 
 
 def test_enabling_override_on_live_store_forbids_after_cache_ttl():

@@ -47,13 +47,11 @@ def cart(slug, token=None, sid=None):
 
 
 def add(slug, pid, qty, token=None, sid=None):
-    return call("POST", shop.CART_ITEMS, slug, token, body={"productId": pid, "quantity": qty}, sid=sid)
+    return shop.add(slug, sid, pid, qty, token=token)
 
 
 def add_ok(slug, pid, qty, token=None, sid=None):
-    resp = add(slug, pid, qty, token, sid)
-    assert resp.status == 200, resp
-    return resp.json()
+    return shop.add_ok(slug, sid, pid, qty, token=token)
 
 
 def clear(slug, token=None, sid=None):
@@ -71,15 +69,11 @@ def lines(cart_body):
 
 
 def place(slug, token=None, sid=None, key=None, **overrides):
-    key = key or new_key()
-    return call("POST", shop.PLACE, slug, token, body=order_body(key, **overrides), sid=sid,
-                **{"Idempotency-Key": key})
+    return shop.place(slug, sid, key, token=token, **overrides)
 
 
 def place_ok(slug, token=None, sid=None, **overrides):
-    resp = place(slug, token, sid, **overrides)
-    assert resp.status == 200, resp
-    body = resp.json()
+    _, body = shop.place_ok(slug, sid, token=token, **overrides)
     shop.assert_placed(body)
     return body
 

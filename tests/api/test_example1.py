@@ -2,7 +2,6 @@
 
 import os
 import re
-import socket
 import subprocess
 import sys
 
@@ -69,9 +68,6 @@ def test_example1_fails_when_checkout_is_off():
 
 
 def test_example1_fails_without_a_server():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
+    port = ecom.free_port()  # nothing listens there
     proc = run_script("demo-store", base_url=f"http://127.0.0.1:{port}", timeout=30)
     assert proc.returncode == 1, ecom.describe(proc)

@@ -2,7 +2,6 @@
 
 import os
 import re
-import socket
 import subprocess
 import sys
 
@@ -41,9 +40,6 @@ def test_example2_with_given_slug_then_taken():
 
 
 def test_example2_fails_without_a_server():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
+    port = ecom.free_port()  # nothing listens there
     proc = run_script(base_url=f"http://127.0.0.1:{port}", timeout=30)
     assert proc.returncode != 0, ecom.describe(proc)

@@ -464,12 +464,6 @@ def test_more_lines_than_an_order_can_number_is_400():
 
 # --------------------------------------------------------------------------- rate limit
 
-def assert_429(resp):
-    assert_problem(resp, 429)
-    ra = resp.headers.get("Retry-After")
-    assert ra is not None and ra.isdigit() and 1 <= int(ra) <= 3600, f"Retry-After {ra!r}"
-
-
 def test_eleventh_attempt_in_an_hour_is_429():
     sid, pid = one_item_cart()
     cart = get_cart(S, sid).json()
@@ -477,8 +471,8 @@ def test_eleventh_attempt_in_an_hour_is_429():
         resp = place(S, sid, header_key=None)   # invalid: no Idempotency-Key
         shop.assert_errors_key(resp, 400, "Idempotency-Key")
     key = new_key()
-    assert_429(place(S, sid, key))               # a valid request, but the 11th
-    assert_429(place(S, sid, key))
+    ecom.assert_429(place(S, sid, key))               # a valid request, but the 11th
+    ecom.assert_429(place(S, sid, key))
     assert_nothing_ordered(S, key, sid, cart)
     assert shop.stock_of(S, pid) == 10
     # other sessions are unaffected
@@ -495,5 +489,5 @@ def test_every_outcome_counts_as_an_attempt():
     assert place(S, sid).status == 400                         # 6: empty cart
     for _ in range(4):
         assert place(S, sid, body={}).status == 400            # 7-10: invalid body
-    assert_429(place(S, sid, key))                             # 11: even a replay
+    ecom.assert_429(place(S, sid, key))                             # 11: even a replay
     assert len(shop.orders_with_key(S, key)) == 1

@@ -18,28 +18,14 @@ STEPS = ["CreateDatabase", "ApplyMigrations", "SeedData"]
 FLOW = {}   # the store taken through the whole flow: slug, id, token
 
 
-def tenant_row(slug):
-    rows = sql("SELECT id, name, plan_code, status, admin_email, "
-               "confirm_expires_at > UTC_TIMESTAMP() + INTERVAL 14 MINUTE, "
-               "confirm_expires_at < UTC_TIMESTAMP() + INTERVAL 16 MINUTE "
-               f"FROM tenants WHERE slug = {q(slug)}", db=ecom.control_db())
-    return rows[0] if rows else None
+# what ecom.tenant_row() reads of a store's row in tenants
+TENANT_COLUMNS = ("id, name, plan_code, status, admin_email, "
+                  "confirm_expires_at > UTC_TIMESTAMP() + INTERVAL 14 MINUTE, "
+                  "confirm_expires_at < UTC_TIMESTAMP() + INTERVAL 16 MINUTE")
 
 
 def post_init(body):
     return http("POST", INIT, body=body)
-
-
-def assert_validation(resp, *fields):
-    """400 Problem whose `errors` has every given field (each with a non-empty message list)."""
-    body = assert_problem(resp, 400)
-    errors = body.get("errors")
-    assert isinstance(errors, dict) and errors, f"no errors object: {body!r}"
-    for field in fields:
-        assert field in errors, f"errors lacks {field!r}: {body!r}"
-        msgs = errors[field]
-        assert isinstance(msgs, list) and msgs and all(isinstance(m, str) and m for m in msgs), body
-    return body
 
 
 def check_pending_status(body):
@@ -85,7 +71,7 @@ def test_init_returns_id_and_confirm_token():
     assert claims.get("slug") == slug and claims.get("typ") == "provision-confirm", claims
     assert isinstance(claims.get("iat"), int) and claims.get("exp") == claims["iat"] + 900, claims
     assert isinstance(claims.get("jti"), str) and claims["jti"], claims
-    row = tenant_row(slug)
+    row = ecom.tenant_row(slug, TENANT_COLUMNS)
     assert row is not None, "no tenant row after init"
     tid, name, plan, status, _, exp_lo, exp_hi = row
     assert (tid, name, plan, status) == (body["provisioningId"], "Flow Store", "PREMIUM",
@@ -117,14 +103,14 @@ def test_init_plan_is_case_insensitive():
         slug = ecom.unique_slug("plan")
         resp = post_init({"slug": slug, "name": "Plan case", "plan": plan})
         assert resp.status == 200, (plan, resp)
-        assert tenant_row(slug)[2] == code, (plan, tenant_row(slug))
+        assert ecom.tenant_row(slug, TENANT_COLUMNS)[2] == code, (plan, ecom.tenant_row(slug, TENANT_COLUMNS))
 
 
 def test_init_with_admin_email_is_recorded():
     slug = ecom.unique_slug("mail")
     resp = post_init({"slug": slug, "name": "Mail", "plan": "Basic", "adminEmail": "owner@example.com"})
     assert resp.status == 200, resp
-    assert tenant_row(slug)[4] == "owner@example.com", tenant_row(slug)
+    assert ecom.tenant_row(slug, TENANT_COLUMNS)[4] == "owner@example.com", ecom.tenant_row(slug, TENANT_COLUMNS)
 
 
 def test_init_boundaries_are_accepted():
@@ -147,41 +133,41 @@ def test_init_invalid_slug_is_400():
            "superadmin", "provision", "", "café", "a.b.c"]
     for slug in bad:
         resp = post_init({"slug": slug, "name": "Bad", "plan": "Premium"})
-        assert_validation(resp, "slug")
+        ecom.assert_validation(resp, "slug")
         if slug:
-            assert tenant_row(slug) is None, f"tenant row created for {slug!r}"
+            assert ecom.tenant_row(slug, TENANT_COLUMNS) is None, f"tenant row created for {slug!r}"
 
 
 def test_init_invalid_name_is_400():
     for name in ("", "   ", "x" * 201, "\t\n"):
         slug = ecom.unique_slug("name")
-        assert_validation(post_init({"slug": slug, "name": name, "plan": "Premium"}), "name")
-        assert tenant_row(slug) is None
+        ecom.assert_validation(post_init({"slug": slug, "name": name, "plan": "Premium"}), "name")
+        assert ecom.tenant_row(slug, TENANT_COLUMNS) is None
 
 
 def test_init_unknown_plan_is_400():
     for plan in ("Gold", "", "PREMIUM ", "Premium-Plus"):
         slug = ecom.unique_slug("plan")
-        assert_validation(post_init({"slug": slug, "name": "P", "plan": plan}), "plan")
-        assert tenant_row(slug) is None
+        ecom.assert_validation(post_init({"slug": slug, "name": "P", "plan": plan}), "plan")
+        assert ecom.tenant_row(slug, TENANT_COLUMNS) is None
 
 
 def test_init_invalid_admin_email_is_400():
     for email in ("not-an-email", "a@", "@example.com", "a b@example.com", "", 5):
         slug = ecom.unique_slug("mail")
         resp = post_init({"slug": slug, "name": "M", "plan": "Basic", "adminEmail": email})
-        assert_validation(resp, "adminEmail")
-        assert tenant_row(slug) is None
+        ecom.assert_validation(resp, "adminEmail")
+        assert ecom.tenant_row(slug, TENANT_COLUMNS) is None
 
 
 def test_init_missing_fields_are_400():
     slug = ecom.unique_slug("miss")
-    assert_validation(post_init({}), "slug", "name", "plan")
-    assert_validation(post_init({"name": "N", "plan": "Basic"}), "slug")
-    assert_validation(post_init({"slug": slug, "plan": "Basic"}), "name")
-    assert_validation(post_init({"slug": slug, "name": "N"}), "plan")
-    assert_validation(post_init({"slug": None, "name": "N", "plan": "Basic"}), "slug")
-    assert tenant_row(slug) is None
+    ecom.assert_validation(post_init({}), "slug", "name", "plan")
+    ecom.assert_validation(post_init({"name": "N", "plan": "Basic"}), "slug")
+    ecom.assert_validation(post_init({"slug": slug, "plan": "Basic"}), "name")
+    ecom.assert_validation(post_init({"slug": slug, "name": "N"}), "plan")
+    ecom.assert_validation(post_init({"slug": None, "name": "N", "plan": "Basic"}), "slug")
+    assert ecom.tenant_row(slug, TENANT_COLUMNS) is None
 
 
 def test_init_wrong_json_types_are_400():
@@ -193,8 +179,8 @@ def test_init_wrong_json_types_are_400():
              ({"slug": slug, "name": "N", "plan": True}, "plan"),
              ({"slug": slug, "name": "N", "plan": 1}, "plan")]
     for body, field in cases:
-        assert_validation(post_init(body), field)
-    assert tenant_row(slug) is None
+        ecom.assert_validation(post_init(body), field)
+    assert ecom.tenant_row(slug, TENANT_COLUMNS) is None
 
 
 def test_init_body_not_an_object_is_400():
@@ -245,7 +231,7 @@ def test_slug_of_ready_store_is_409():
 def test_slug_of_unexpired_pending_init_is_409():
     assert_problem(post_init({"slug": FLOW["slug"], "name": "Again", "plan": "Basic"}), 409)
     # the first init is unharmed
-    assert tenant_row(FLOW["slug"])[0] == FLOW["id"]
+    assert ecom.tenant_row(FLOW["slug"], TENANT_COLUMNS)[0] == FLOW["id"]
 
 
 def test_expired_pending_init_releases_the_slug():
@@ -262,7 +248,7 @@ def test_expired_pending_init_releases_the_slug():
     status = ecom.provision_status(second["provisioningId"])
     assert status.status == 200, status
     check_pending_status(status.json())
-    row = tenant_row(slug)
+    row = ecom.tenant_row(slug, TENANT_COLUMNS)
     assert row[0] == second["provisioningId"] and row[1] == "Second" and row[2] == "PREMIUM", row
     # the first token's tenant is gone: correctly signed, unknown provisioningId -> 404
     assert_problem(http("POST", CONFIRM, headers=ecom.bearer(first["confirmToken"])), 404)
@@ -345,7 +331,7 @@ def test_concurrent_inits_of_one_slug_exactly_one_wins():
     codes = sorted(r.status for r in resps)
     assert codes == [200] + [409] * 5, resps
     winner = [r for r in resps if r.status == 200][0].json()
-    assert tenant_row(slug)[0] == winner["provisioningId"]
+    assert ecom.tenant_row(slug, TENANT_COLUMNS)[0] == winner["provisioningId"]
 
 
 def test_concurrent_confirms_of_one_token_queue_one_job():

@@ -15,13 +15,13 @@ from ecom import http, assert_problem, tenant_headers  # noqa: E402
 
 TENANTS = "/superadmin/tenants"
 FEATURES = ["catalog", "cart", "checkout", "guestCheckout", "categories", "push"]
-TOKEN = None
+SA = None   # requests with a minted super-admin token
 STORE = None
 
 
 def setup_module():
-    global TOKEN, STORE
-    TOKEN = ecom.mint_superadmin_token()
+    global SA, STORE
+    SA = ecom.SuperAdmin()
     STORE = ecom.new_store("PREMIUM")
 
 
@@ -30,12 +30,6 @@ def teardown_module():
         ecom.set_tenant_status(STORE, "Ready")
         ecom.clear_feature_overrides(STORE)
         ecom.clear_limit_overrides(STORE)
-
-
-def patch(slug, body):
-    resp = http("PATCH", f"{TENANTS}/{slug}", headers=ecom.bearer(TOKEN), body=body)
-    assert resp.status == 200, (body, resp)
-    return resp.json()
 
 
 def worker_requests():
@@ -69,11 +63,11 @@ def features_of(resp):
 def test_suspend_and_resume_are_seen_at_once_by_every_worker():
     for resp in burst(STORE):  # every worker caches the store as Ready
         assert resp.status == 200, resp
-    patch(STORE, {"status": "Suspended"})
+    SA.patch_ok(STORE, {"status": "Suspended"})
     for resp in burst(STORE):
         body = assert_problem(resp, 423)
         assert body["title"] == "Tenant locked", body
-    patch(STORE, {"status": "Ready"})
+    SA.patch_ok(STORE, {"status": "Ready"})
     for resp in burst(STORE):
         assert resp.status == 200, resp
 
@@ -81,10 +75,10 @@ def test_suspend_and_resume_are_seen_at_once_by_every_worker():
 def test_each_feature_change_is_seen_at_once_by_every_worker():
     for feature in FEATURES:
         current = features_of(burst(STORE)[0])["features"][feature]
-        patch(STORE, {"features": {feature: not current}})
+        SA.patch_ok(STORE, {"features": {feature: not current}})
         for resp in burst(STORE):
             assert features_of(resp)["features"][feature] is (not current), (feature, resp)
-        patch(STORE, {"features": {feature: None}})
+        SA.patch_ok(STORE, {"features": {feature: None}})
         for resp in burst(STORE):
             assert features_of(resp)["features"][feature] is current, (feature, resp)
 
@@ -93,10 +87,10 @@ def test_each_limit_change_is_seen_at_once_by_every_worker():
     for limit, value in (("maxCartItems", 7), ("maxProductsPerOrder", 3)):
         before = features_of(burst(STORE)[0])["limits"][limit]
         assert before != value
-        patch(STORE, {"limits": {limit: value}})
+        SA.patch_ok(STORE, {"limits": {limit: value}})
         for resp in burst(STORE):
             assert features_of(resp)["limits"][limit] == value, (limit, resp)
-        patch(STORE, {"limits": {limit: None}})
+        SA.patch_ok(STORE, {"limits": {limit: None}})
         for resp in burst(STORE):
             assert features_of(resp)["limits"][limit] == before, (limit, resp)
 
@@ -105,10 +99,10 @@ def test_plan_change_is_seen_at_once_by_every_worker():
     slug = ecom.new_store("PREMIUM")
     for resp in burst(slug):
         assert features_of(resp)["limits"]["maxCartItems"] == 100
-    patch(slug, {"planCode": "BASIC"})
+    SA.patch_ok(slug, {"planCode": "BASIC"})
     for resp in burst(slug):
         assert features_of(resp)["limits"] == {"maxCartItems": 20, "maxProductsPerOrder": 10}, resp
-    patch(slug, {"planCode": "ENTERPRISE"})
+    SA.patch_ok(slug, {"planCode": "ENTERPRISE"})
     for resp in burst(slug):
         body = features_of(resp)
         assert body["limits"]["maxCartItems"] == 500 and body["features"]["push"] is True, resp
@@ -120,7 +114,7 @@ def test_super_admin_repair_is_seen_at_once_by_every_worker():
     ecom.wait_tenant_cache()
     for resp in burst(slug):
         assert assert_problem(resp, 409)["title"] == "Tenant not ready"
-    resp = http("POST", f"{TENANTS}/repair", headers=ecom.bearer(TOKEN), body={"tenant": slug})
+    resp = SA("POST", f"{TENANTS}/repair", body={"tenant": slug})
     assert resp.status == 200 and resp.json()["status"] == "Ready", resp
     for resp in burst(slug):
         assert resp.status == 200, resp
@@ -160,16 +154,11 @@ def test_a_sign_up_built_by_the_provisioner_is_served_at_once_by_every_worker():
         ecom.start_provision_loop()
 
 
-def master_pid():
-    with open(os.path.join(ecom.var_dir(), "run", "ecom-fcgi.pid"), encoding="utf-8") as fh:
-        return int(fh.read().strip())
-
-
 def test_a_plain_usr2_is_not_answered_and_a_stale_pid_file_is_not_signalled():
     import subprocess
     import tempfile
     import time
-    master = master_pid()
+    master = ecom.stack_pid("ecom-fcgi")
     # an operator's `kill -USR2` from a shell: the stores are read again, the shell is not signalled
     proc = subprocess.run(["bash", "-c", f"kill -USR2 {master}; sleep 0.3; echo alive"],
                           capture_output=True, text=True, timeout=10)
@@ -182,7 +171,7 @@ def test_a_plain_usr2_is_not_answered_and_a_stale_pid_file_is_not_signalled():
             fh.write(f"{sleeper.pid}\n")
         proc = ecom.provision("repair", STORE, env={"ECOM_SERVER_PID_FILE": fh.name})
         assert proc.returncode == 0, ecom.describe(proc)
-        time.sleep(0.2)
+        time.sleep(0.2)  # a signal that must not come: give it time to arrive, then look
         assert sleeper.poll() is None, "ecom-provision signalled a process that is not ecom-fcgi"
     finally:
         sleeper.kill()

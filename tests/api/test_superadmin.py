@@ -21,19 +21,16 @@ PLAN_LIMITS = {
 }
 
 TOKEN = None      # minted by `ecom-provision token superadmin`
+SA = None         # requests with TOKEN
 CREATED = None    # store created by POST /superadmin/tenants (PREMIUM)
 PATCHED = None    # store the PATCH tests suspend (PREMIUM, created with the CLI)
 PLAN = FEAT = CAT = None  # stores whose plan / guestCheckout+limits / catalog the PATCH tests change
 
 
-def camel(code):
-    head, *rest = code.split("_")
-    return head + "".join(p.capitalize() for p in rest)
-
-
 def setup_module():
-    global TOKEN, PATCHED, PLAN, FEAT, CAT
-    TOKEN = ecom.mint_superadmin_token()
+    global TOKEN, SA, PATCHED, PLAN, FEAT, CAT
+    SA = ecom.SuperAdmin()
+    TOKEN = SA.token
     PATCHED = ecom.new_store("PREMIUM", name="Patched Store")
     PLAN, FEAT, CAT = (ecom.new_store("PREMIUM") for _ in range(3))
 
@@ -41,41 +38,6 @@ def setup_module():
 def teardown_module():
     if PATCHED:
         ecom.set_tenant_status(PATCHED, "Ready")
-
-
-def auth():
-    return ecom.bearer(TOKEN)
-
-
-def sa(method, path, body=None, raw_body=None, headers=None):
-    h = auth()
-    h.update(headers or {})
-    return http(method, path, headers=h, body=body, raw_body=raw_body)
-
-
-def assert_validation(resp, *fields):
-    body = assert_problem(resp, 400)
-    errors = body.get("errors")
-    assert isinstance(errors, dict) and errors, f"no errors object: {body!r}"
-    for field in fields:
-        assert any(field.lower() in k.lower() for k in errors), f"errors lacks {field!r}: {body!r}"
-    return body
-
-
-def get_store(slug):
-    resp = sa("GET", f"{TENANTS}/{slug}")
-    assert resp.status == 200, resp
-    return resp.json()
-
-
-def patch(slug, body):
-    return sa("PATCH", f"{TENANTS}/{slug}", body=body)
-
-
-def patch_ok(slug, body):
-    resp = patch(slug, body)
-    assert resp.status == 200, (body, resp)
-    return resp.json()
 
 
 def api_features(slug):
@@ -161,7 +123,7 @@ def test_create_store_201_and_served_at_once():
     global CREATED
     slug = ecom.unique_slug("sa")
     start = time.monotonic()
-    resp = sa("POST", TENANTS, body={"slug": slug, "name": "Direct Store", "planCode": "PREMIUM"})
+    resp = SA("POST", TENANTS, body={"slug": slug, "name": "Direct Store", "planCode": "PREMIUM"})
     took = time.monotonic() - start
     assert resp.status == 201, resp
     assert resp.json() == {"slug": slug, "status": "Ready"}, resp
@@ -180,7 +142,7 @@ def test_create_store_201_and_served_at_once():
 def test_create_plan_code_is_case_insensitive():
     for given, code in (("premium", "PREMIUM"), ("Basic", "BASIC"), ("enterPRISE", "ENTERPRISE")):
         slug = ecom.unique_slug("sa")
-        resp = sa("POST", TENANTS, body={"slug": slug, "name": "Case", "planCode": given})
+        resp = SA("POST", TENANTS, body={"slug": slug, "name": "Case", "planCode": given})
         assert resp.status == 201, (given, resp)
         assert ecom.sql_value(f"SELECT plan_code FROM tenants WHERE slug = {q(slug)}",
                               db=ecom.control_db()) == code
@@ -191,7 +153,7 @@ def test_concurrent_creates_of_one_slug_exactly_one_wins():
     slug = ecom.unique_slug("sarace")
     body = {"slug": slug, "name": "Race", "planCode": "BASIC"}
     with ThreadPoolExecutor(max_workers=4) as pool:
-        resps = list(pool.map(lambda _: sa("POST", TENANTS, body=body), range(4)))
+        resps = list(pool.map(lambda _: SA("POST", TENANTS, body=body), range(4)))
     assert sorted(r.status for r in resps) == [201, 409, 409, 409], resps
     assert ecom.tenant_status(slug) == "Ready"
     resp = http("GET", "/api/catalog/products", headers=tenant_headers(slug))
@@ -200,53 +162,53 @@ def test_concurrent_creates_of_one_slug_exactly_one_wins():
 
 def test_create_invalid_slug_is_400():
     for slug in ("Bad", "a_b", "ab", "x" * 64, "admin", "-abc", "", 7, None):
-        resp = sa("POST", TENANTS, body={"slug": slug, "name": "N", "planCode": "BASIC"})
-        assert_validation(resp, "slug")
+        resp = SA("POST", TENANTS, body={"slug": slug, "name": "N", "planCode": "BASIC"})
+        ecom.assert_validation(resp, "slug")
 
 
 def test_create_invalid_name_is_400():
     for name in ("", "   ", "n" * 201, 5, None):
         slug = ecom.unique_slug("sa")
-        assert_validation(sa("POST", TENANTS, body={"slug": slug, "name": name, "planCode": "BASIC"}), "name")
+        ecom.assert_validation(SA("POST", TENANTS, body={"slug": slug, "name": name, "planCode": "BASIC"}), "name")
         assert not sql(f"SELECT 1 FROM tenants WHERE slug = {q(slug)}", db=ecom.control_db())
 
 
 def test_create_missing_plan_code_is_400():
     slug = ecom.unique_slug("sa")
-    assert_validation(sa("POST", TENANTS, body={"slug": slug, "name": "N"}), "planCode")
-    assert_validation(sa("POST", TENANTS, body={"slug": slug, "name": "N", "planCode": 3}), "planCode")
+    ecom.assert_validation(SA("POST", TENANTS, body={"slug": slug, "name": "N"}), "planCode")
+    ecom.assert_validation(SA("POST", TENANTS, body={"slug": slug, "name": "N", "planCode": 3}), "planCode")
     assert not sql(f"SELECT 1 FROM tenants WHERE slug = {q(slug)}", db=ecom.control_db())
 
 
 def test_create_unknown_plan_is_404():
     slug = ecom.unique_slug("sa")
     for code in ("GOLD", "PREMIUMX"):
-        assert_problem(sa("POST", TENANTS, body={"slug": slug, "name": "N", "planCode": code}), 404)
+        assert_problem(SA("POST", TENANTS, body={"slug": slug, "name": "N", "planCode": code}), 404)
     rows = sql(f"SELECT status FROM tenants WHERE slug = {q(slug)}", db=ecom.control_db())
     assert not rows, f"unknown plan left a tenant row: {rows}"
 
 
 def test_create_taken_slug_is_409():
-    assert_problem(sa("POST", TENANTS, body={"slug": CREATED, "name": "Again", "planCode": "BASIC"}), 409)
-    assert get_store(CREATED)["name"] == "Direct Store"
+    assert_problem(SA("POST", TENANTS, body={"slug": CREATED, "name": "Again", "planCode": "BASIC"}), 409)
+    assert SA.get_store(CREATED)["name"] == "Direct Store"
     # taken by a pending (unexpired) init
     pending = ecom.unique_slug("pend")
     ecom.provision_init(pending, plan="Basic")
-    assert_problem(sa("POST", TENANTS, body={"slug": pending, "name": "Again", "planCode": "BASIC"}), 409)
+    assert_problem(SA("POST", TENANTS, body={"slug": pending, "name": "Again", "planCode": "BASIC"}), 409)
     assert ecom.tenant_status(pending) == "PendingConfirmation"
 
 
 def test_create_bad_bodies():
-    assert_problem(sa("POST", TENANTS, raw_body="{not json", headers={"Content-Type": "application/json"}), 400)
-    assert_problem(sa("POST", TENANTS, raw_body="[]", headers={"Content-Type": "application/json"}), 400)
+    assert_problem(SA("POST", TENANTS, raw_body="{not json", headers={"Content-Type": "application/json"}), 400)
+    assert_problem(SA("POST", TENANTS, raw_body="[]", headers={"Content-Type": "application/json"}), 400)
     raw = '{"slug": "%s", "name": "N", "planCode": "BASIC"}' % ecom.unique_slug("sa")
-    assert_problem(sa("POST", TENANTS, raw_body=raw, headers={"Content-Type": "text/plain"}), 415)
+    assert_problem(SA("POST", TENANTS, raw_body=raw, headers={"Content-Type": "text/plain"}), 415)
 
 
 # --------------------------------------------------------------------------- repair
 
 def test_repair_ready_store_is_200():
-    resp = sa("POST", REPAIR, body={"tenant": CREATED})
+    resp = SA("POST", REPAIR, body={"tenant": CREATED})
     assert resp.status == 200, resp
     assert resp.json() == {"tenant": CREATED, "status": "Ready"}, resp
 
@@ -255,7 +217,7 @@ def test_repair_recreates_dropped_schema():
     slug = ecom.new_store("BASIC")
     n_before = int(ecom.sql_value("SELECT COUNT(*) FROM products", db=ecom.schema_of(slug)))
     sql(f"DROP DATABASE `{ecom.schema_of(slug)}`")
-    resp = sa("POST", REPAIR, body={"tenant": slug})
+    resp = SA("POST", REPAIR, body={"tenant": slug})
     assert resp.status == 200, resp
     assert resp.json() == {"tenant": slug, "status": "Ready"}, resp
     assert ecom.tenant_status(slug) == "Ready"
@@ -268,25 +230,25 @@ def test_repair_recreates_dropped_schema():
 def test_repair_failed_store():
     slug = ecom.new_store("BASIC")
     ecom.set_tenant_status(slug, "Failed")
-    resp = sa("POST", REPAIR, body={"tenant": slug})
+    resp = SA("POST", REPAIR, body={"tenant": slug})
     assert resp.status == 200, resp
     assert resp.json()["status"] == "Ready" and ecom.tenant_status(slug) == "Ready", resp
 
 
 def test_repair_unknown_is_404():
-    assert_problem(sa("POST", REPAIR, body={"tenant": ecom.unique_slug("none")}), 404)
+    assert_problem(SA("POST", REPAIR, body={"tenant": ecom.unique_slug("none")}), 404)
 
 
 def test_repair_invalid_body_is_400():
     for body in ({}, {"tenant": 5}, {"tenant": None}, {"slug": CREATED}, []):
-        assert_problem(sa("POST", REPAIR, body=body), 400)
-    assert_problem(sa("POST", REPAIR, raw_body="{", headers={"Content-Type": "application/json"}), 400)
+        assert_problem(SA("POST", REPAIR, body=body), 400)
+    assert_problem(SA("POST", REPAIR, raw_body="{", headers={"Content-Type": "application/json"}), 400)
 
 
 # --------------------------------------------------------------------------- list
 
 def test_list_is_paginated_and_complete():
-    resp = sa("GET", ecom.url(TENANTS, page=1, pageSize=2))
+    resp = SA("GET", ecom.url(TENANTS, page=1, pageSize=2))
     assert resp.status == 200, resp
     first = resp.json()
     assert set(first) >= {"items", "totalCount", "page", "pageSize", "totalPages"}, first
@@ -297,7 +259,7 @@ def test_list_is_paginated_and_complete():
     seen = []
     page = 1
     while True:
-        body = sa("GET", ecom.url(TENANTS, page=page, pageSize=7)).json()
+        body = SA("GET", ecom.url(TENANTS, page=page, pageSize=7)).json()
         assert body["totalCount"] == total and body["totalPages"] == math.ceil(total / 7), body
         seen.extend(body["items"])
         if page >= body["totalPages"]:
@@ -315,35 +277,35 @@ def test_list_is_paginated_and_complete():
 
 
 def test_list_defaults_and_past_the_end():
-    body = sa("GET", TENANTS).json()
+    body = SA("GET", TENANTS).json()
     assert body["page"] == 1 and body["pageSize"] == 20, body
     assert len(body["items"]) <= 20
-    past = sa("GET", ecom.url(TENANTS, page=100000, pageSize=100))
+    past = SA("GET", ecom.url(TENANTS, page=100000, pageSize=100))
     assert past.status == 200 and past.json()["items"] == [], past
 
 
 def test_list_bad_pagination_is_400():
     for params in ({"page": 0}, {"page": -1}, {"page": "abc"}, {"pageSize": 0}, {"pageSize": 101},
                    {"pageSize": "x"}, {"page": "1.5"}):
-        assert_problem(sa("GET", ecom.url(TENANTS, **params)), 400)
+        assert_problem(SA("GET", ecom.url(TENANTS, **params)), 400)
 
 
 # --------------------------------------------------------------------------- get
 
 def test_get_store_shows_effective_features_and_limits():
-    body = get_store(CREATED)
+    body = SA.get_store(CREATED)
     check_item(body, slug=CREATED, name="Direct Store", plan_code="PREMIUM", status="Ready")
-    assert body["features"] == {camel(f): f != "push" for f in ALL_FEATURES}, body["features"]
+    assert body["features"] == {ecom.camel(f): f != "push" for f in ALL_FEATURES}, body["features"]
     assert body["limits"] == PLAN_LIMITS["PREMIUM"], body["limits"]
     assert body["overrides"] == {"features": {}, "limits": {}}, body["overrides"]
 
 
 def test_get_unknown_store_is_404():
     for slug in (ecom.unique_slug("none"), "BAD-SLUG", "x" * 100, "admin"):
-        assert_problem(sa("GET", f"{TENANTS}/{slug}"), 404)
+        assert_problem(SA("GET", f"{TENANTS}/{slug}"), 404)
     # percent-encoded: only the status and the problem type (instance may be decoded or not)
     for encoded in ("BAD%20slug", "%27%20OR%201%3D1%20--"):
-        resp = sa("GET", f"{TENANTS}/{encoded}")
+        resp = SA("GET", f"{TENANTS}/{encoded}")
         assert resp.status == 404, resp
         assert resp.headers.get("Content-Type", "").startswith("application/problem+json"), resp.headers
 
@@ -355,26 +317,26 @@ def test_get_unknown_store_is_404():
 # CAT gets catalog off (and push on).
 
 def test_patch_changes_answer_the_new_store():
-    body = patch_ok(PATCHED, {"status": "Suspended"})
+    body = SA.patch_ok(PATCHED, {"status": "Suspended"})
     check_item(body, slug=PATCHED, name="Patched Store", plan_code="PREMIUM", status="Suspended")
     assert ecom.tenant_status(PATCHED) == "Suspended"
-    assert get_store(PATCHED) == body
+    assert SA.get_store(PATCHED) == body
 
-    body = patch_ok(PLAN, {"planCode": "enterprise"})
+    body = SA.patch_ok(PLAN, {"planCode": "enterprise"})
     assert body["planCode"] == "ENTERPRISE" and body["plan"] == "Enterprise", body
     assert body["limits"] == PLAN_LIMITS["ENTERPRISE"] and body["features"]["push"] is True, body
 
-    body = patch_ok(FEAT, {"features": {"guestCheckout": False},
+    body = SA.patch_ok(FEAT, {"features": {"guestCheckout": False},
                            "limits": {"maxCartItems": 5, "maxProductsPerOrder": 0}})
     assert body["features"]["guestCheckout"] is False and body["features"]["cart"] is True, body
     assert body["overrides"] == {"features": {"guestCheckout": False},
                                  "limits": {"maxCartItems": 5, "maxProductsPerOrder": 0}}, body["overrides"]
     assert body["limits"] == {"maxCartItems": 5, "maxProductsPerOrder": 0}, body
 
-    body = patch_ok(CAT, {"features": {"catalog": False, "push": True}})
+    body = SA.patch_ok(CAT, {"features": {"catalog": False, "push": True}})
     assert body["overrides"]["features"] == {"catalog": False, "push": True}, body["overrides"]
     assert body["features"]["catalog"] is False and body["features"]["push"] is True, body
-    assert get_store(CAT) == body
+    assert SA.get_store(CAT) == body
 
 
 def test_patch_changes_are_enforced_after_the_cache_ttl():
@@ -399,26 +361,26 @@ def test_patch_changes_are_enforced_after_the_cache_ttl():
 
 
 def test_patch_reverts_answer_the_new_store():
-    body = patch_ok(PATCHED, {"status": "Ready"})
+    body = SA.patch_ok(PATCHED, {"status": "Ready"})
     assert body["status"] == "Ready" and ecom.tenant_status(PATCHED) == "Ready", body
 
-    body = patch_ok(PLAN, {"planCode": "BASIC"})
+    body = SA.patch_ok(PLAN, {"planCode": "BASIC"})
     assert body["planCode"] == "BASIC" and body["plan"] == "Basic", body
     assert body["limits"] == PLAN_LIMITS["BASIC"] and body["features"]["push"] is False, body
 
     # null removes one override, the others stay
-    body = patch_ok(FEAT, {"features": {"guestCheckout": None}, "limits": {"maxProductsPerOrder": None}})
+    body = SA.patch_ok(FEAT, {"features": {"guestCheckout": None}, "limits": {"maxProductsPerOrder": None}})
     assert body["features"]["guestCheckout"] is True, body
     assert body["overrides"] == {"features": {}, "limits": {"maxCartItems": 5}}, body["overrides"]
     assert body["limits"] == {"maxCartItems": 5, "maxProductsPerOrder": 50}, body
-    body = patch_ok(FEAT, {"limits": {"maxCartItems": None}})
+    body = SA.patch_ok(FEAT, {"limits": {"maxCartItems": None}})
     assert body["overrides"] == {"features": {}, "limits": {}} and body["limits"] == PLAN_LIMITS["PREMIUM"], body
 
-    body = patch_ok(CAT, {"features": {"catalog": None}})
+    body = SA.patch_ok(CAT, {"features": {"catalog": None}})
     assert body["overrides"]["features"] == {"push": True}, body["overrides"]
-    body = patch_ok(CAT, {"features": {"push": None}})
+    body = SA.patch_ok(CAT, {"features": {"push": None}})
     assert body["overrides"]["features"] == {}, body["overrides"]
-    assert body["features"] == {camel(f): f != "push" for f in ALL_FEATURES}, body
+    assert body["features"] == {ecom.camel(f): f != "push" for f in ALL_FEATURES}, body
 
 
 def test_patch_reverts_are_enforced_after_the_cache_ttl():
@@ -435,24 +397,24 @@ def test_patch_reverts_are_enforced_after_the_cache_ttl():
 
 def test_patch_limit_override_survives_a_plan_change():
     slug = PLAN
-    body = patch_ok(slug, {"limits": {"maxCartItems": 7}})
+    body = SA.patch_ok(slug, {"limits": {"maxCartItems": 7}})
     assert body["limits"] == {"maxCartItems": 7, "maxProductsPerOrder": 10}, body
-    body = patch_ok(slug, {"planCode": "ENTERPRISE"})
+    body = SA.patch_ok(slug, {"planCode": "ENTERPRISE"})
     assert body["limits"] == {"maxCartItems": 7, "maxProductsPerOrder": 200}, body
     assert body["overrides"]["limits"] == {"maxCartItems": 7}, body
-    body = patch_ok(slug, {"planCode": "PREMIUM", "limits": {"maxCartItems": None}})
+    body = SA.patch_ok(slug, {"planCode": "PREMIUM", "limits": {"maxCartItems": None}})
     assert body["limits"] == PLAN_LIMITS["PREMIUM"] and body["overrides"]["limits"] == {}, body
-    assert get_store(slug) == body
+    assert SA.get_store(slug) == body
 
 
 def test_patch_same_status_again_is_200():
-    body = patch_ok(PLAN, {"status": "Ready"})
+    body = SA.patch_ok(PLAN, {"status": "Ready"})
     assert body["status"] == "Ready", body
 
 
 def test_patch_invalid_values_are_400():
     slug = PATCHED
-    before = get_store(slug)
+    before = SA.get_store(slug)
     cases = [({"status": "Deleted"}, "status"), ({"status": 1}, "status"),
              ({"status": "Failed"}, "status"),
              ({"features": {"teleport": True}}, "features"), ({"features": {"guestCheckout": "no"}}, "features"),
@@ -461,66 +423,66 @@ def test_patch_invalid_values_are_400():
              ({"limits": {"maxCartItems": 1.5}}, "limits"), ({"limits": {"maxWidgets": 3}}, "limits"),
              ({"limits": 5}, "limits"), ({"planCode": "GOLD"}, "planCode"), ({"planCode": 3}, "planCode")]
     for body, field in cases:
-        resp = patch(slug, body)
+        resp = SA.patch(slug, body)
         try:
-            assert_validation(resp, field)
+            ecom.assert_validation(resp, field)
         except AssertionError as exc:
             raise AssertionError(f"PATCH {body}: {exc}")
     # one bad field rejects the whole request: nothing of it is applied
-    assert_validation(patch(slug, {"status": "Suspended", "planCode": "BASIC",
+    ecom.assert_validation(SA.patch(slug, {"status": "Suspended", "planCode": "BASIC",
                                    "limits": {"maxCartItems": -1}}), "limits")
-    assert get_store(slug) == before, "a rejected PATCH changed the store"
+    assert SA.get_store(slug) == before, "a rejected PATCH changed the store"
     assert ecom.tenant_status(slug) == "Ready"
 
 
 def test_patch_limits_out_of_any_integer_range_are_400():
     # Values no integer type holds (or not integers at all) are refused before any conversion.
     slug = PATCHED
-    before = get_store(slug)
+    before = SA.get_store(slug)
     for value in ("1e400", "-1e400", "1e19", "-1e19", "9223372036854775808", "-9223372036854775809",
                   "18446744073709551616", "1e308", "2.5", "1000000000.5", "1000000001", "-1", "-0.5"):
         for limit in ("maxCartItems", "maxProductsPerOrder"):
-            resp = sa("PATCH", f"{TENANTS}/{slug}", raw_body='{"limits": {"%s": %s}}' % (limit, value),
+            resp = SA("PATCH", f"{TENANTS}/{slug}", raw_body='{"limits": {"%s": %s}}' % (limit, value),
                       headers={"Content-Type": "application/json"})
             try:
-                assert_validation(resp, "limits")
+                ecom.assert_validation(resp, "limits")
             except AssertionError as exc:
                 raise AssertionError(f"limits {limit}={value}: {exc}")
-    assert get_store(slug) == before, "a rejected PATCH changed the store"
+    assert SA.get_store(slug) == before, "a rejected PATCH changed the store"
     # The bounds themselves are accepted (1e9 written as an exponent too), then removed again.
-    body = patch_ok(slug, {"limits": {"maxCartItems": 0}})
+    body = SA.patch_ok(slug, {"limits": {"maxCartItems": 0}})
     assert body["overrides"]["limits"] == {"maxCartItems": 0}, body
-    resp = sa("PATCH", f"{TENANTS}/{slug}", raw_body='{"limits": {"maxCartItems": 1e9}}',
+    resp = SA("PATCH", f"{TENANTS}/{slug}", raw_body='{"limits": {"maxCartItems": 1e9}}',
               headers={"Content-Type": "application/json"})
     assert resp.status == 200 and resp.json()["overrides"]["limits"] == {"maxCartItems": 1000000000}, resp
-    patch_ok(slug, {"limits": {"maxCartItems": None}})
-    assert get_store(slug) == before
+    SA.patch_ok(slug, {"limits": {"maxCartItems": None}})
+    assert SA.get_store(slug) == before
 
 
 def test_patch_bad_bodies():
     slug = PATCHED
-    assert_problem(sa("PATCH", f"{TENANTS}/{slug}", raw_body="{", headers={"Content-Type": "application/json"}), 400)
-    assert_problem(sa("PATCH", f"{TENANTS}/{slug}", raw_body="[]", headers={"Content-Type": "application/json"}), 400)
-    assert_problem(sa("PATCH", f"{TENANTS}/{slug}", raw_body='{"status":"Suspended"}',
+    assert_problem(SA("PATCH", f"{TENANTS}/{slug}", raw_body="{", headers={"Content-Type": "application/json"}), 400)
+    assert_problem(SA("PATCH", f"{TENANTS}/{slug}", raw_body="[]", headers={"Content-Type": "application/json"}), 400)
+    assert_problem(SA("PATCH", f"{TENANTS}/{slug}", raw_body='{"status":"Suspended"}',
                       headers={"Content-Type": "text/plain"}), 415)
     assert ecom.tenant_status(slug) == "Ready"
 
 
 def test_patch_unknown_store_is_404():
-    assert_problem(patch(ecom.unique_slug("none"), {"status": "Suspended"}), 404)
+    assert_problem(SA.patch(ecom.unique_slug("none"), {"status": "Suspended"}), 404)
 
 
 def test_suspending_a_failed_store_is_409():
     slug = ecom.new_store("BASIC")
     ecom.set_tenant_status(slug, "Failed")
     try:
-        assert_problem(patch(slug, {"status": "Suspended"}), 409)
+        assert_problem(SA.patch(slug, {"status": "Suspended"}), 409)
         assert ecom.tenant_status(slug) == "Failed"
-        assert_problem(patch(slug, {"status": "Ready"}), 409)
+        assert_problem(SA.patch(slug, {"status": "Ready"}), 409)
         assert ecom.tenant_status(slug) == "Failed"
     finally:
         ecom.set_tenant_status(slug, "Ready")
     pending = ecom.unique_slug("pend")
     ecom.provision_init(pending, plan="Basic")
-    assert_problem(patch(pending, {"status": "Suspended"}), 409)
+    assert_problem(SA.patch(pending, {"status": "Suspended"}), 409)
     assert ecom.tenant_status(pending) == "PendingConfirmation"

@@ -10,25 +10,21 @@ import ecom  # noqa: E402
 from ecom import http, assert_problem, q, sql, tenant_headers  # noqa: E402
 
 TENANTS = "/superadmin/tenants"
-TOKEN = None
+SA = None   # requests with a minted super-admin token
 BROKEN_DIR = None
 
 
 def setup_module():
-    global TOKEN, BROKEN_DIR
-    TOKEN = ecom.mint_superadmin_token()
+    global SA, BROKEN_DIR
+    SA = ecom.SuperAdmin()
     BROKEN_DIR = os.path.join(ecom.var_dir(), "broken-migrations")
     os.makedirs(BROKEN_DIR, exist_ok=True)
     with open(os.path.join(BROKEN_DIR, "0001_broken.sql"), "w", encoding="utf-8") as fh:
         fh.write("CREATE TABLE this is not sql;\n")
 
 
-def sa(method, path, body=None):
-    return http(method, path, headers=ecom.bearer(TOKEN), body=body)
-
-
 def suspend(slug):
-    resp = sa("PATCH", f"{TENANTS}/{slug}", {"status": "Suspended"})
+    resp = SA("PATCH", f"{TENANTS}/{slug}", {"status": "Suspended"})
     assert resp.status == 200 and resp.json()["status"] == "Suspended", resp
 
 
@@ -36,13 +32,13 @@ def assert_locked(slug):
     body = assert_problem(http("GET", "/api/features", headers=tenant_headers(slug)), 423)
     assert body["title"] == "Tenant locked", body
     assert ecom.tenant_status(slug) == "Suspended"
-    assert sa("GET", f"{TENANTS}/{slug}").json()["status"] == "Suspended"
+    assert SA("GET", f"{TENANTS}/{slug}").json()["status"] == "Suspended"
 
 
 def test_repair_keeps_a_suspension():
     slug = ecom.new_store("BASIC")
     suspend(slug)
-    resp = sa("POST", f"{TENANTS}/repair", {"tenant": slug})
+    resp = SA("POST", f"{TENANTS}/repair", {"tenant": slug})
     assert resp.status == 200, resp
     assert resp.json()["status"] == "Suspended", resp
     assert_locked(slug)
@@ -86,18 +82,18 @@ def test_a_job_run_again_keeps_a_suspension():
 def test_resume_lifts_the_suspension_only():
     slug = ecom.new_store("BASIC")
     suspend(slug)
-    resp = sa("PATCH", f"{TENANTS}/{slug}", {"status": "Ready"})
+    resp = SA("PATCH", f"{TENANTS}/{slug}", {"status": "Ready"})
     assert resp.status == 200 and resp.json()["status"] == "Ready", resp
     assert http("GET", "/api/features", headers=tenant_headers(slug)).status == 200
     # a suspended store whose last repair failed comes back Failed, not Ready
     suspend(slug)
     sql(f"UPDATE tenants SET status = 'Failed' WHERE slug = {q(slug)}", db=ecom.control_db())
-    resp = sa("PATCH", f"{TENANTS}/{slug}", {"status": "Ready"})
+    resp = SA("PATCH", f"{TENANTS}/{slug}", {"status": "Ready"})
     assert resp.status == 200 and resp.json()["status"] == "Failed", resp
     body = assert_problem(http("GET", "/api/features", headers=tenant_headers(slug)), 409)
     assert body["title"] == "Tenant not ready", body
     # ...and a Failed store cannot be suspended
-    assert_problem(sa("PATCH", f"{TENANTS}/{slug}", {"status": "Suspended"}), 409)
+    assert_problem(SA("PATCH", f"{TENANTS}/{slug}", {"status": "Suspended"}), 409)
 
 
 def activate(slug, token):
@@ -122,7 +118,7 @@ def test_repair_does_not_revive_an_expired_activation_token():
     schema = ecom.schema_of(slug)
     sql("UPDATE accounts SET activation_expires_at = UTC_TIMESTAMP() - INTERVAL 1 HOUR WHERE role = 'admin'", db=schema)
     expired = sql("SELECT activation_expires_at FROM accounts WHERE role = 'admin'", db=schema)
-    resp = sa("POST", f"{TENANTS}/repair", {"tenant": slug})
+    resp = SA("POST", f"{TENANTS}/repair", {"tenant": slug})
     assert resp.status == 200, resp
     assert sql("SELECT activation_expires_at FROM accounts WHERE role = 'admin'", db=schema) == expired
     body = assert_problem(activate(slug, init["adminActivationToken"]), 400)

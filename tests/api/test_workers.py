@@ -2,7 +2,6 @@
 
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -12,23 +11,6 @@ import ecom  # noqa: E402
 from ecom import http  # noqa: E402
 
 REPLACE_WITHIN = 1.5  # seconds ("within ~1 s")
-
-
-def master_pid():
-    path = os.path.join(ecom.var_dir(), "run", "ecom-fcgi.pid")
-    with open(path, encoding="utf-8") as fh:
-        pid = int(fh.read().strip())
-    os.kill(pid, 0)  # raises when the master is not running
-    return pid
-
-
-def children(pid):
-    # Workers only: the provisioning agent ("ecom: agent") is a child of the master too.
-    proc = subprocess.run(["pgrep", "-P", str(pid), "-x", "ecom: worker"], capture_output=True, text=True,
-                          timeout=10)
-    if proc.returncode not in (0, 1):
-        raise AssertionError(f"pgrep failed: {proc.stderr}")
-    return {int(x) for x in proc.stdout.split()}
 
 
 class HealthPinger(threading.Thread):
@@ -56,10 +38,10 @@ class HealthPinger(threading.Thread):
 def _settle(pid, deadline=10.0):
     """Waits until the master's child count is stable (e.g. after an earlier test)."""
     end = time.monotonic() + deadline
-    last = children(pid)
+    last = ecom.child_pids(pid)
     while time.monotonic() < end:
         time.sleep(0.3)
-        now = children(pid)
+        now = ecom.child_pids(pid)
         if now == last and now:
             return now
         last = now
@@ -67,41 +49,44 @@ def _settle(pid, deadline=10.0):
 
 
 def test_master_has_workers():
-    pid = master_pid()
+    pid = ecom.master_pid()
     kids = _settle(pid)
     assert len(kids) >= 1, f"master {pid} has no workers"
     assert http("GET", "/health").status == 200
 
 
 def test_killed_worker_is_replaced_and_service_continues():
-    pid = master_pid()
+    pid = ecom.master_pid()
     before = _settle(pid)
     assert before, "no workers"
     victim = sorted(before)[0]
 
     pinger = HealthPinger()
     pinger.start()
-    time.sleep(0.3)
+    ecom.wait_until(lambda: pinger.results, timeout=10, what="a /health request completed before the kill")
     killed_at = time.monotonic()
     os.kill(victim, signal.SIGKILL)
 
     replaced_at = None
     now_kids = set()
     while time.monotonic() - killed_at < 5.0:
-        now_kids = children(pid)
+        now_kids = ecom.child_pids(pid)
         if victim not in now_kids and len(now_kids) == len(before) and (now_kids - before):
             replaced_at = time.monotonic()
             break
         time.sleep(0.02)
-    # keep traffic going for a while after the replacement
-    time.sleep(1.5)
+    # keep traffic going after the replacement: at least 1.5 s and 5 requests started after it
+    if replaced_at is not None:
+        ecom.wait_until(lambda: sum(1 for start, _, _ in list(pinger.results) if start > replaced_at) >= 5,
+                        timeout=10, what="5 /health requests after the replacement")
+        time.sleep(max(0.0, replaced_at + 1.5 - time.monotonic()))  # and traffic over 1.5 s, as before
     pinger.stop()
 
     assert replaced_at is not None, \
         f"worker {victim} not replaced within 5 s: before {sorted(before)}, now {sorted(now_kids)}"
     took = replaced_at - killed_at
     assert took <= REPLACE_WITHIN, f"replacement took {took:.2f} s"
-    assert master_pid() == pid, "master changed"
+    assert ecom.master_pid() == pid, "master changed"
 
     # Requests in flight on the killed worker may fail; every request started after the
     # replacement, and every one completed before the kill, must succeed.

@@ -86,9 +86,9 @@ def test_master_serves_through_workers_only():
         assert b'"Healthy"' in body
         assert "x-request-id" in headers
         # The request's log line names the worker that served it, never the master.
-        time.sleep(0.1)
-        lines = [l for l in m.read_log().splitlines() if " request id=" in l and " /health " in l]
-        assert lines, m.read_log()
+        lines = ecom.wait_until(
+            lambda: [l for l in m.read_log().splitlines() if " request id=" in l and " /health " in l],
+            timeout=5, what="the /health request's log line")
         pid = int(lines[-1].rsplit("pid=", 1)[1])
         assert pid in m.workers() and pid != m.proc.pid
     finally:
@@ -101,7 +101,7 @@ def test_graceful_stop_finishes_the_request_in_flight():
         pending = m.hold_request()
         time.sleep(0.3)  # the worker has the request and waits for its body
         m.proc.send_signal(signal.SIGTERM)
-        time.sleep(0.5)
+        time.sleep(0.5)  # the master must not exit: give it time to, then look
         assert m.proc.poll() is None, "the master must wait for the request in flight"
         status, _, body = pending.finish()
         assert status == 200, body

@@ -182,7 +182,7 @@ def test_staleness_is_bounded_by_the_one_second_validity():
     else:
         assert price(soon) == dec("12.34"), soon
 
-    time.sleep(max(0.0, 1.2 - (time.monotonic() - changed)))
+    time.sleep(max(0.0, 1.2 - (time.monotonic() - changed)))  # time passes: the cached answer ages past 1 s
     deadline = changed + 3.0
     seen = []
     while True:

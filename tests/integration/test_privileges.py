@@ -17,7 +17,7 @@ def setup_module():
 
 
 def as_app(query, db=None):
-    return ecom.mariadb(query, "ecom_app", ecom.secrets()["ECOM_DB_APP_PASSWORD"], db=db)
+    return ecom.mariadb(query, *ecom.app_account(), db=db)
 
 
 def test_app_account_can_read_a_store():

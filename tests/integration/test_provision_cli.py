@@ -1,6 +1,5 @@
 """The provisioner CLI `ecom-provision` (CONTRACT §3): create, status, list, repair, migrate, exit codes."""
 
-import json
 import os
 import sys
 import time
@@ -25,17 +24,8 @@ def setup_module():
     STORE_NAME = f"CLI Store {STORE}"
 
 
-def tenant_row(slug):
-    rows = sql(f"SELECT id, name, plan_code, status, schema_name FROM tenants WHERE slug = {q(slug)}",
-               db=ecom.control_db())
-    return rows[0] if rows else None
-
-
-def parse_json(proc):
-    try:
-        return json.loads(proc.stdout)
-    except ValueError as exc:
-        raise AssertionError(f"stdout is not JSON ({exc}):\n{describe(proc)}")
+# what ecom.tenant_row() reads of a store's row in tenants
+TENANT_COLUMNS = "id, name, plan_code, status, schema_name"
 
 
 # --------------------------------------------------------------------------- create
@@ -45,7 +35,7 @@ def test_create_store():
     proc = provision("create", STORE, STORE_NAME, "PREMIUM")
     took = time.monotonic() - start
     assert proc.returncode == 0, describe(proc)
-    row = tenant_row(STORE)
+    row = ecom.tenant_row(STORE, TENANT_COLUMNS)
     assert row is not None, "no tenant row"
     _, name, plan, status, schema = row
     assert (name, plan, status, schema) == (STORE_NAME, "PREMIUM", "Ready", schema_of(STORE)), row
@@ -94,18 +84,18 @@ def test_create_plan_code_is_case_insensitive():
     slug = ecom.unique_slug("cli")
     proc = provision("create", slug, "Lower plan", "premium")
     assert proc.returncode == 0, describe(proc)
-    row = tenant_row(slug)
+    row = ecom.tenant_row(slug, TENANT_COLUMNS)
     assert row[2] == "PREMIUM" and row[3] == "Ready", row
     slug2 = ecom.unique_slug("cli")
     proc = provision("create", slug2, "Mixed plan", "EnTerPrise")
     assert proc.returncode == 0, describe(proc)
-    assert tenant_row(slug2)[2] == "ENTERPRISE"
+    assert ecom.tenant_row(slug2, TENANT_COLUMNS)[2] == "ENTERPRISE"
 
 
 def test_create_duplicate_slug_fails_with_1():
     proc = provision("create", STORE, "Another name", "BASIC")
     assert proc.returncode == 1, describe(proc)
-    row = tenant_row(STORE)
+    row = ecom.tenant_row(STORE, TENANT_COLUMNS)
     assert row[1] == STORE_NAME and row[2] == "PREMIUM" and row[3] == "Ready", row
 
 
@@ -115,7 +105,7 @@ def test_create_invalid_slug_is_usage_error_2():
         proc = provision("create", slug, "Bad slug", "PREMIUM")
         assert proc.returncode == 2, f"slug {slug!r}: " + describe(proc)
         if slug:
-            assert tenant_row(slug) is None, f"tenant row created for invalid slug {slug!r}"
+            assert ecom.tenant_row(slug, TENANT_COLUMNS) is None, f"tenant row created for invalid slug {slug!r}"
 
 
 def test_create_invalid_name_is_usage_error_2():
@@ -123,7 +113,7 @@ def test_create_invalid_name_is_usage_error_2():
         slug = ecom.unique_slug("cli")
         proc = provision("create", slug, name, "PREMIUM")
         assert proc.returncode == 2, f"name {name[:20]!r}: " + describe(proc)
-        assert tenant_row(slug) is None
+        assert ecom.tenant_row(slug, TENANT_COLUMNS) is None
 
 
 def test_concurrent_creates_of_one_slug_exactly_one_wins():
@@ -153,7 +143,7 @@ def test_create_unknown_plan_fails_with_1():
     slug = ecom.unique_slug("cli")
     proc = provision("create", slug, "Unknown plan", "GOLD")
     assert proc.returncode == 1, describe(proc)
-    row = tenant_row(slug)
+    row = ecom.tenant_row(slug, TENANT_COLUMNS)
     assert row is None or row[3] != "Ready", row
 
 
@@ -195,13 +185,13 @@ def _check_status_json(body):
 def test_status_json():
     proc = provision("status", STORE, "--json")
     assert proc.returncode == 0, describe(proc)
-    _check_status_json(parse_json(proc))
+    _check_status_json(ecom.parse_json(proc))
 
 
 def test_status_json_flag_first():
     proc = provision("--json", "status", STORE)
     assert proc.returncode == 0, describe(proc)
-    _check_status_json(parse_json(proc))
+    _check_status_json(ecom.parse_json(proc))
 
 
 def test_status_plain_text_mentions_store():
@@ -225,7 +215,7 @@ def test_status_without_slug_is_2():
 def test_list_json():
     proc = provision("list", "--json")
     assert proc.returncode == 0, describe(proc)
-    body = parse_json(proc)
+    body = ecom.parse_json(proc)
     assert isinstance(body, list), body
     mine = [t for t in body if t.get("slug") == STORE]
     assert len(mine) == 1, f"{STORE} listed {len(mine)} times"
@@ -243,7 +233,7 @@ def test_list_json():
 def test_list_json_flag_first():
     proc = provision("--json", "list")
     assert proc.returncode == 0, describe(proc)
-    assert any(t.get("slug") == STORE for t in parse_json(proc))
+    assert any(t.get("slug") == STORE for t in ecom.parse_json(proc))
 
 
 # --------------------------------------------------------------------------- repair / migrate

@@ -19,11 +19,11 @@ from ecom import q, schema_of, sql  # noqa: E402
 
 
 def as_app(query):
-    return ecom.mariadb(query, "ecom_app", ecom.secrets()["ECOM_DB_APP_PASSWORD"], db=ecom.control_db())
+    return ecom.mariadb(query, *ecom.app_account(), db=ecom.control_db())
 
 
 def as_admin(query, db=None):
-    return ecom.mariadb(query, "ecom_admin", ecom.secrets()["ECOM_DB_ADMIN_PASSWORD"], db=db)
+    return ecom.mariadb(query, *ecom.admin_account(), db=db)
 
 
 def test_app_account_cannot_move_a_store_or_a_server():

@@ -16,7 +16,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import ecom  # noqa: E402
 import fcgi_client  # noqa: E402
-from ecom import assert_problem, q, sql_value  # noqa: E402
+from ecom import q, sql_value  # noqa: E402
 from test_master import Master  # noqa: E402
 
 INIT = "/provision/tenants/init"
@@ -39,9 +39,8 @@ def queued():
                          db=ecom.control_db()))
 
 
-def tenant_row(slug):
-    rows = control(f"SELECT status, created_by, signup_client FROM tenants WHERE slug = {q(slug)}")
-    return rows[0] if rows else None
+# what ecom.tenant_row() reads of a store's row in tenants
+TENANT_COLUMNS = "status, created_by, signup_client"
 
 
 def init_body(slug):
@@ -80,13 +79,6 @@ def limited_master(**signup):
     return m, Direct(m)
 
 
-def assert_429(resp, at_most=3600):
-    body = assert_problem(resp, 429)
-    ra = resp.headers.get("Retry-After")
-    assert ra is not None and ra.isdigit() and 1 <= int(ra) <= at_most, f"Retry-After {ra!r}: {resp!r}"
-    return body
-
-
 def pending_token(address=None):
     """A fresh PendingConfirmation sign-up made through the stack: (slug, confirmToken)."""
     slug = ecom.unique_slug("sl")
@@ -106,7 +98,7 @@ def test_a_person_can_sign_up_a_few_stores_from_one_address():
         assert init.status == 200, init
         assert stack_confirm(init.json()["confirmToken"], address).status == 200
         ids.append(init.json()["provisioningId"])
-        assert tenant_row(slug)[1:] == ["signup", address]
+        assert ecom.tenant_row(slug, TENANT_COLUMNS)[1:] == ["signup", address]
     for pid in ids:
         ecom.wait_status(pid)
 
@@ -116,9 +108,9 @@ def test_inits_over_the_per_address_limit_are_429_and_create_nothing():
     for i in range(10):
         assert stack_init(ecom.unique_slug("pa"), address).status == 200, i
     slug = ecom.unique_slug("pa")
-    body = assert_429(stack_init(slug, address))
+    body, _ = ecom.assert_429(stack_init(slug, address))
     assert "address" in body["detail"], body
-    assert tenant_row(slug) is None, "a refused init created a tenant"
+    assert ecom.tenant_row(slug, TENANT_COLUMNS) is None, "a refused init created a tenant"
     count = int(sql_value(f"SELECT COUNT(*) FROM signup_events WHERE client = {q(address)}", db=ecom.control_db()))
     assert count == 10, f"{count} events for {address}: a refused init must not be counted"
     # Another address is not affected.
@@ -142,8 +134,8 @@ def test_confirms_over_the_per_address_limit_are_429_and_queue_nothing():
     for slug, token in tokens[:5]:
         assert stack_confirm(token, address).status == 200, slug
     slug, token = tokens[5]
-    assert_429(stack_confirm(token, address))
-    assert tenant_row(slug)[0] == "PendingConfirmation"
+    ecom.assert_429(stack_confirm(token, address))
+    assert ecom.tenant_row(slug, TENANT_COLUMNS)[0] == "PendingConfirmation"
     tid = ecom.tenant_id(slug)
     assert sql_value(f"SELECT COUNT(*) FROM provisioning_jobs WHERE tenant_id = {q(tid)}", db=ecom.control_db()) == "0"
     # The same token works from another address (it is the address that is limited).
@@ -156,7 +148,7 @@ def test_the_client_address_is_the_peer_unless_the_peer_is_a_trusted_proxy():
     # Through the stack's nginx (127.0.0.1, trusted): the X-Forwarded-For it passes on.
     slug = ecom.unique_slug("ca")
     assert stack_init(slug, "198.51.100.200").status == 200
-    assert tenant_row(slug)[2] == "198.51.100.200"
+    assert ecom.tenant_row(slug, TENANT_COLUMNS)[2] == "198.51.100.200"
     m = Master(workers=1, trusted_proxies="10.0.0.0/8, 2001:db8:ffff::/48")
     try:
         d = Direct(m)
@@ -172,7 +164,7 @@ def test_the_client_address_is_the_peer_unless_the_peer_is_a_trusted_proxy():
             slug = ecom.unique_slug("ca")
             resp = d("POST", INIT, remote, init_body(slug), headers=headers)
             assert resp.status == 200, resp
-            assert tenant_row(slug)[2] == expected, (remote, headers, tenant_row(slug))
+            assert ecom.tenant_row(slug, TENANT_COLUMNS)[2] == expected, (remote, headers, ecom.tenant_row(slug, TENANT_COLUMNS))
     finally:
         m.stop()
 
@@ -188,9 +180,9 @@ def test_refused_attempts_do_not_fill_the_global_window():
         assert d.init(ecom.unique_slug("ok"), "198.51.100.32").status == 200
         assert d.init(ecom.unique_slug("ok"), "198.51.100.33").status == 200
         slug = ecom.unique_slug("gl")
-        body = assert_429(d.init(slug, "198.51.100.34"))
+        body, _ = ecom.assert_429(d.init(slug, "198.51.100.34"))
         assert "this hour" in body["detail"], body
-        assert tenant_row(slug) is None
+        assert ecom.tenant_row(slug, TENANT_COLUMNS) is None
     finally:
         m.stop()
 
@@ -200,8 +192,8 @@ def test_the_global_confirm_limit():
     try:
         (s1, t1), (s2, t2) = pending_token(), pending_token()
         assert d.confirm(t1, "198.51.100.41").status == 200
-        assert_429(d.confirm(t2, "198.51.100.42"))
-        assert tenant_row(s2)[0] == "PendingConfirmation"
+        ecom.assert_429(d.confirm(t2, "198.51.100.42"))
+        assert ecom.tenant_row(s2, TENANT_COLUMNS)[0] == "PendingConfirmation"
     finally:
         m.stop()
 
@@ -226,8 +218,8 @@ def test_the_queue_cap_holds_under_parallel_confirms():
             assert statuses.count(200) == 3 and statuses.count(429) == 5, statuses
             for (slug, _), resp in zip(tokens, results):
                 if resp.status == 429:
-                    assert_429(resp, at_most=60)
-                    assert tenant_row(slug)[0] == "PendingConfirmation"
+                    ecom.assert_429(resp, at_most=60)
+                    assert ecom.tenant_row(slug, TENANT_COLUMNS)[0] == "PendingConfirmation"
         finally:
             m.stop()
     finally:
@@ -239,15 +231,15 @@ def test_operators_are_never_limited():
                           inits_per_hour=1, confirms_per_hour=1, max_queued=1)
     try:
         d.init(ecom.unique_slug("no"), "198.51.100.60")  # uses up the allowance of 1 (unless the hour has)
-        assert_429(d.init(ecom.unique_slug("no"), "198.51.100.60"))  # the limits are on
+        ecom.assert_429(d.init(ecom.unique_slug("no"), "198.51.100.60"))  # the limits are on
         token = ecom.mint_superadmin_token()
         for _ in range(2):
             slug = ecom.unique_slug("op")
             resp = d("POST", "/superadmin/tenants", "198.51.100.60", {"slug": slug, "name": "Op", "planCode": "BASIC"},
                      headers=ecom.bearer(token))
             assert resp.status == 201, resp
-            assert tenant_row(slug)[:2] == ["Ready", "operator"]
+            assert ecom.tenant_row(slug, TENANT_COLUMNS)[:2] == ["Ready", "operator"]
         slug = ecom.new_store("BASIC")
-        assert tenant_row(slug)[:2] == ["Ready", "operator"]
+        assert ecom.tenant_row(slug, TENANT_COLUMNS)[:2] == ["Ready", "operator"]
     finally:
         m.stop()

@@ -20,11 +20,11 @@ def probe(user, password, *statements):
 
 
 def as_app(*statements):
-    return probe("ecom_app", ecom.secrets()["ECOM_DB_APP_PASSWORD"], *statements)
+    return probe(*ecom.app_account(), *statements)
 
 
 def as_admin(*statements):
-    return probe("ecom_admin", ecom.secrets()["ECOM_DB_ADMIN_PASSWORD"], *statements)
+    return probe(*ecom.admin_account(), *statements)
 
 
 class LaxServer:

@@ -1,6 +1,5 @@
 """`ecom-provision token superadmin [--ttl S]` and `ecom-provision gc` (CONTRACT §3, §8)."""
 
-import json
 import os
 import sys
 import time
@@ -10,13 +9,6 @@ import ecom  # noqa: E402
 from ecom import provision, describe, sql, q  # noqa: E402
 
 TENANTS = "/superadmin/tenants"
-
-
-def parse_json(proc):
-    try:
-        return json.loads(proc.stdout)
-    except ValueError as exc:
-        raise AssertionError(f"stdout is not JSON ({exc}):\n{describe(proc)}")
 
 
 def check_superadmin_token(token, ttl=None):
@@ -70,13 +62,13 @@ def test_token_json():
     for args in (("token", "superadmin", "--ttl", "120", "--json"), ("--json", "token", "superadmin", "--ttl", "120")):
         proc = provision(*args)
         assert proc.returncode == 0, describe(proc)
-        body = parse_json(proc)
+        body = ecom.parse_json(proc)
         assert set(body) >= {"token", "expiresIn"}, body
         assert body["expiresIn"] == 120, body
         check_superadmin_token(body["token"], ttl=120)
     proc = provision("token", "superadmin", "--json")
     assert proc.returncode == 0, describe(proc)
-    body = parse_json(proc)
+    body = ecom.parse_json(proc)
     assert isinstance(body["expiresIn"], int) and body["expiresIn"] > 0, body
     check_superadmin_token(body["token"], ttl=body["expiresIn"])
 
@@ -100,7 +92,7 @@ def test_token_usage_errors_are_2():
 def test_token_expires_after_ttl():
     token = ecom.mint_superadmin_token(ttl=1)
     exp = ecom.jwt_decode(token)[1]["exp"]
-    time.sleep(max(0.0, exp - time.time()) + 1.1)
+    time.sleep(max(0.0, exp - time.time()) + 1.1)  # time passes: the token must be past its exp
     ecom.assert_bearer_challenge(ecom.http("GET", TENANTS, headers=ecom.bearer(token)))
 
 
@@ -115,7 +107,7 @@ def test_gc_deletes_expired_inits_only():
 
     proc = provision("gc", "--json")
     assert proc.returncode == 0, describe(proc)
-    body = parse_json(proc)
+    body = ecom.parse_json(proc)
     assert isinstance(body.get("expiredInits"), int) and body["expiredInits"] >= 1, body
 
     assert tenant_rows(expired_slug) == [], "the expired init is still there"
@@ -132,7 +124,7 @@ def test_gc_deletes_expired_inits_only():
     # nothing expired is left
     proc = provision("gc", "--json")
     assert proc.returncode == 0, describe(proc)
-    assert parse_json(proc)["expiredInits"] == 0, proc.stdout
+    assert ecom.parse_json(proc)["expiredInits"] == 0, proc.stdout
 
 
 def test_gc_leaves_confirmed_stores_alone():

@@ -29,16 +29,6 @@ def admin_password():
     return ecom.secrets()["ECOM_DB_ADMIN_PASSWORD"]
 
 
-def stack_master():
-    with open(os.path.join(ecom.var_dir(), "run", "ecom-fcgi.pid"), encoding="utf-8") as fh:
-        return int(fh.read().strip())
-
-
-def children(pid, name):
-    out = subprocess.run(["pgrep", "-P", str(pid), "-x", name], capture_output=True, text=True).stdout
-    return [int(p) for p in out.split()]
-
-
 def scan_memory(pid, needle):
     """(found, skipped_large): whether `needle` is in any readable mapping of `pid`."""
     skipped = False
@@ -121,8 +111,8 @@ def test_workers_run_as_the_configured_user_never_root():
     if os.geteuid() != 0:
         print("  (not root: the master cannot switch users; nothing to check)")
         return
-    master = stack_master()
-    workers = children(master, "ecom: worker")
+    master = ecom.master_pid()
+    workers = ecom.child_pids(master, "ecom: worker")
     assert workers, "no workers"
     nobody = int(subprocess.run(["id", "-u", "nobody"], capture_output=True, text=True).stdout)
     nogroup = int(subprocess.run(["getent", "group", "nogroup"], capture_output=True, text=True).stdout.split(":")[2])
@@ -132,27 +122,27 @@ def test_workers_run_as_the_configured_user_never_root():
         assert set(gid) == {nogroup}, (w, gid)
     # the master and the agent keep the master's user
     assert uid_gid(master)[0][0] == 0
-    for a in children(master, "ecom: agent"):
+    for a in ecom.child_pids(master, "ecom: agent"):
         assert uid_gid(a)[0][0] == 0
 
 
 def test_no_admin_password_in_a_workers_environment_or_memory():
     needle = admin_password().encode()
-    master = stack_master()
-    workers = children(master, "ecom: worker")
+    master = ecom.master_pid()
+    workers = ecom.child_pids(master, "ecom: worker")
     assert workers
     # the agent must have started and read its password: make it serve one request
     token = ecom.mint_superadmin_token()
     resp = ecom.http("POST", "/superadmin/tenants/repair", headers=ecom.bearer(token),
                      body={"tenant": ecom.new_store("BASIC")})
     assert resp.status == 200, resp
-    for pid in workers + [master]:
+    for pid in sorted(workers) + [master]:
         with open(f"/proc/{pid}/environ", "rb") as fh:
             assert needle not in fh.read(), f"the admin password is in the environment of {pid}"
         found, _ = scan_memory(pid, needle)
         assert not found, f"the admin password is in the memory of process {pid}"
     # the scan does find it where it belongs: in the agent
-    (agent,) = children(master, "ecom: agent")
+    (agent,) = ecom.child_pids(master, "ecom: agent")
     found, skipped = scan_memory(agent, needle)
     if not skipped:
         assert found, "the memory scan missed the password in the agent (the scan is broken)"
@@ -163,7 +153,7 @@ def test_a_worker_can_read_no_file_holding_the_admin_password():
         print("  (not root: workers run as the test's own user; nothing to separate)")
         return
     needle = admin_password().encode()
-    worker = children(stack_master(), "ecom: worker")[0]
+    worker = sorted(ecom.child_pids(ecom.master_pid(), "ecom: worker"))[0]
     uid, gid = uid_gid(worker)[0][0], uid_gid(worker)[1][0]
     roots = [ecom.var_dir(), ecom.repo_dir(), "/etc", "/tmp", "/run", "/var/tmp", "/home", "/root"]
     count, found = files_readable_as(uid, gid, roots, needle)

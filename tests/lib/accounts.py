@@ -36,15 +36,7 @@ def new_email(prefix="user"):
 
 def h(slug, token=None, sid=None, **extra):
     """Headers: X-Tenant-Slug, Authorization: Bearer (when token), X-Session-Id (when sid)."""
-    hdrs = {}
-    if slug is not None:
-        hdrs["X-Tenant-Slug"] = slug
-    if token is not None:
-        hdrs["Authorization"] = f"Bearer {token}"
-    if sid is not None:
-        hdrs["X-Session-Id"] = sid
-    hdrs.update(extra)
-    return hdrs
+    return ecom.store_headers(slug, token=token, sid=sid, **extra)
 
 
 def call(method, path, slug, token=None, body=None, sid=None, raw_body=None, **extra):

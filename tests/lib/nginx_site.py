@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -20,15 +19,6 @@ import ecom
 
 # The socket the shipped file passes to.
 SHIPPED_SOCKET = "unix:/run/ecom/ecom-fcgi.sock"
-
-
-def free_port():
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-    finally:
-        s.close()
 
 
 def fastcgi_target():
@@ -132,7 +122,7 @@ class PrivateNginx:
         for name in os.listdir(errors_src):
             if name.endswith(".json"):
                 shutil.copy(os.path.join(errors_src, name), os.path.join(d, "errors", name))
-        self.port = free_port()
+        self.port = ecom.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.site = os.path.join(d, "ecom-site.conf")
         self.conf = os.path.join(d, "nginx.conf")

@@ -42,27 +42,23 @@ def new_key():
     return str(uuid.uuid4())
 
 
-def hdrs(slug, sid, **extra):
-    h = {}
-    if slug is not None:
-        h["X-Tenant-Slug"] = slug
-    if sid is not None:
-        h["X-Session-Id"] = sid
-    h.update(extra)
-    return h
+def hdrs(slug, sid, token=None, **extra):
+    """Headers: X-Tenant-Slug, X-Session-Id (when sid), Authorization: Bearer (when token)."""
+    return ecom.store_headers(slug, token=token, sid=sid, **extra)
 
 
 def get_cart(slug, sid):
     return http("GET", CART, headers=hdrs(slug, sid))
 
 
-def add(slug, sid, product_id, quantity=1, body=None):
-    return http("POST", CART_ITEMS, headers=hdrs(slug, sid),
+def add(slug, sid, product_id, quantity=1, body=None, token=None):
+    """POST cart item, as a guest session (sid) or a signed-in customer (token) or both."""
+    return http("POST", CART_ITEMS, headers=hdrs(slug, sid, token),
                 body=body if body is not None else {"productId": product_id, "quantity": quantity})
 
 
-def add_ok(slug, sid, product_id, quantity=1):
-    resp = add(slug, sid, product_id, quantity)
+def add_ok(slug, sid, product_id, quantity=1, token=None):
+    resp = add(slug, sid, product_id, quantity, token=token)
     assert resp.status == 200, resp
     return resp.json()
 
@@ -93,11 +89,13 @@ def order_body(key, **overrides):
     return {k: v for k, v in body.items() if v is not None}
 
 
-def place(slug, sid, key=None, body=None, header_key="same", timeout=ecom.HTTP_TIMEOUT, **overrides):
+def place(slug, sid, key=None, body=None, header_key="same", timeout=ecom.HTTP_TIMEOUT, token=None,
+          **overrides):
     """POST place-order. key: the idempotency key (fresh when None); header_key: the header value
-    ("same" = key, None = no header); body: the whole body (default order_body(key, **overrides))."""
+    ("same" = key, None = no header); body: the whole body (default order_body(key, **overrides));
+    token: a customer's access token."""
     key = key or new_key()
-    h = hdrs(slug, sid)
+    h = hdrs(slug, sid, token)
     hk = key if header_key == "same" else header_key
     if hk is not None:
         h["Idempotency-Key"] = hk
@@ -106,9 +104,9 @@ def place(slug, sid, key=None, body=None, header_key="same", timeout=ecom.HTTP_T
     return http("POST", PLACE, headers=h, body=body, timeout=timeout)
 
 
-def place_ok(slug, sid, key=None, **overrides):
+def place_ok(slug, sid, key=None, token=None, **overrides):
     key = key or new_key()
-    resp = place(slug, sid, key, **overrides)
+    resp = place(slug, sid, key, token=token, **overrides)
     assert resp.status == 200, resp
     return key, resp.json()
 
