@@ -76,8 +76,8 @@ int worker_count(const Config& c) { return c.workers > 0 ? static_cast<int>(c.wo
 
 }  // namespace
 
-int master_run(const Config& initial, const ConfigLoader& reload, const WorkerMain& worker_main,
-               const AgentMain& agent_main) {
+int master_run(const Config& initial, const ConfigLoader& reload, const WorkerProgram& worker,
+               const AgentProgram& agent) {
   // Every configuration a child may still be running with stays alive here.
   std::vector<std::unique_ptr<Config>> generations;
   generations.push_back(std::make_unique<Config>(initial));
@@ -90,7 +90,7 @@ int master_run(const Config& initial, const ConfigLoader& reload, const WorkerMa
     log::error("master: " + err);
     return 1;
   }
-  std::string agent_path = agent_main ? agent_socket_path(cfg()) : "";
+  std::string agent_path = agent.serve ? agent_socket_path(cfg()) : "";
   int agent_fd = -1;
   if (!agent_path.empty()) {
     agent_fd = listener_open(agent_path, 16, 0600, err);
@@ -160,10 +160,10 @@ int master_run(const Config& initial, const ConfigLoader& reload, const WorkerMa
       int code;
       if (c.agent) {
         close(listen_fd);
-        code = agent_main(agent_fd, conf);
+        code = run_agent(agent, agent_fd, conf);
       } else {
         if (agent_fd >= 0) close(agent_fd);
-        code = worker_main(listen_fd, c.sb, conf);
+        code = run_worker(worker, listen_fd, c.sb, conf);
       }
       _exit(code);
     }

@@ -10,21 +10,17 @@
 #include <functional>
 
 #include "common/config.h"
+#include "prefork/child_program.h"
 
 namespace ecom::prefork {
-
-// The body of a worker process: the inherited listening fd, its scoreboard slot
-// and the configuration it was started with. Returns the exit code.
-using WorkerMain = std::function<int(int listen_fd, int slot, const Config& config)>;
-
-// The body of the provisioning agent process, given its own listening fd.
-using AgentMain = std::function<int(int agent_fd, const Config& config)>;
 
 // Reads the configuration again (SIGHUP).
 using ConfigLoader = std::function<ConfigResult()>;
 
-// Runs until stopped; returns the master's exit code (0 on a clean stop).
-int master_run(const Config& config, const ConfigLoader& reload, const WorkerMain& worker_main,
-               const AgentMain& agent_main);
+// Runs until stopped; returns the master's exit code (0 on a clean stop). `worker` and `agent`
+// say what each child runs after the fork (prefork/child_program.h); an agent without `serve`
+// means no agent.
+int master_run(const Config& config, const ConfigLoader& reload, const WorkerProgram& worker,
+               const AgentProgram& agent);
 
 }  // namespace ecom::prefork
