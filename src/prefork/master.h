@@ -5,6 +5,9 @@
 // with the new configuration first, then the old ones stop gracefully — the
 // socket never closes, so no request is refused) and stops gracefully on
 // TERM/INT/QUIT. It never serves requests itself.
+//
+// Its state: Running → Reloading (SIGHUP; until the old generation's children are gone) →
+// Running …, and from either, Stopping (TERM/INT/QUIT; until every child is gone).
 #pragma once
 
 #include <functional>
