@@ -80,7 +80,6 @@ void Dispatcher::resolve_tenant(Context& ctx, const http::RouteOptions& o) {
 
 void Dispatcher::handle(http::Request& req, http::Response& res) {
   double started = clock::mono_seconds();
-  if (req.request_id.empty()) req.request_id = http::choose_request_id(req.header("x-request-id"));
   Context ctx{req, res, services_, nullptr};
   std::string tenant_for_log;
   try {

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "app/dispatcher.h"
@@ -11,7 +12,7 @@
 #include "common/log.h"
 #include "prefork/master.h"
 #include "prefork/run_as.h"
-#include "prefork/worker.h"
+#include "prefork/child_program.h"
 #include "provisioning/agent.h"
 
 namespace ecom {
@@ -29,6 +30,18 @@ std::vector<std::string> credential_problems(const Config& c) {
   std::string error;
   if (!prefork::resolve_run_as(c, error)) out.push_back(error);
   return out;
+}
+
+// The application in one worker, built after its init steps: its services (connections,
+// caches) and the dispatcher, living as long as the worker.
+prefork::RequestHandler application(const http::Router& router, const Config& c) {
+  struct App {
+    App(const http::Router& r, const Config& c) : services(c), dispatcher(r, services) {}
+    Services services;
+    Dispatcher dispatcher;
+  };
+  auto app = std::make_shared<App>(router, c);
+  return [app](http::Request& req, http::Response& res) { app->dispatcher.handle(req, res); };
 }
 
 }  // namespace
@@ -97,37 +110,14 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  auto worker_main = [](int listen_fd, int slot, const ecom::Config& worker_cfg) {
-    // First of all, the workers' own account (never root; see prefork/run_as.h).
-    std::string err;
-    auto run_as = ecom::prefork::resolve_run_as(worker_cfg, err);
-    if (!run_as || !ecom::prefork::drop_privileges(*run_as, err)) {
-      ecom::log::error("worker: cannot switch to server.user: " + err);
-      return 1;
-    }
-    ecom::Services services(worker_cfg);  // per worker: connections, caches
-    ecom::Dispatcher dispatcher(router, services);
-    ecom::prefork::WorkerOptions o;
-    o.listen_fd = listen_fd;
-    o.slot = slot;
-    o.max_body_bytes = static_cast<size_t>(worker_cfg.max_body_bytes);
-    o.max_requests = worker_cfg.max_requests;
-    o.max_requests_jitter = worker_cfg.max_requests_jitter;
-    o.slow_request_ms = worker_cfg.slow_request_ms;
-    return ecom::prefork::worker_run(o, [&](ecom::http::Request& req, ecom::http::Response& res) {
-      dispatcher.handle(req, res);
-    });
+  // What each child runs after the fork, in order (prefork/child_program.h).
+  const ecom::prefork::WorkerProgram worker{
+      .init = {ecom::prefork::switch_to_server_user()},  // first of all: never root (prefork/run_as.h)
+      .application = [](const ecom::Config& c) { return ecom::application(router, c); },
   };
-  auto agent_main = [](int agent_fd, const ecom::Config& conf) {
-    // The administrative password is read here, in the agent only, after the fork: the master
-    // (of which every worker is a copy) never holds it.
-    ecom::Config agent_cfg = conf;
-    std::string err;
-    if (auto pw = ecom::admin_password(conf, err)) agent_cfg.admin_password = *pw;
-    else ecom::log::error("provisioning agent: " + err);
-    int code = ecom::provisioning::agent_run(agent_cfg, agent_fd);
-    ecom::wipe(agent_cfg.admin_password);
-    return code;
+  const ecom::prefork::AgentProgram agent{
+      .init = {ecom::provisioning::read_admin_password},  // in the agent only: the master never holds it
+      .serve = ecom::provisioning::agent_run,
   };
   // SIGHUP: the same file again, validated like at start-up (secrets included).
   auto reload = [config_path]() {
@@ -138,5 +128,5 @@ int main(int argc, char** argv) {
       for (auto& e : ecom::credential_problems(r.config)) r.errors.push_back(e);
     return r;
   };
-  return ecom::prefork::master_run(cfg, reload, worker_main, agent_main);
+  return ecom::prefork::master_run(cfg, reload, worker, agent);
 }

@@ -1,11 +1,12 @@
 #include "prefork/listener.h"
 
-#include <fcgiapp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+
+#include "http/fcgi_transport.h"
 
 namespace ecom::prefork {
 
@@ -25,7 +26,7 @@ int listener_open(const std::string& address, int backlog, int mode, std::string
   if (is_unix_path(address)) {
     // Created with the final mode: no window in which others may connect.
     mode_t old = umask(static_cast<mode_t>(~mode & 0777));
-    int fd = FCGX_Init() == 0 ? FCGX_OpenSocket(address.c_str(), backlog) : -1;
+    int fd = http::fcgi_init() ? http::fcgi_open_socket(address, backlog) : -1;
     umask(old);
     if (fd < 0) {
       error = "cannot listen on " + address + ": " + std::strerror(errno);
@@ -38,11 +39,11 @@ int listener_open(const std::string& address, int backlog, int mode, std::string
     }
     return fd;
   }
-  if (FCGX_Init() != 0) {
+  if (!http::fcgi_init()) {
     error = "FCGX_Init failed";
     return -1;
   }
-  int fd = FCGX_OpenSocket(address.c_str(), backlog);
+  int fd = http::fcgi_open_socket(address, backlog);
   if (fd < 0) {
     error = "cannot listen on " + address + ": " + std::strerror(errno);
     return -1;

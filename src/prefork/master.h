@@ -5,26 +5,25 @@
 // with the new configuration first, then the old ones stop gracefully — the
 // socket never closes, so no request is refused) and stops gracefully on
 // TERM/INT/QUIT. It never serves requests itself.
+//
+// Its state: Running → Reloading (SIGHUP; until the old generation's children are gone) →
+// Running …, and from either, Stopping (TERM/INT/QUIT; until every child is gone).
 #pragma once
 
 #include <functional>
 
 #include "common/config.h"
+#include "prefork/child_program.h"
 
 namespace ecom::prefork {
-
-// The body of a worker process: the inherited listening fd, its scoreboard slot
-// and the configuration it was started with. Returns the exit code.
-using WorkerMain = std::function<int(int listen_fd, int slot, const Config& config)>;
-
-// The body of the provisioning agent process, given its own listening fd.
-using AgentMain = std::function<int(int agent_fd, const Config& config)>;
 
 // Reads the configuration again (SIGHUP).
 using ConfigLoader = std::function<ConfigResult()>;
 
-// Runs until stopped; returns the master's exit code (0 on a clean stop).
-int master_run(const Config& config, const ConfigLoader& reload, const WorkerMain& worker_main,
-               const AgentMain& agent_main);
+// Runs until stopped; returns the master's exit code (0 on a clean stop). `worker` and `agent`
+// say what each child runs after the fork (prefork/child_program.h); an agent without `serve`
+// means no agent.
+int master_run(const Config& config, const ConfigLoader& reload, const WorkerProgram& worker,
+               const AgentProgram& agent);
 
 }  // namespace ecom::prefork

@@ -93,4 +93,14 @@ bool drop_privileges(const RunAs& r, std::string& error) {
   return true;
 }
 
+InitStep switch_to_server_user() {
+  return [](Config& config, std::string& error) {
+    std::string why;
+    auto run_as = resolve_run_as(config, why);
+    if (run_as && drop_privileges(*run_as, why)) return true;
+    error = "cannot switch to server.user: " + why;
+    return false;
+  };
+}
+
 }  // namespace ecom::prefork

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/config.h"
+#include "prefork/child_program.h"
 
 namespace ecom::prefork {
 
@@ -28,5 +29,9 @@ std::optional<RunAs> resolve_run_as(const Config& c, std::string& error, std::st
 // In a freshly forked worker: supplementary groups, group, then user; verifies that the old
 // user cannot be regained. False with `error` on any failure (the worker must then exit).
 bool drop_privileges(const RunAs& r, std::string& error);
+
+// A worker's first init step: resolve server.user/server.group for its configuration and drop
+// to that account (nothing to do when the master is not root).
+InitStep switch_to_server_user();
 
 }  // namespace ecom::prefork

@@ -4,8 +4,10 @@
 // cannot grow forever; TERM/INT/QUIT finish the request in flight, then exit 0.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 
+#include "common/config.h"
 #include "http/request.h"
 #include "http/response.h"
 
@@ -19,6 +21,9 @@ struct WorkerOptions {
   int64_t max_requests_jitter = 0;
   int64_t slow_request_ms = 0;  // 0 = no slow log
 };
+
+// The options of a worker started with `c` on `listen_fd`, in scoreboard slot `slot`.
+WorkerOptions worker_options(const Config& c, int listen_fd, int slot);
 
 using RequestHandler = std::function<void(http::Request&, http::Response&)>;
 

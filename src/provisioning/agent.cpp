@@ -101,6 +101,13 @@ std::string serve_one(Provisioner& p, const std::string& request) {
 
 }  // namespace
 
+bool read_admin_password(Config& cfg, std::string&) {
+  std::string err;
+  if (auto pw = admin_password(cfg, err)) cfg.admin_password = *pw;
+  else log::error("provisioning agent: " + err);
+  return true;
+}
+
 int agent_run(const Config& cfg, int listen_fd) {
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() == 1) return 0;

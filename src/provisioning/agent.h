@@ -14,6 +14,12 @@
 
 namespace ecom::provisioning {
 
+// The agent's init step, run after the fork (a prefork::InitStep): reads the administrative
+// password (admin_database.password_file) into the agent's own configuration, so that the master,
+// of which every worker is a copy, never holds it. When it cannot be read the agent logs why and
+// runs all the same, answering every request "no administrative credentials".
+bool read_admin_password(Config& cfg, std::string& error);
+
 // The agent's accept loop (runs in the agent process); returns its exit code.
 int agent_run(const Config& cfg, int listen_fd);
 
