@@ -21,24 +21,9 @@ add_counts() {  # "N passed, N failed" line → totals
   passed=$((passed + p)); failed=$((failed + f))
 }
 
-free_port() {  # a port P with P and P+10000 both free
-  python3 - <<'PY'
-import random, socket
-for _ in range(200):
-    p = random.randint(20000, 45000)
-    ok = True
-    for port in (p, p + 10000):
-        s = socket.socket()
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            ok = False
-        finally:
-            s.close()
-    if ok:
-        print(p)
-        break
-PY
+free_port() {  # a port P with P and P+10000 both free (the test library's rule, tests/lib/processes.py)
+  python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import processes; print(processes.free_port_pair())' \
+    "$repo/tests/lib"
 }
 
 echo "== unit tests"

@@ -62,13 +62,7 @@ std::string tenant_json(const provisioning::TenantRecord& t, const std::vector<p
   http::JsonWriter w(out);
   w.begin_object();
   w.field("id", t.id);
-  w.field("slug", t.slug);
-  w.field("name", t.name);
-  w.field("plan", t.plan_name);
-  w.field("planCode", t.plan_code);
-  w.field("status", t.status);
-  w.field("dbName", t.schema);
-  w.field("createdAt", t.created_at);
+  provisioning::write_tenant_summary(w, t);
   if (steps) provisioning::write_steps(w, *steps, provisioning::StepDetail::Full);
   w.end_object();
   return out;

@@ -22,4 +22,14 @@ void write_steps(http::JsonWriter& w, const std::vector<StepRecord>& steps, Step
   w.end_array();
 }
 
+void write_tenant_summary(http::JsonWriter& w, const TenantRecord& t) {
+  w.field("slug", t.slug);
+  w.field("name", t.name);
+  w.field("plan", t.plan_name);
+  w.field("planCode", t.plan_code);
+  w.field("status", t.status);
+  w.field("dbName", t.schema);
+  w.field("createdAt", t.created_at);
+}
+
 }  // namespace ecom::provisioning

@@ -19,4 +19,8 @@ inline constexpr const char* kPublicStepError =
 
 void write_steps(http::JsonWriter& w, const std::vector<StepRecord>& steps, StepDetail detail);
 
+// A store's summary fields (slug, name, plan, planCode, status, dbName, createdAt), as the super
+// admin's API and ecom-provision both show them, into an object the caller has opened.
+void write_tenant_summary(http::JsonWriter& w, const TenantRecord& t);
+
 }  // namespace ecom::provisioning

@@ -25,16 +25,6 @@ namespace {
 using provisioning::ControlStore;
 using provisioning::TenantRecord;
 
-void write_summary_fields(http::JsonWriter& w, const TenantRecord& t) {
-  w.field("slug", t.slug);
-  w.field("name", t.name);
-  w.field("plan", t.plan_name);
-  w.field("planCode", t.plan_code);
-  w.field("status", t.status);
-  w.field("dbName", t.schema);
-  w.field("createdAt", t.created_at);
-}
-
 // The store as GET /superadmin/tenants/{slug} shows it.
 void write_detail(Context& ctx, ControlStore& store, const std::string& slug) {
   auto t = store.find_by_slug(slug);
@@ -45,7 +35,7 @@ void write_detail(Context& ctx, ControlStore& store, const std::string& slug) {
   ctx.res.body.clear();
   http::JsonWriter w(ctx.res.body);
   w.begin_object();
-  write_summary_fields(w, *t);
+  provisioning::write_tenant_summary(w, *t);
   w.key("features").begin_object();
   for (const char* f : tenancy::kFeatures) w.field(tenancy::snake_to_camel(f), effective && effective->has(f));
   w.end_object();
@@ -166,7 +156,7 @@ void list(Context& ctx) {
   w.key("items").begin_array();
   for (const auto& t : items) {
     w.begin_object();
-    write_summary_fields(w, t);
+    provisioning::write_tenant_summary(w, t);
     w.end_object();
   }
   w.end_array();
