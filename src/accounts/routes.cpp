@@ -1,7 +1,7 @@
 #include "accounts/routes.h"
 
 #include "accounts/account_repository.h"
-#include "app/context.h"
+#include "core/context.h"
 #include "auth/access_token.h"
 #include "auth/password.h"
 #include "auth/throttle.h"

@@ -1,7 +1,7 @@
 // Store admin: categories — list (inactive included), create, update, deactivate.
 #include "admin/input.h"
 #include "admin/routes.h"
-#include "app/context.h"
+#include "core/context.h"
 #include "auth/access_token.h"
 #include "common/error.h"
 #include "common/uuid.h"

@@ -8,7 +8,7 @@
 #include <map>
 
 #include "admin/routes.h"
-#include "app/context.h"
+#include "core/context.h"
 #include "auth/access_token.h"
 #include "common/clock.h"
 #include "common/money.h"

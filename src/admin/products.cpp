@@ -5,7 +5,7 @@
 #include "admin/routes.h"
 
 #include "admin/input.h"
-#include "app/context.h"
+#include "core/context.h"
 #include "auth/access_token.h"
 #include "catalog/product_filter.h"
 #include "common/clock.h"

@@ -2,7 +2,7 @@
 // and theme, seo (what /public/tenant-config returns).
 #include "admin/input.h"
 #include "admin/routes.h"
-#include "app/context.h"
+#include "core/context.h"
 #include "auth/access_token.h"
 #include "common/error.h"
 #include "http/json_writer.h"

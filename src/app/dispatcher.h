@@ -3,7 +3,7 @@
 // the handler, and every error as Problem Details. Writes the request's log line.
 #pragma once
 
-#include "app/context.h"
+#include "core/context.h"
 #include "http/router.h"
 
 namespace ecom {

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "app/context.h"
+#include "core/context.h"
 
 namespace ecom::auth {
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "app/context.h"
+#include "core/context.h"
 
 namespace ecom::cart {
 

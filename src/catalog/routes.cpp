@@ -1,6 +1,6 @@
 #include "catalog/routes.h"
 
-#include "app/context.h"
+#include "core/context.h"
 #include "catalog/product_filter.h"
 #include "catalog/product_json.h"
 #include "catalog/product_repository.h"

@@ -1,6 +1,6 @@
 #include "checkout/routes.h"
 
-#include "app/context.h"
+#include "core/context.h"
 #include "cart/cart_json.h"
 #include "cart/cart_repository.h"
 #include "cart/owner.h"

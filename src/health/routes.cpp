@@ -5,7 +5,7 @@
 #include <cstring>
 #include <ctime>
 
-#include "app/context.h"
+#include "core/context.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "http/json_writer.h"

@@ -1,6 +1,6 @@
 #include "orders/routes.h"
 
-#include "app/context.h"
+#include "core/context.h"
 #include "cart/owner.h"
 #include "common/clock.h"
 #include "common/error.h"

@@ -2,7 +2,7 @@
 
 #include <ctime>
 
-#include "app/context.h"
+#include "core/context.h"
 #include "auth/jwt.h"
 #include "common/digest.h"
 #include "common/error.h"

@@ -1,6 +1,6 @@
 #include "storefront/routes.h"
 
-#include "app/context.h"
+#include "core/context.h"
 #include "http/json_writer.h"
 #include "tenancy/features.h"
 

@@ -3,7 +3,7 @@
 // kind (a customer's, signed with the access key) is 403; anything else 401.
 #pragma once
 
-#include "app/context.h"
+#include "core/context.h"
 
 namespace ecom::superadmin {
 

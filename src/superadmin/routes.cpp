@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "app/context.h"
+#include "core/context.h"
 #include "common/error.h"
 #include "common/strings.h"
 #include "common/validation.h"

@@ -1,4 +1,4 @@
-#include "app/context.h"
+#include "core/context.h"
 
 #include "http/client_address.h"
 #include "prefork/scoreboard.h"
