@@ -55,10 +55,6 @@ std::string join_names(const std::vector<std::string>& names) {
   return s;
 }
 
-bool is_duplicate_of(const db::Error& e, const char* key) {
-  return e.kind() == db::ErrorKind::Duplicate && std::string(e.what()).find(key) != std::string::npos;
-}
-
 // Thrown inside the transaction when another request committed this key first.
 struct KeyTakenMeanwhile {};
 
@@ -171,8 +167,8 @@ PlacedOrder place_once(db::Connection& c, const tenancy::Tenant& t, const cart::
               money::format(totals.tax), money::format(totals.shipping), money::format(totals.total), now, now});
       break;
     } catch (const db::Error& e) {
-      if (is_duplicate_of(e, "uq_orders_idempotency")) throw KeyTakenMeanwhile{};
-      if (!is_duplicate_of(e, "uq_orders_number") || attempt >= 8) throw;
+      if (e.is_duplicate_of("uq_orders_idempotency")) throw KeyTakenMeanwhile{};
+      if (!e.is_duplicate_of("uq_orders_number") || attempt >= 8) throw;
     }
   }
   int64_t line_no = 0;

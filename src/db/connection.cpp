@@ -43,9 +43,25 @@ ErrorKind kind_of(int c) {
   }
 }
 
+// ER_DUP_ENTRY names the key only in its message: "Duplicate entry '...' for key 'name'"
+// (MariaDB) or 'table.name' (MySQL 8). Read once here, so callers compare key names.
+std::string duplicate_key_of(const std::string& message) {
+  static constexpr std::string_view kMarker = " for key '";
+  size_t at = message.rfind(kMarker);
+  if (at == std::string::npos) return {};
+  size_t begin = at + kMarker.size();
+  size_t end = message.find('\'', begin);
+  if (end == std::string::npos) return {};
+  std::string key = message.substr(begin, end - begin);
+  size_t dot = key.rfind('.');
+  return dot == std::string::npos ? key : key.substr(dot + 1);
+}
+
 [[noreturn]] void rethrow(const sql::SQLException& e) {
   int c = e.getErrorCode();
-  throw Error(kind_of(c), c, std::string(e.what()) + " (error " + std::to_string(c) + ")");
+  std::string message = e.what();
+  std::string key = c == code::kDuplicateKey ? duplicate_key_of(message) : std::string();
+  throw Error(kind_of(c), c, message + " (error " + std::to_string(c) + ")", std::move(key));
 }
 
 // The connection itself is gone (reconnect and retry once), not just the statement.

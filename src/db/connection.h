@@ -29,13 +29,19 @@ enum class ErrorKind { Duplicate, Deadlock, LockWait, Unavailable, Other };
 
 class Error : public std::runtime_error {
  public:
-  Error(ErrorKind kind, int code, const std::string& what) : std::runtime_error(what), kind_(kind), code_(code) {}
+  Error(ErrorKind kind, int code, const std::string& what, std::string duplicate_key = {})
+      : std::runtime_error(what), kind_(kind), code_(code), duplicate_key_(std::move(duplicate_key)) {}
   ErrorKind kind() const { return kind_; }
   int code() const { return code_; }
+  // For ErrorKind::Duplicate: the name of the unique key that refused the row ("PRIMARY",
+  // "uq_orders_number" ...), without a table prefix; empty for other errors.
+  const std::string& duplicate_key() const { return duplicate_key_; }
+  bool is_duplicate_of(std::string_view key) const { return kind_ == ErrorKind::Duplicate && duplicate_key_ == key; }
 
  private:
   ErrorKind kind_;
   int code_;
+  std::string duplicate_key_;
 };
 
 struct ConnectOptions {
