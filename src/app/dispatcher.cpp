@@ -7,8 +7,12 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "auth/access_token.h"
 #include "common/strings.h"
+#include "http/errors.h"
 #include "http/problem.h"
+#include "superadmin/auth.h"
+#include "tenancy/resolver.h"
 #include "tenancy/slug.h"
 
 namespace ecom {
@@ -25,12 +29,49 @@ bool is_json_content_type(const std::string& ct) {
          iequals(mime.substr(mime.size() - 5), "+json");
 }
 
-void check_body(const http::Request& req) {
-  if (req.body_too_large) {
-    throw ApiError(413, "Payload Too Large", "The request body exceeds the 1 MiB limit.");
-  }
+void check_body(const http::Request& req, int64_t limit_bytes) {
+  if (req.body_too_large) throw http::payload_too_large(limit_bytes);
   if (!req.body.empty() && !is_json_content_type(req.content_type)) {
     throw ApiError(415, "Unsupported Media Type", "Request bodies must be sent as application/json.");
+  }
+}
+
+void check_query(const http::Request& req) {
+  if (req.bad_query_params.empty()) return;
+  Validator v;
+  for (const auto& p : req.bad_query_params) v.add(p, "The value is not valid percent-encoded UTF-8.");
+  v.throw_if_any();
+}
+
+ApiError refusal_error(const tenancy::Resolution& r) {
+  switch (r.refusal) {
+    case tenancy::Refusal::kMissingSlug:
+      return http::conflict("Tenant not resolved", "The X-Tenant-Slug header is required.");
+    case tenancy::Refusal::kSuspended:
+      return {423, "Tenant locked", "The store '" + r.tenant->slug + "' is suspended."};
+    case tenancy::Refusal::kNotReady:
+      return http::conflict("Tenant not ready",
+                            "The store '" + r.tenant->slug + "' is not ready (" + r.tenant->status + ").");
+    case tenancy::Refusal::kFeatureOff:
+      return http::forbidden("The feature '" + r.feature + "' is not enabled for this store.");
+    case tenancy::Refusal::kUnknown:
+    case tenancy::Refusal::kNone:
+      break;
+  }
+  return http::conflict("Tenant not resolved", "No store matches the X-Tenant-Slug header.");
+}
+
+// A database failure the client can retry gets 503 with Retry-After; anything else is a 500.
+void write_database_error(const db::Error& e, const http::Request& req, http::Response& res) {
+  if (e.kind() == db::ErrorKind::Unavailable) {
+    log::error("request " + req.request_id + ": database unavailable: " + e.what());
+    http::write_problem(res, http::unavailable("The database is unavailable; try again shortly.", 2), req.path);
+  } else if (e.kind() == db::ErrorKind::Deadlock || e.kind() == db::ErrorKind::LockWait) {
+    log::warn("request " + req.request_id + ": gave up after lock conflicts: " + e.what());
+    http::write_problem(res, http::unavailable("The store is busy; try again.", 1), req.path);
+  } else {
+    log::error("request " + req.request_id + ": database error: " + e.what());
+    http::write_problem(res, ApiError(500, "Internal Server Error", "An unexpected error occurred."), req.path);
   }
 }
 
@@ -60,22 +101,22 @@ void write_log_line(const http::Request& req, const http::Response& res, const s
 }  // namespace
 
 void Dispatcher::resolve_tenant(Context& ctx, const http::RouteOptions& o) {
-  const std::string* slug = ctx.req.header("x-tenant-slug");
-  if (!slug || slug->empty())
-    throw ApiError::Conflict("Tenant not resolved", "The X-Tenant-Slug header is required.");
-  if (!tenancy::valid_slug(*slug))
-    throw ApiError::Conflict("Tenant not resolved", "No store matches the X-Tenant-Slug header.");
-  auto t = services_.registry.find(services_.control(), *slug);
-  if (!t) throw ApiError::Conflict("Tenant not resolved", "No store matches the X-Tenant-Slug header.");
-  if (t->status == tenancy::state::kSuspended)
-    throw ApiError(423, "Tenant locked", "The store '" + t->slug + "' is suspended.");
-  if (t->status != tenancy::state::kReady)
-    throw ApiError::Conflict("Tenant not ready", "The store '" + t->slug + "' is not ready (" + t->status + ").");
-  ctx.tenant_ptr = t;
-  for (const char* f : o.features) {
-    if (!t->has(f))
-      throw ApiError::Forbidden(std::string("The feature '") + f + "' is not enabled for this store.");
+  auto r = tenancy::resolve(services_.registry, [this]() -> db::Connection& { return services_.control(); },
+                            ctx.req.header("x-tenant-slug"), o.features);
+  if (r.refusal != tenancy::Refusal::kNone) throw refusal_error(r);
+  ctx.tenant_ptr = std::move(r.tenant);
+}
+
+// Everything a route declares it needs, checked in order: store, caller, body.
+void Dispatcher::prepare(Context& ctx, const http::RouteOptions& o) {
+  if (o.tenant) resolve_tenant(ctx, o);
+  switch (o.auth) {
+    case http::Auth::kNone: break;
+    case http::Auth::kCustomer: ctx.principal = auth::require_principal(ctx); break;
+    case http::Auth::kAdmin: ctx.principal = auth::require_admin(ctx); break;
+    case http::Auth::kSuperadmin: superadmin::require_superadmin(ctx); break;
   }
+  if (o.json_body) ctx.json = http::parse_json_body(ctx.req.body);
 }
 
 void Dispatcher::handle(http::Request& req, http::Response& res) {
@@ -84,44 +125,25 @@ void Dispatcher::handle(http::Request& req, http::Response& res) {
   std::string tenant_for_log;
   try {
     auto m = router_.match(req);
-    if (m.kind == http::Match::kNotFound)
-      throw ApiError::NotFound("No resource at " + req.method + " " + req.path + ".");
+    if (m.kind == http::Match::kNotFound) throw http::not_found("No resource at " + req.method + " " + req.path + ".");
     if (m.kind == http::Match::kMethodNotAllowed) {
       ApiError e(405, "Method Not Allowed", "The method " + req.method + " is not allowed here.");
       e.headers.emplace_back("Allow", m.allow);
       throw e;
     }
-    const auto& o = m.route->options;
-    check_body(req);
-    if (!req.bad_query_params.empty()) {
-      Validator v;
-      for (const auto& p : req.bad_query_params) v.add(p, "The value is not valid percent-encoded UTF-8.");
-      v.throw_if_any();
-    }
-    if (o.tenant) {
+    check_body(req, services_.config.max_body_bytes);
+    check_query(req);
+    if (m.route->options.tenant) {
       // A valid slug is logged as is; anything else escaped (it may hold spaces or control bytes).
       const std::string* slug = req.header("x-tenant-slug");
       if (slug) tenant_for_log = tenancy::valid_slug(*slug) ? *slug : log::field(*slug, 192);
-      resolve_tenant(ctx, o);
     }
+    prepare(ctx, m.route->options);
     m.route->handler(ctx);
   } catch (const ApiError& e) {
     http::write_problem(res, e, req.path);
   } catch (const db::Error& e) {
-    if (e.kind() == db::ErrorKind::Unavailable) {
-      log::error("request " + req.request_id + ": database unavailable: " + e.what());
-      ApiError err = ApiError::Unavailable("The database is unavailable; try again shortly.");
-      err.headers.emplace_back("Retry-After", "2");
-      http::write_problem(res, err, req.path);
-    } else if (e.kind() == db::ErrorKind::Deadlock || e.kind() == db::ErrorKind::LockWait) {
-      log::warn("request " + req.request_id + ": gave up after lock conflicts: " + e.what());
-      ApiError err = ApiError::Unavailable("The store is busy; try again.");
-      err.headers.emplace_back("Retry-After", "1");
-      http::write_problem(res, err, req.path);
-    } else {
-      log::error("request " + req.request_id + ": database error: " + e.what());
-      http::write_problem(res, ApiError(500, "Internal Server Error", "An unexpected error occurred."), req.path);
-    }
+    write_database_error(e, req, res);
   } catch (const std::exception& e) {
     log::error("request " + req.request_id + ": unhandled error: " + e.what());
     http::write_problem(res, ApiError(500, "Internal Server Error", "An unexpected error occurred."), req.path);

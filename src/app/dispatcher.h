@@ -1,5 +1,6 @@
-// Turns one request into one response: request id, routing (404/405), body
-// checks (413/415/400), tenant resolution (409/423), feature checks (403),
+// Turns one request into one response: routing (404/405), body checks
+// (413/415), then what the route declares it needs — the store (409/423),
+// its features (403), the caller (401/403), the parsed JSON body (400) —
 // the handler, and every error as Problem Details. Writes the request's log line.
 #pragma once
 
@@ -17,6 +18,7 @@ class Dispatcher {
 
  private:
   void resolve_tenant(Context& ctx, const http::RouteOptions& o);
+  void prepare(Context& ctx, const http::RouteOptions& o);
   const http::Router& router_;
   Services& services_;
 };

@@ -5,15 +5,12 @@
 #include "auth/jwt.h"
 #include "common/error.h"
 #include "common/uuid.h"
+#include "http/errors.h"
 
 namespace ecom::auth {
 namespace {
 
-ApiError unauthorized(const std::string& detail) {
-  ApiError e(401, "Unauthorized", detail);
-  e.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-  return e;
-}
+ApiError unauthorized(std::string detail) { return http::unauthorized(std::move(detail), http::challenge::kInvalidToken); }
 
 }  // namespace
 
@@ -51,12 +48,12 @@ Principal require_principal(Context& ctx) {
 
 Principal require_admin(Context& ctx) {
   Principal p = require_principal(ctx);
-  if (p.role != "admin") throw ApiError::Forbidden("This requires the store's admin role.");
+  if (p.role != "admin") throw http::forbidden("This requires the store's admin role.");
   // The account's current role decides, not only the token's claim (an account removed
   // or demoted since the token was issued loses access at once).
   auto r = ctx.tenant_db().query("SELECT role FROM " + ctx.tenant().table("accounts") + " WHERE id = ?", {p.account_id});
   if (!r.next()) throw unauthorized("The account no longer exists.");
-  if (r.str(0) != "admin") throw ApiError::Forbidden("This requires the store's admin role.");
+  if (r.str(0) != "admin") throw http::forbidden("This requires the store's admin role.");
   return p;
 }
 

@@ -13,10 +13,7 @@ namespace ecom::auth {
 
 inline constexpr int64_t kAccessTokenSeconds = 3600;
 
-struct Principal {
-  std::string account_id;
-  std::string role;  // "customer" | "admin"
-};
+using ecom::Principal;
 
 std::string mint_access_token(const Config& cfg, const std::string& account_id, const std::string& tenant_slug,
                               const std::string& role);

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "common/config.h"
 #include "common/net.h"
 #include "db/pool.h"
+#include "http/json_reader.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "tenancy/registry.h"
@@ -27,11 +30,23 @@ struct Services {
   void tenants_changed();
 };
 
+// A signed-in account of the store (from a verified access token).
+struct Principal {
+  std::string account_id;
+  std::string role;  // "customer" | "admin"
+};
+
 struct Context {
   http::Request& req;
   http::Response& res;
   Services& services;
   std::shared_ptr<const tenancy::Tenant> tenant_ptr;
+  // Filled by the dispatcher as the route's options ask (auth customer/admin; json_body).
+  std::optional<Principal> principal = std::nullopt;
+  http::JsonPtr json = nullptr;
+
+  // The route's parsed JSON body (routes declared with json_body).
+  const cJSON* body() const { return json.get(); }
 
   const tenancy::Tenant& tenant() const { return *tenant_ptr; }
   // The connection to the server holding this store's schema (shared by all stores on it).

@@ -17,10 +17,20 @@ namespace ecom::http {
 
 using Handler = std::function<void(Context&)>;
 
-// What a route needs before its handler runs.
+// Who may call a route; the dispatcher checks it before the handler runs.
+enum class Auth {
+  kNone,        // anyone (a handler may still read an optional token)
+  kCustomer,    // a signed-in account of the store: a customer or its admin (401)
+  kAdmin,       // the store's admin, by the account's current role (401/403)
+  kSuperadmin,  // the platform's super admin (401/403)
+};
+
+// What a route needs before its handler runs, in the order the dispatcher checks it.
 struct RouteOptions {
-  bool tenant = false;                // resolve X-Tenant-Slug (409/423)
+  bool tenant = false;                     // resolve X-Tenant-Slug (409/423)
   std::vector<const char*> features = {};  // features that must all be on (403), snake_case
+  Auth auth = Auth::kNone;
+  bool json_body = false;                  // parse the body once (400); the handler reads ctx.body()
 };
 
 struct Route {

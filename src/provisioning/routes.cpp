@@ -11,6 +11,7 @@
 #include "common/validation.h"
 #include "db/identifier.h"
 #include "provisioning/admin_invite.h"
+#include "http/errors.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"
 #include "provisioning/control_store.h"
@@ -33,20 +34,15 @@ std::optional<std::string> plan_code_of(const std::string& plan) {
 }
 
 void throw_if_refused(const SignupEvent& e) {
-  if (e.refused()) throw ApiError::TooManyRequests(e.refused()->detail, e.refused()->retry_after);
+  if (e.refused()) throw http::too_many_requests(e.refused()->detail, e.refused()->retry_after);
 }
 
-ApiError unauthorized(const std::string& detail) {
-  ApiError e(401, "Unauthorized", detail);
-  e.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-  return e;
-}
+ApiError unauthorized(std::string detail) { return http::unauthorized(std::move(detail), http::challenge::kInvalidToken); }
 
 // POST /provision/tenants/init
 void init(Context& ctx) {
-  auto body = http::parse_json_body(ctx.req.body);
   Validator v;
-  http::ObjectReader r(body.get(), v);
+  http::ObjectReader r(ctx.body(), v);
   auto slug = check_slug(r.string("slug", true), "slug", v);
   auto name = check_name(r.string("name", true), v);
   auto plan_raw = r.string("plan", true);
@@ -119,7 +115,7 @@ void confirm(Context& ctx) {
   if (!sub || !uuid::is_valid(*sub)) throw unauthorized("The confirmation token is invalid.");
   ControlStore store(ctx.control_db());
   auto t = store.find_by_id(*sub);
-  if (!t) throw ApiError::NotFound("Tenant not found.");
+  if (!t) throw http::not_found("Tenant not found.");
   const std::string* slug = v.claims->str("slug");
   if (!slug || *slug != t->slug) throw unauthorized("The confirmation token does not match this tenant.");
   auto not_pending = [&] {
@@ -136,12 +132,9 @@ void confirm(Context& ctx) {
     case ControlStore::Confirm::NotPending:
       throw not_pending();
     case ControlStore::Confirm::QueueFull:
-      throw ApiError::TooManyRequests("Too many stores are waiting to be built; retry after 60 seconds.", 60);
-    case ControlStore::Confirm::Busy: {
-      ApiError e = ApiError::Unavailable("Sign-up confirmations are busy; retry in a few seconds.");
-      e.headers.emplace_back("Retry-After", "5");
-      throw e;
-    }
+      throw http::too_many_requests("Too many stores are waiting to be built; retry after 60 seconds.", 60);
+    case ControlStore::Confirm::Busy:
+      throw http::unavailable("Sign-up confirmations are busy; retry in a few seconds.", 5);
   }
   event.keep();
 
@@ -164,10 +157,10 @@ const char* public_status(const std::string& s) {
 // GET /provision/tenants/{provisioningId}/status
 void status(Context& ctx) {
   const std::string& id = ctx.req.param("provisioningId");
-  if (!uuid::is_valid(id)) throw ApiError::NotFound("Tenant not found.");
+  if (!uuid::is_valid(id)) throw http::not_found("Tenant not found.");
   ControlStore store(ctx.control_db());
   auto t = store.find_by_id(uuid::normalize(id));
-  if (!t) throw ApiError::NotFound("Tenant not found.");
+  if (!t) throw http::not_found("Tenant not found.");
   auto steps = store.steps(t->id);
   std::string st = public_status(t->status);
   bool ready = st == "Ready";
@@ -189,7 +182,7 @@ void status(Context& ctx) {
 }  // namespace
 
 void add_routes(http::Router& r) {
-  r.add("POST", "/provision/tenants/init", init);
+  r.add("POST", "/provision/tenants/init", init, {.json_body = true});
   r.add("POST", "/provision/tenants/confirm", confirm);
   r.add("GET", "/provision/tenants/{provisioningId}/status", status);
 }

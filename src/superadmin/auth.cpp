@@ -5,15 +5,12 @@
 #include "auth/jwt.h"
 #include "common/error.h"
 #include "common/uuid.h"
+#include "http/errors.h"
 
 namespace ecom::superadmin {
 
 void require_superadmin(Context& ctx) {
-  auto unauthorized = [](const char* detail) {
-    ApiError e(401, "Unauthorized", detail);
-    e.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"superadmin\"");
-    return e;
-  };
+  auto unauthorized = [](const char* detail) { return http::unauthorized(detail, http::challenge::kSuperadmin); };
   auto token = auth::bearer_token(ctx.req.header("authorization"));
   if (!token) throw unauthorized("A super-admin token is required (Authorization: Bearer <token>).");
   const auto& cfg = ctx.services.config;
@@ -22,11 +19,11 @@ void require_superadmin(Context& ctx) {
   if (v.ok()) {
     const std::string* role = v.claims->str("role");
     if (role && *role == "superadmin") return;
-    throw ApiError::Forbidden("This token does not carry the superadmin role.");
+    throw http::forbidden("This token does not carry the superadmin role.");
   }
   // A valid customer or store-admin token: authenticated, but not allowed here.
   if (auth::jwt_verify(*token, cfg.access_token_secret, "access", now).ok())
-    throw ApiError::Forbidden("This token does not carry the superadmin role.");
+    throw http::forbidden("This token does not carry the superadmin role.");
   throw unauthorized(v.error == auth::JwtError::Expired ? "The token has expired." : "The token is invalid.");
 }
 

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/strings.h"
 #include "common/validation.h"
+#include "http/errors.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"
 #include "http/pagination.h"
@@ -28,7 +29,7 @@ using provisioning::TenantRecord;
 // The store as GET /superadmin/tenants/{slug} shows it.
 void write_detail(Context& ctx, ControlStore& store, const std::string& slug) {
   auto t = store.find_by_slug(slug);
-  if (!t) throw ApiError::NotFound("Tenant not found.");
+  if (!t) throw http::not_found("Tenant not found.");
   auto effective = tenancy::load_tenant(ctx.control_db(), slug);
   auto f_over = store.feature_overrides(t->id);
   auto l_over = store.limit_overrides(t->id);
@@ -58,14 +59,10 @@ void write_detail(Context& ctx, ControlStore& store, const std::string& slug) {
 
 ApiError from_agent(const provisioning::AgentReply& r, const std::string& slug) {
   if (r.kind == "Invalid") return ApiError::BadRequest(r.error);
-  if (r.kind == "PlanNotFound") return ApiError::NotFound("Plan not found.");
-  if (r.kind == "SlugTaken") return ApiError::Conflict("Conflict", "The slug '" + slug + "' is already taken.");
-  if (r.kind == "NotFound") return ApiError::NotFound("Tenant not found.");
-  if (r.kind == "Unavailable") {
-    ApiError e = ApiError::Unavailable("Provisioning is unavailable right now; try again shortly.");
-    e.headers.emplace_back("Retry-After", "30");
-    return e;
-  }
+  if (r.kind == "PlanNotFound") return http::not_found("Plan not found.");
+  if (r.kind == "SlugTaken") return http::conflict("Conflict", "The slug '" + slug + "' is already taken.");
+  if (r.kind == "NotFound") return http::not_found("Tenant not found.");
+  if (r.kind == "Unavailable") return http::unavailable("Provisioning is unavailable right now; try again shortly.", 30);
   return ApiError(500, "Provisioning Failed", r.error);
 }
 
@@ -99,10 +96,8 @@ void write_in_progress(Context& ctx, const std::string& slug, const char* key) {
 
 // POST /superadmin/tenants {slug, name, planCode}
 void create(Context& ctx) {
-  require_superadmin(ctx);
-  auto body = http::parse_json_body(ctx.req.body);
   Validator v;
-  http::ObjectReader r(body.get(), v);
+  http::ObjectReader r(ctx.body(), v);
   auto slug = provisioning::check_slug(r.string("slug", true), "slug", v);
   auto name = provisioning::check_name(r.string("name", true), v);
   auto plan = r.string("planCode", true);
@@ -110,8 +105,8 @@ void create(Context& ctx) {
   if (admin_email && !valid_email(*admin_email)) v.add("adminEmail", "adminEmail must be a valid email address.");
   v.throw_if_any();
   ControlStore store(ctx.control_db());
-  if (!store.find_plan(*plan)) throw ApiError::NotFound("Plan '" + *plan + "' not found.");
-  if (store.find_by_slug(*slug)) throw ApiError::Conflict("Conflict", "The slug '" + *slug + "' is already taken.");
+  if (!store.find_plan(*plan)) throw http::not_found("Plan '" + *plan + "' not found.");
+  if (store.find_by_slug(*slug)) throw http::conflict("Conflict", "The slug '" + *slug + "' is already taken.");
   auto reply = provisioning::agent_call(ctx.services.config,
                                         agent_request("create", *slug, *name, *plan, admin_email.value_or("")),
                                         provisioning::agent_wait_seconds(ctx.services.config));
@@ -127,13 +122,11 @@ void create(Context& ctx) {
 
 // POST /superadmin/tenants/repair {tenant}
 void repair(Context& ctx) {
-  require_superadmin(ctx);
-  auto body = http::parse_json_body(ctx.req.body);
   Validator v;
-  http::ObjectReader r(body.get(), v);
+  http::ObjectReader r(ctx.body(), v);
   auto slug = r.string("tenant", true);
   v.throw_if_any();
-  if (!tenancy::valid_slug(*slug)) throw ApiError::NotFound("Tenant not found.");
+  if (!tenancy::valid_slug(*slug)) throw http::not_found("Tenant not found.");
   auto reply = provisioning::agent_call(ctx.services.config, agent_request("repair", *slug, "", ""),
                                         provisioning::agent_wait_seconds(ctx.services.config));
   if (reply.in_progress) return write_in_progress(ctx, *slug, "tenant");
@@ -144,7 +137,6 @@ void repair(Context& ctx) {
 
 // GET /superadmin/tenants
 void list(Context& ctx) {
-  require_superadmin(ctx);
   Validator v;
   http::Page page = http::parse_page(ctx.req, v);
   v.throw_if_any();
@@ -166,24 +158,21 @@ void list(Context& ctx) {
 
 const std::string& slug_param(Context& ctx) {
   const std::string& slug = ctx.req.param("slug");
-  if (!tenancy::valid_slug(slug)) throw ApiError::NotFound("Tenant not found.");
+  if (!tenancy::valid_slug(slug)) throw http::not_found("Tenant not found.");
   return slug;
 }
 
 // GET /superadmin/tenants/{slug}
 void get(Context& ctx) {
-  require_superadmin(ctx);
   ControlStore store(ctx.control_db());
   write_detail(ctx, store, slug_param(ctx));
 }
 
 // PATCH /superadmin/tenants/{slug} {status?, planCode?, features?, limits?}
 void patch(Context& ctx) {
-  require_superadmin(ctx);
   const std::string& slug = slug_param(ctx);
-  auto body = http::parse_json_body(ctx.req.body);
   Validator v;
-  http::ObjectReader r(body.get(), v);
+  http::ObjectReader r(ctx.body(), v);
   ControlStore store(ctx.control_db());
 
   auto status = r.string("status", false);
@@ -222,14 +211,14 @@ void patch(Context& ctx) {
   v.throw_if_any();
 
   auto t = store.find_by_slug(slug);
-  if (!t) throw ApiError::NotFound("Tenant not found.");
+  if (!t) throw http::not_found("Tenant not found.");
   if (status) {
     // Suspension is a flag of its own: "Ready" lifts it, "Suspended" sets it. Neither changes
     // the provisioning status (a Failed store stays Failed until it is repaired).
     bool suspend = *status == tenancy::state::kSuspended;
     if (suspend != t->suspended || t->provisioning_status != tenancy::state::kReady) {
       if (!t->suspended && t->provisioning_status != tenancy::state::kReady)
-        throw ApiError::Conflict("Conflict", "Only a Ready or Suspended store can change to " + *status +
+        throw http::conflict("Conflict", "Only a Ready or Suspended store can change to " + *status +
                                                  " (it is " + t->status + ").");
       if (suspend != t->suspended) store.set_suspended(t->id, suspend);
     }
@@ -244,11 +233,13 @@ void patch(Context& ctx) {
 }  // namespace
 
 void add_routes(http::Router& r) {
-  r.add("POST", "/superadmin/tenants", create);
-  r.add("POST", "/superadmin/tenants/repair", repair);
-  r.add("GET", "/superadmin/tenants", list);
-  r.add("GET", "/superadmin/tenants/{slug}", get);
-  r.add("PATCH", "/superadmin/tenants/{slug}", patch);
+  const http::RouteOptions read{.auth = http::Auth::kSuperadmin};
+  const http::RouteOptions write{.auth = http::Auth::kSuperadmin, .json_body = true};
+  r.add("POST", "/superadmin/tenants", create, write);
+  r.add("POST", "/superadmin/tenants/repair", repair, write);
+  r.add("GET", "/superadmin/tenants", list, read);
+  r.add("GET", "/superadmin/tenants/{slug}", get, read);
+  r.add("PATCH", "/superadmin/tenants/{slug}", patch, write);
 }
 
 }  // namespace ecom::superadmin
