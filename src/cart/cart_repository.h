@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cart/owner.h"
+#include "cart/cart_owner.h"
 #include "common/money.h"
 #include "db/connection.h"
 #include "tenancy/tenant.h"
