@@ -197,6 +197,10 @@ void delete_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o) {
   c.exec("DELETE FROM " + t.table("carts") + " WHERE " + o.column() + " = ?", {o.value()});
 }
 
+void remove_product_from_carts(db::Connection& c, const tenancy::Tenant& t, const std::string& product_id) {
+  c.exec("DELETE FROM " + t.table("cart_items") + " WHERE product_id = ?", {product_id});
+}
+
 int64_t merge_guest_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o, int64_t max_cart_items) {
   if (!o.is_customer() || o.session_id.empty()) return 0;
   // Cheap check first: most authenticated calls have nothing to merge.

@@ -61,4 +61,7 @@ int64_t merge_guest_cart(db::Connection& c, const tenancy::Tenant& t, const Owne
 // Deletes the owner's cart (and its lines).
 void delete_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o);
 
+// Takes a product out of every cart (before the product itself is deleted).
+void remove_product_from_carts(db::Connection& c, const tenancy::Tenant& t, const std::string& product_id);
+
 }  // namespace ecom::cart
