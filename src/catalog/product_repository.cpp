@@ -252,4 +252,10 @@ Removal remove_product(db::Connection& c, const tenancy::Tenant& t, const std::s
   });
 }
 
+std::optional<ProductState> find_product_state(db::Connection& c, const tenancy::Tenant& t, const std::string& id) {
+  auto r = c.query("SELECT is_active, stock, final_price, name FROM " + t.table("products") + " WHERE id = ?", {id});
+  if (!r.next()) return std::nullopt;
+  return ProductState{r.i64(0) != 0, r.i64(1), money::parse(r.str(2)).value_or(0), r.str(3)};
+}
+
 }  // namespace ecom::catalog

@@ -75,4 +75,13 @@ bool set_stock(db::Connection& c, const tenancy::Tenant& t, const std::string& i
 enum class Removal { NotFound, Deactivated, Deleted };
 Removal remove_product(db::Connection& c, const tenancy::Tenant& t, const std::string& id);
 
+// --- Carts: what a cart change checks (any product, active or not).
+struct ProductState {
+  bool active = false;
+  int64_t stock = 0;
+  money::Cents final_price = 0;
+  std::string name;
+};
+std::optional<ProductState> find_product_state(db::Connection& c, const tenancy::Tenant& t, const std::string& id);
+
 }  // namespace ecom::catalog
