@@ -80,6 +80,11 @@ bool activate_account(db::Connection& c, const tenancy::Tenant& t, const std::st
                 {password_hash, id}) != 0;
 }
 
+int64_t count_activated_admins(db::Connection& c, const tenancy::Tenant& t) {
+  auto r = c.query("SELECT COUNT(*) FROM " + t.table("accounts") + " WHERE role = 'admin' AND activated_at IS NOT NULL");
+  return r.next() ? r.i64(0) : 0;
+}
+
 FailureWindow record_attempt(db::Connection& c, const tenancy::Tenant& t, const std::string& email) {
   c.exec("INSERT INTO " + t.table("login_failures") + " (email) VALUES (?)", {email});
   auto r = c.query("SELECT LAST_INSERT_ID(), COUNT(*), GREATEST(1, CEIL(TIMESTAMPDIFF(MICROSECOND, "
@@ -101,6 +106,11 @@ void forget_attempt(db::Connection& c, const tenancy::Tenant& t, int64_t id) {
 
 void clear_failures(db::Connection& c, const tenancy::Tenant& t, const std::string& email) {
   c.exec("DELETE FROM " + t.table("login_failures") + " WHERE email = ?", {email});
+}
+
+int64_t delete_old_failures(db::Connection& c, const tenancy::Tenant& t) {
+  return static_cast<int64_t>(
+      c.exec("DELETE FROM " + t.table("login_failures") + " WHERE failed_at < UTC_TIMESTAMP(3) - INTERVAL 15 MINUTE"));
 }
 
 }  // namespace ecom::accounts

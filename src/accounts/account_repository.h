@@ -38,6 +38,9 @@ std::optional<Activation> find_activation(db::Connection& c, const tenancy::Tena
 // Sets the first password of an account not activated yet; false when it was activated meanwhile.
 bool activate_account(db::Connection& c, const tenancy::Tenant& t, const std::string& id, const std::string& password_hash);
 
+// Store admins that have activated their account (ecom-provision gc lists stores with none).
+int64_t count_activated_admins(db::Connection& c, const tenancy::Tenant& t);
+
 // Login attempts of `email` in the last 15 minutes. An attempt is recorded (as a failure) before
 // the password is checked and counted with its own row, so parallel guesses cannot all see a
 // count below the limit: at most the limit's worth of rows can ever be counted under it.
@@ -50,5 +53,7 @@ FailureWindow record_attempt(db::Connection& c, const tenancy::Tenant& t, const 
 // Removes one attempt's row (an attempt refused before its password was checked).
 void forget_attempt(db::Connection& c, const tenancy::Tenant& t, int64_t id);
 void clear_failures(db::Connection& c, const tenancy::Tenant& t, const std::string& email);
+// Housekeeping (ecom-provision gc): deletes the attempts older than the window; returns how many.
+int64_t delete_old_failures(db::Connection& c, const tenancy::Tenant& t);
 
 }  // namespace ecom::accounts

@@ -194,6 +194,11 @@ void remove_product_from_carts(db::Connection& c, const tenancy::Tenant& t, cons
   c.exec("DELETE FROM " + t.table("cart_items") + " WHERE product_id = ?", {product_id});
 }
 
+int64_t delete_idle_guest_carts(db::Connection& c, const tenancy::Tenant& t) {
+  return static_cast<int64_t>(c.exec("DELETE FROM " + t.table("carts") +
+                                     " WHERE customer_id IS NULL AND updated_at < UTC_TIMESTAMP() - INTERVAL 30 DAY"));
+}
+
 int64_t merge_guest_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o, int64_t max_cart_items) {
   if (!o.is_customer() || o.session_id.empty()) return 0;
   // Cheap check first: most authenticated calls have nothing to merge.

@@ -85,4 +85,7 @@ void delete_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o);
 // Takes a product out of every cart (before the product itself is deleted).
 void remove_product_from_carts(db::Connection& c, const tenancy::Tenant& t, const std::string& product_id);
 
+// Housekeeping (ecom-provision gc): deletes the guest carts idle for 30 days; returns how many.
+int64_t delete_idle_guest_carts(db::Connection& c, const tenancy::Tenant& t);
+
 }  // namespace ecom::cart
