@@ -6,7 +6,6 @@
 #include "auth/password.h"
 #include "auth/throttle.h"
 #include "common/clock.h"
-#include "common/digest.h"
 #include "common/error.h"
 #include "common/money.h"
 #include "common/strings.h"
@@ -86,18 +85,12 @@ void register_account(Context& ctx) {
   auto permit = hash_permit(ctx);
   if (!permit.granted()) throw hashing_busy();
   std::string hash = auth::password_hash(*password, ctx.services.config.password_iterations);
-  Account a;
-  try {
-    a = insert_customer(ctx.tenant_db(), ctx.tenant(), normalized, clean_name, hash);
-  } catch (const db::Error& e) {
-    if (e.kind() == db::ErrorKind::Duplicate)
-      throw ApiError::Conflict("Conflict", "An account with this email already exists.");
-    throw;
-  }
+  auto a = insert_customer(ctx.tenant_db(), ctx.tenant(), normalized, clean_name, hash);
+  if (!a) throw ApiError::Conflict("Conflict", "An account with this email already exists.");
   ctx.res.status = http::status::kCreated;
   ctx.res.add_header("Location", "/api/auth/me");
   http::JsonWriter w(ctx.res.body);
-  write_account(w, a);
+  write_account(w, *a);
 }
 
 // POST /api/auth/login {email, password}
@@ -181,22 +174,15 @@ void activate(Context& ctx) {
   check_password(password, "password", v);
   if (password && confirm && *password != *confirm) v.add("confirmPassword", "The passwords do not match.");
   v.throw_if_any();
-  auto& c = ctx.tenant_db();
-  const auto& t = ctx.tenant();
-  auto rows = c.query("SELECT id, activated_at IS NOT NULL, activation_expires_at < UTC_TIMESTAMP() FROM " +
-                          t.table("accounts") + " WHERE activation_token_hash = ?",
-                      {digest::sha256_hex(*token)});
-  if (!rows.next()) throw ApiError(400, "Bad Request", "The activation token is invalid.", {{"token", {"Invalid token."}}});
-  std::string id = rows.str(0);
-  if (rows.i64(1)) throw ApiError::Conflict("Conflict", "This activation token was already used.");
-  if (rows.i64(2)) throw ApiError(400, "Bad Request", "The activation token has expired.", {{"token", {"Expired token."}}});
+  auto found = find_activation(ctx.tenant_db(), ctx.tenant(), *token);
+  if (!found) throw ApiError(400, "Bad Request", "The activation token is invalid.", {{"token", {"Invalid token."}}});
+  if (found->used) throw ApiError::Conflict("Conflict", "This activation token was already used.");
+  if (found->expired)
+    throw ApiError(400, "Bad Request", "The activation token has expired.", {{"token", {"Expired token."}}});
   auto permit = hash_permit(ctx);
   if (!permit.granted()) throw hashing_busy();
   std::string hash = auth::password_hash(*password, ctx.services.config.password_iterations);
-  if (c.exec("UPDATE " + t.table("accounts") +
-                 " SET password_hash = ?, activated_at = UTC_TIMESTAMP(), updated_at = UTC_TIMESTAMP() "
-                 "WHERE id = ? AND activated_at IS NULL",
-             {hash, id}) == 0)
+  if (!activate_account(ctx.tenant_db(), ctx.tenant(), found->account_id, hash))
     throw ApiError::Conflict("Conflict", "This activation token was already used.");
   http::JsonWriter w(ctx.res.body);
   w.begin_object().field("success", true).field("message", "Account activated; sign in with your new password.").end_object();

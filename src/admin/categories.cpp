@@ -3,6 +3,8 @@
 #include "admin/routes.h"
 #include "core/context.h"
 #include "auth/access_token.h"
+#include "catalog/category_repository.h"
+#include "catalog/product_json.h"
 #include "common/error.h"
 #include "common/uuid.h"
 #include "http/json_writer.h"
@@ -11,28 +13,12 @@
 namespace ecom::admin {
 namespace {
 
-// productCount is maintained on write (sql/tenant/0004_catalog_counts.sql).
-std::string select_categories(const tenancy::Tenant& t) {
-  return "SELECT c.id, c.name, c.description, c.is_active, COALESCE(cc.product_count, 0) FROM " +
-         t.table("categories") + " c LEFT JOIN " + t.table("category_counts") + " cc ON cc.category_id = c.id ";
-}
-
-void write_row(http::JsonWriter& w, db::Rows& r) {
-  w.begin_object();
-  w.field("id", r.str(0));
-  w.field("name", r.str(1));
-  w.field("description", r.str(2));
-  w.field("isActive", r.i64(3) != 0);
-  w.field("productCount", r.i64(4));
-  w.end_object();
-}
-
 void write_one(Context& ctx, const std::string& id) {
-  auto r = ctx.tenant_db().query(select_categories(ctx.tenant()) + "WHERE c.id = ?", {id});
-  if (!r.next()) throw ApiError::NotFound("Category not found.");
+  auto category = catalog::find_category(ctx.tenant_db(), ctx.tenant(), id);
+  if (!category) throw ApiError::NotFound("Category not found.");
   ctx.res.body.clear();
   http::JsonWriter w(ctx.res.body);
-  write_row(w, r);
+  catalog::write_admin_category(w, *category);
 }
 
 std::string id_param(Context& ctx) {
@@ -47,14 +33,10 @@ void list(Context& ctx) {
   Validator v;
   http::Page page = http::parse_page(ctx.req, v);
   v.throw_if_any();
-  auto& c = ctx.tenant_db();
-  auto count = c.query("SELECT COUNT(*) FROM " + ctx.tenant().table("categories"));
-  int64_t total = count.next() ? count.i64(0) : 0;
+  auto categories = catalog::list_all_categories(ctx.tenant_db(), ctx.tenant(), page.page_size, page.offset());
   http::JsonWriter w(ctx.res.body);
-  http::write_paged(w, page, total, [&] {
-    auto r = c.query(select_categories(ctx.tenant()) + "ORDER BY c.name, c.id LIMIT ? OFFSET ?",
-                     {page.page_size, page.offset()});
-    while (r.next()) write_row(w, r);
+  http::write_paged(w, page, categories.total_count, [&] {
+    for (const auto& c : categories.items) catalog::write_admin_category(w, c);
   });
 }
 
@@ -68,10 +50,8 @@ void create(Context& ctx) {
   auto description = read_text(r, v, "description", false, 2000, true);
   auto active = r.boolean("isActive", false);
   v.throw_if_any();
-  std::string id = uuid::v4();
-  ctx.tenant_db().exec("INSERT INTO " + ctx.tenant().table("categories") +
-                           " (id, name, description, is_active) VALUES (?, ?, ?, ?)",
-                       {id, *name, description.value_or(""), static_cast<int64_t>(active.value_or(true) ? 1 : 0)});
+  std::string id =
+      catalog::create_category(ctx.tenant_db(), ctx.tenant(), *name, description.value_or(""), active.value_or(true));
   ctx.res.status = http::status::kCreated;
   ctx.res.add_header("Location", "/api/admin/categories/" + id);
   write_one(ctx, id);
@@ -84,19 +64,12 @@ void update(Context& ctx) {
   auto body = http::parse_json_body(ctx.req.body);
   Validator v;
   http::ObjectReader r(body.get(), v);
-  auto name = read_text(r, v, "name", false, 200);
-  auto description = read_text(r, v, "description", false, 2000, true);
-  auto active = r.boolean("isActive", false);
+  catalog::CategoryChanges ch;
+  ch.name = read_text(r, v, "name", false, 200);
+  ch.description = read_text(r, v, "description", false, 2000, true);
+  ch.active = r.boolean("isActive", false);
   v.throw_if_any();
-  auto& c = ctx.tenant_db();
-  const auto& t = ctx.tenant();
-  auto exists = c.query("SELECT 1 FROM " + t.table("categories") + " WHERE id = ?", {id});
-  if (!exists.next()) throw ApiError::NotFound("Category not found.");
-  if (name) c.exec("UPDATE " + t.table("categories") + " SET name = ? WHERE id = ?", {*name, id});
-  if (description) c.exec("UPDATE " + t.table("categories") + " SET description = ? WHERE id = ?", {*description, id});
-  if (active)
-    c.exec("UPDATE " + t.table("categories") + " SET is_active = ? WHERE id = ?",
-           {static_cast<int64_t>(*active ? 1 : 0), id});
+  if (!catalog::update_category(ctx.tenant_db(), ctx.tenant(), id, ch)) throw ApiError::NotFound("Category not found.");
   write_one(ctx, id);
 }
 
@@ -104,10 +77,9 @@ void update(Context& ctx) {
 void deactivate(Context& ctx) {
   auth::require_admin(ctx);
   std::string id = id_param(ctx);
-  auto& c = ctx.tenant_db();
-  auto exists = c.query("SELECT 1 FROM " + ctx.tenant().table("categories") + " WHERE id = ?", {id});
-  if (!exists.next()) throw ApiError::NotFound("Category not found.");
-  c.exec("UPDATE " + ctx.tenant().table("categories") + " SET is_active = 0 WHERE id = ?", {id});
+  catalog::CategoryChanges ch;
+  ch.active = false;
+  if (!catalog::update_category(ctx.tenant_db(), ctx.tenant(), id, ch)) throw ApiError::NotFound("Category not found.");
   write_one(ctx, id);
 }
 

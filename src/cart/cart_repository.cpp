@@ -2,31 +2,30 @@
 
 #include <algorithm>
 
-#include "common/error.h"
+#include "catalog/product_repository.h"
 #include "common/uuid.h"
 #include "db/retry.h"
 
 namespace ecom::cart {
 namespace {
 
-struct ProductState {
-  bool found = false, active = false;
-  int64_t stock = 0;
-  money::Cents final_price = 0;
-  std::string name;
+// Thrown inside a cart transaction to roll it back; the caller returns the error.
+struct Refused {
+  CartError error;
 };
 
-ProductState product_state(db::Connection& c, const tenancy::Tenant& t, const std::string& id) {
-  ProductState p;
-  auto r = c.query("SELECT is_active, stock, final_price, name FROM " + t.table("products") + " WHERE id = ?", {id});
-  if (r.next()) {
-    p.found = true;
-    p.active = r.i64(0) != 0;
-    p.stock = r.i64(1);
-    p.final_price = money::parse(r.str(2)).value_or(0);
-    p.name = r.str(3);
+// Runs `body` in a transaction (retried on deadlock); a refusal rolls it back and is returned.
+template <typename F>
+std::optional<CartError> refusable_transaction(db::Connection& c, F&& body) {
+  try {
+    db::retry_transaction(c, [&] {
+      body();
+      return 0;
+    });
+    return std::nullopt;
+  } catch (const Refused& r) {
+    return r.error;
   }
-  return p;
 }
 
 int64_t cart_quantity(db::Connection& c, const tenancy::Tenant& t, const std::string& cart_id) {
@@ -35,21 +34,17 @@ int64_t cart_quantity(db::Connection& c, const tenancy::Tenant& t, const std::st
   return r.next() ? r.i64(0) : 0;
 }
 
-// `cart_total_before` lets a change that lowers the cart's total pass even when the
-// cart is already above the limit (e.g. after a plan downgrade).
-void check_quantity(const ProductState& p, int64_t new_quantity, int64_t cart_total_before, int64_t cart_total_after,
-                    int64_t max_items) {
-  if (new_quantity > p.stock) {
-    throw ApiError::Conflict("Insufficient stock", "Only " + std::to_string(p.stock) + " of '" + p.name +
-                                                       "' in stock; the cart would hold " +
-                                                       std::to_string(new_quantity) + ".");
+// Throws Refused when a line may not hold `new_quantity` of a product or the cart `cart_total_after`
+// items. `cart_total_before` lets a change that lowers the cart's total pass even when the cart is
+// already above the limit (e.g. after a plan downgrade).
+void check_quantity(const std::string& product_name, int64_t stock, int64_t new_quantity, int64_t cart_total_before,
+                    int64_t cart_total_after, int64_t max_items) {
+  if (new_quantity > stock) {
+    throw Refused{{.kind = CartErrorKind::InsufficientStock, .product_name = product_name, .stock = stock,
+                   .quantity = new_quantity}};
   }
-  if (cart_total_after > max_items && cart_total_after > cart_total_before) {
-    throw ApiError(400, "Cart limit exceeded",
-                   "A cart may hold at most " + std::to_string(max_items) + " items (maxCartItems).",
-                   {{"quantity", {"The cart would hold " + std::to_string(cart_total_after) +
-                                  " items; maxCartItems is " + std::to_string(max_items) + "."}}});
-  }
+  if (cart_total_after > max_items && cart_total_after > cart_total_before)
+    throw Refused{{.kind = CartErrorKind::LimitExceeded, .quantity = cart_total_after, .max_items = max_items}};
 }
 
 void touch(db::Connection& c, const tenancy::Tenant& t, const std::string& cart_id) {
@@ -125,8 +120,9 @@ std::string lock_or_create_cart(db::Connection& c, const tenancy::Tenant& t, con
   return *id;
 }
 
-void add_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, const CartChange& ch) {
-  db::retry_transaction(c, [&] {
+std::optional<CartError> add_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o,
+                                  const CartChange& ch) {
+  return refusable_transaction(c, [&] {
     // One statement creates the cart or marks it updated, and locks it either way (undone
     // with the rest if the product is unknown); one more reads everything the checks need.
     c.exec("INSERT INTO " + t.table("carts") + " (id, " + o.column() +
@@ -139,46 +135,43 @@ void add_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, const
                          o.column() + " = ?",
                      {ch.product_id, o.value()});
     if (!r.next()) throw std::runtime_error("cart vanished while being created");
-    if (r.is_null(1) || r.i64(1) != 1) throw ApiError::NotFound("Product not found or not active.");
+    if (r.is_null(1) || r.i64(1) != 1) throw Refused{{.kind = CartErrorKind::ProductNotFound}};
     std::string cart_id = r.str(0);
-    ProductState p;
-    p.found = p.active = true;
-    p.stock = r.i64(2);
-    p.final_price = money::parse(r.str(3)).value_or(0);
-    p.name = r.str(4);
+    int64_t stock = r.i64(2);
+    money::Cents final_price = money::parse(r.str(3)).value_or(0);
+    std::string name = r.str(4);
     std::string line_id = r.is_null(5) ? "" : r.str(5);
     int64_t old_quantity = r.is_null(6) ? 0 : r.i64(6);
     int64_t before = r.i64(7);
     int64_t new_quantity = old_quantity + ch.quantity;
-    check_quantity(p, new_quantity, before, before + ch.quantity, ch.max_cart_items);
+    check_quantity(name, stock, new_quantity, before, before + ch.quantity, ch.max_cart_items);
     if (line_id.empty()) {
       c.exec("INSERT INTO " + t.table("cart_items") +
                  " (id, cart_id, product_id, unit_price, quantity) VALUES (?, ?, ?, ?, ?)",
-             {uuid::v4(), cart_id, ch.product_id, money::format(p.final_price), new_quantity});
+             {uuid::v4(), cart_id, ch.product_id, money::format(final_price), new_quantity});
     } else {
       c.exec("UPDATE " + t.table("cart_items") + " SET quantity = ? WHERE id = ?", {new_quantity, line_id});
     }
-    return 0;
   });
 }
 
-void update_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, const CartChange& ch) {
-  db::retry_transaction(c, [&] {
+std::optional<CartError> update_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o,
+                                     const CartChange& ch) {
+  return refusable_transaction(c, [&] {
     auto cart_id = lock_cart(c, t, o);
-    if (!cart_id) throw ApiError::NotFound("Cart item not found.");
+    if (!cart_id) throw Refused{{.kind = CartErrorKind::ItemNotFound}};
     auto line = c.query("SELECT product_id, quantity FROM " + t.table("cart_items") + " WHERE id = ? AND cart_id = ?",
                         {ch.item_id, *cart_id});
-    if (!line.next()) throw ApiError::NotFound("Cart item not found.");
+    if (!line.next()) throw Refused{{.kind = CartErrorKind::ItemNotFound}};
     std::string product_id = line.str(0);
     int64_t old_quantity = line.i64(1);
-    ProductState p = product_state(c, t, product_id);
-    if (!p.found || !p.active)
-      throw ApiError::Conflict("Product unavailable", "'" + p.name + "' is no longer available.");
+    auto p = catalog::find_product_state(c, t, product_id);
+    if (!p || !p->active)
+      throw Refused{{.kind = CartErrorKind::ProductUnavailable, .product_name = p ? p->name : ""}};
     int64_t before = cart_quantity(c, t, *cart_id);
-    check_quantity(p, ch.quantity, before, before - old_quantity + ch.quantity, ch.max_cart_items);
+    check_quantity(p->name, p->stock, ch.quantity, before, before - old_quantity + ch.quantity, ch.max_cart_items);
     c.exec("UPDATE " + t.table("cart_items") + " SET quantity = ? WHERE id = ?", {ch.quantity, ch.item_id});
     touch(c, t, *cart_id);
-    return 0;
   });
 }
 
@@ -195,6 +188,15 @@ bool remove_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, co
 
 void delete_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o) {
   c.exec("DELETE FROM " + t.table("carts") + " WHERE " + o.column() + " = ?", {o.value()});
+}
+
+void remove_product_from_carts(db::Connection& c, const tenancy::Tenant& t, const std::string& product_id) {
+  c.exec("DELETE FROM " + t.table("cart_items") + " WHERE product_id = ?", {product_id});
+}
+
+int64_t delete_idle_guest_carts(db::Connection& c, const tenancy::Tenant& t) {
+  return static_cast<int64_t>(c.exec("DELETE FROM " + t.table("carts") +
+                                     " WHERE customer_id IS NULL AND updated_at < UTC_TIMESTAMP() - INTERVAL 30 DAY"));
 }
 
 int64_t merge_guest_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o, int64_t max_cart_items) {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cart/owner.h"
+#include "cart/cart_owner.h"
 #include "common/money.h"
 #include "db/connection.h"
 #include "tenancy/tenant.h"
@@ -45,11 +45,32 @@ struct CartChange {
   int64_t max_cart_items = 0;  // the store's limit on the cart's total quantity
 };
 
-// Adds to (or creates) the line of a product. Throws ApiError 404 (product missing
-// or inactive), 409 (stock), 400 (maxCartItems).
-void add_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, const CartChange& ch);
-// Sets a line's quantity. Throws ApiError 404 (no such line in this cart), 409, 400.
-void update_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, const CartChange& ch);
+// Why a cart change was refused (cart/routes.cpp answers each with its Problem Details).
+enum class CartErrorKind {
+  CartNotFound,        // the owner has no cart
+  ItemNotFound,        // no such line in the owner's cart
+  ProductNotFound,     // adding a product that is missing or inactive
+  ProductUnavailable,  // changing the line of a product since deactivated or deleted
+  InsufficientStock,   // the line would hold more than the product's stock
+  LimitExceeded,       // the cart would hold more than the store's maxCartItems (and more than before)
+};
+
+struct CartError {
+  CartErrorKind kind = CartErrorKind::CartNotFound;
+  std::string product_name{};  // ProductUnavailable, InsufficientStock
+  int64_t stock = 0;         // InsufficientStock
+  int64_t quantity = 0;      // InsufficientStock: the line's new quantity; LimitExceeded: the cart's
+  int64_t max_items = 0;     // LimitExceeded
+};
+
+// Adds to (or creates) the line of a product; nullopt when done. Refused (and nothing
+// changed): ProductNotFound, InsufficientStock, LimitExceeded.
+[[nodiscard]] std::optional<CartError> add_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o,
+                                                const CartChange& ch);
+// Sets a line's quantity; nullopt when done. Refused (and nothing changed): ItemNotFound,
+// ProductUnavailable, InsufficientStock, LimitExceeded.
+[[nodiscard]] std::optional<CartError> update_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o,
+                                                   const CartChange& ch);
 // Removes a line; false when this cart has no such line.
 bool remove_item(db::Connection& c, const tenancy::Tenant& t, const Owner& o, const std::string& item_id);
 // A customer's first authenticated call with the X-Session-Id of a guest cart:
@@ -60,5 +81,11 @@ int64_t merge_guest_cart(db::Connection& c, const tenancy::Tenant& t, const Owne
 
 // Deletes the owner's cart (and its lines).
 void delete_cart(db::Connection& c, const tenancy::Tenant& t, const Owner& o);
+
+// Takes a product out of every cart (before the product itself is deleted).
+void remove_product_from_carts(db::Connection& c, const tenancy::Tenant& t, const std::string& product_id);
+
+// Housekeeping (ecom-provision gc): deletes the guest carts idle for 30 days; returns how many.
+int64_t delete_idle_guest_carts(db::Connection& c, const tenancy::Tenant& t);
 
 }  // namespace ecom::cart

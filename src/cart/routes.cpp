@@ -13,9 +13,33 @@ namespace {
 
 constexpr int64_t kMaxQuantity = 1'000'000;
 
+// The one place a cart error becomes a Problem Details response.
+ApiError problem(const CartError& e) {
+  switch (e.kind) {
+    case CartErrorKind::CartNotFound: return ApiError::NotFound("Cart not found.");
+    case CartErrorKind::ItemNotFound: return ApiError::NotFound("Cart item not found.");
+    case CartErrorKind::ProductNotFound: return ApiError::NotFound("Product not found or not active.");
+    case CartErrorKind::ProductUnavailable:
+      return ApiError::Conflict("Product unavailable", "'" + e.product_name + "' is no longer available.");
+    case CartErrorKind::InsufficientStock:
+      return ApiError::Conflict("Insufficient stock", "Only " + std::to_string(e.stock) + " of '" + e.product_name +
+                                                          "' in stock; the cart would hold " +
+                                                          std::to_string(e.quantity) + ".");
+    case CartErrorKind::LimitExceeded: break;
+  }
+  return ApiError(400, "Cart limit exceeded",
+                  "A cart may hold at most " + std::to_string(e.max_items) + " items (maxCartItems).",
+                  {{"quantity", {"The cart would hold " + std::to_string(e.quantity) + " items; maxCartItems is " +
+                                 std::to_string(e.max_items) + "."}}});
+}
+
+void throw_if_refused(const std::optional<CartError>& e) {
+  if (e) throw problem(*e);
+}
+
 void respond_with_cart(Context& ctx, const Owner& o) {
   auto cart = load_cart(ctx.tenant_db(), ctx.tenant(), o);
-  if (!cart) throw ApiError::NotFound("Cart not found.");
+  if (!cart) throw problem({.kind = CartErrorKind::CartNotFound});
   http::JsonWriter w(ctx.res.body);
   write_cart(w, *cart);
 }
@@ -35,8 +59,8 @@ void add(Context& ctx) {
   if (product_id && !uuid::is_valid(*product_id)) v.add("productId", "productId must be a UUID.");
   auto quantity = r.integer("quantity", true, 1, kMaxQuantity);
   v.throw_if_any();
-  add_item(ctx.tenant_db(), ctx.tenant(), o,
-           CartChange{uuid::normalize(*product_id), "", *quantity, max_cart_items(ctx)});
+  throw_if_refused(add_item(ctx.tenant_db(), ctx.tenant(), o,
+                            CartChange{uuid::normalize(*product_id), "", *quantity, max_cart_items(ctx)}));
   respond_with_cart(ctx, o);
 }
 
@@ -49,8 +73,9 @@ void update(Context& ctx) {
   http::ObjectReader r(body.get(), v);
   auto quantity = r.integer("quantity", true, 1, kMaxQuantity);
   v.throw_if_any();
-  if (!uuid::is_valid(item)) throw ApiError::NotFound("Cart item not found.");
-  update_item(ctx.tenant_db(), ctx.tenant(), o, CartChange{"", uuid::normalize(item), *quantity, max_cart_items(ctx)});
+  if (!uuid::is_valid(item)) throw problem({.kind = CartErrorKind::ItemNotFound});
+  throw_if_refused(update_item(ctx.tenant_db(), ctx.tenant(), o,
+                               CartChange{"", uuid::normalize(item), *quantity, max_cart_items(ctx)}));
   respond_with_cart(ctx, o);
 }
 
@@ -59,7 +84,7 @@ void remove(Context& ctx) {
   Owner o = require_cart_owner(ctx);
   const std::string& item = ctx.req.param("itemId");
   if (!uuid::is_valid(item) || !remove_item(ctx.tenant_db(), ctx.tenant(), o, uuid::normalize(item)))
-    throw ApiError::NotFound("Cart item not found.");
+    throw problem({.kind = CartErrorKind::ItemNotFound});
   ctx.res.status = http::status::kNoContent;
 }
 

@@ -48,14 +48,4 @@ ProductFilter parse_product_filter(const http::Request& req) {
   return f;
 }
 
-std::string like_contains_pattern(const std::string& term) {
-  std::string p = "%";
-  for (char c : term) {
-    if (c == '\\' || c == '%' || c == '_') p.push_back('\\');
-    p.push_back(c);
-  }
-  p.push_back('%');
-  return p;
-}
-
 }  // namespace ecom::catalog

@@ -1,6 +1,7 @@
 #include "catalog/routes.h"
 
 #include "core/context.h"
+#include "catalog/category_repository.h"
 #include "catalog/product_filter.h"
 #include "catalog/product_json.h"
 #include "catalog/product_repository.h"
@@ -13,7 +14,7 @@ namespace {
 // GET /api/catalog/products
 void list(Context& ctx) {
   ProductFilter f = parse_product_filter(ctx.req);
-  ProductPage page = list_products(ctx.tenant_db(), ctx.tenant(), f);
+  ProductPage page = list_products(ctx.tenant_db(), ctx.tenant(), f, f.page.page_size, f.page.offset());
   ctx.res.body.reserve(512 + page.items.size() * 700);
   http::JsonWriter w(ctx.res.body);
   w.begin_object();

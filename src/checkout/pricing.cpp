@@ -30,16 +30,6 @@ Totals order_totals(money::WideCents subtotal, const StoreSettings& s) {
   return t;
 }
 
-StoreSettings load_settings(db::Connection& c, const tenancy::Tenant& t) {
-  StoreSettings s;
-  auto r = c.query("SELECT tax_rate, shipping_flat, free_shipping_threshold FROM " + t.table("settings") +
-                   " WHERE id = 1");
-  if (r.next()) {
-    s.tax_rate = money::parse_scaled(r.str(0), 4).value_or(s.tax_rate);
-    s.shipping_flat = money::parse(r.str(1)).value_or(s.shipping_flat);
-    s.free_shipping_threshold = money::parse(r.str(2)).value_or(s.free_shipping_threshold);
-  }
-  return s;
-}
+StoreSettings load_settings(db::Connection& c, const tenancy::Tenant& t) { return settings::find_pricing(c, t); }
 
 }  // namespace ecom::checkout

@@ -7,15 +7,13 @@
 
 #include "common/money.h"
 #include "db/connection.h"
+#include "settings/settings_repository.h"
 #include "tenancy/tenant.h"
 
 namespace ecom::checkout {
 
-struct StoreSettings {
-  int64_t tax_rate = 1500;  // in 1/10000 (0.1500)
-  money::Cents shipping_flat = 1000;
-  money::Cents free_shipping_threshold = 10000;
-};
+// tax_rate (in 1/10000), shipping_flat, free_shipping_threshold.
+using StoreSettings = settings::Pricing;
 
 struct Totals {
   money::Cents subtotal = 0, tax = 0, shipping = 0, total = 0;
@@ -28,7 +26,7 @@ Totals compute_totals(money::Cents subtotal, const StoreSettings& s);
 // hold (money::kMaxAmount); every line then fits too, as no amount is negative.
 Totals order_totals(money::WideCents subtotal, const StoreSettings& s);
 
-// The store's settings row (defaults when absent).
+// The store's pricing settings (defaults when the row is absent).
 StoreSettings load_settings(db::Connection& c, const tenancy::Tenant& t);
 
 }  // namespace ecom::checkout

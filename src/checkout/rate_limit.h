@@ -1,8 +1,9 @@
 // The per-session limit on place-order attempts (CONTRACT §7: more than 10 in an
 // hour → 429 with Retry-After). Attempts are rows in the store's schema, so every
-// worker sees the same count.
+// worker sees the same count. This file holds every statement on checkout_attempts.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "db/connection.h"
@@ -12,8 +13,21 @@ namespace ecom::checkout {
 
 inline constexpr int64_t kMaxAttemptsPerHour = 10;
 
-// Records this attempt, then throws ApiError 429 (with Retry-After) when the
-// owner has made more than kMaxAttemptsPerHour in the last hour.
+// The owner's attempts in the last hour, the one just recorded included.
+struct AttemptWindow {
+  int64_t count = 0;
+  int64_t retry_after = 3600;  // seconds until the oldest leaves the window
+  bool over_limit() const { return count > kMaxAttemptsPerHour; }
+};
+
+// Records this attempt and counts the window it falls in.
+AttemptWindow record_attempt(db::Connection& c, const tenancy::Tenant& t, const std::string& owner_key);
+
+// record_attempt, then throws ApiError 429 (with Retry-After) when the owner has made
+// more than kMaxAttemptsPerHour in the last hour.
 void record_attempt_or_throw(db::Connection& c, const tenancy::Tenant& t, const std::string& owner_key);
+
+// Housekeeping (ecom-provision gc): deletes the attempts older than the window; returns how many.
+int64_t delete_old_attempts(db::Connection& c, const tenancy::Tenant& t);
 
 }  // namespace ecom::checkout

@@ -9,6 +9,9 @@
 // operator decides whether to suspend or delete them.
 #include <cstdio>
 
+#include "accounts/account_repository.h"
+#include "cart/cart_repository.h"
+#include "checkout/rate_limit.h"
 #include "db/identifier.h"
 #include "http/json_writer.h"
 #include "provision_cli/cli.h"
@@ -16,6 +19,19 @@
 #include "tenancy/tenant.h"
 
 namespace ecom::provision_cli {
+namespace {
+
+// What the repositories need to name a store's tables: its schema (the admin connection
+// reaches every schema).
+tenancy::Tenant schema_of(const provisioning::TenantRecord& r) {
+  tenancy::Tenant t;
+  t.slug = r.slug;
+  t.schema = r.schema;
+  t.quoted_schema = db::quote_identifier(r.schema);
+  return t;
+}
+
+}  // namespace
 
 int cmd_gc(CliContext& ctx) {
   auto& p = *ctx.p;
@@ -25,13 +41,10 @@ int cmd_gc(CliContext& ctx) {
   for (const auto& t : p.store().list_with_status({tenancy::state::kReady, tenancy::state::kSuspended})) {
     try {
       auto& c = p.admin(t.server_url);
-      std::string s = db::quote_identifier(t.schema);
-      carts += static_cast<int64_t>(c.exec("DELETE FROM " + s + ".carts WHERE customer_id IS NULL AND "
-                                           "updated_at < UTC_TIMESTAMP() - INTERVAL 30 DAY"));
-      attempts += static_cast<int64_t>(
-          c.exec("DELETE FROM " + s + ".checkout_attempts WHERE attempted_at < UTC_TIMESTAMP(3) - INTERVAL 1 HOUR"));
-      failures += static_cast<int64_t>(
-          c.exec("DELETE FROM " + s + ".login_failures WHERE failed_at < UTC_TIMESTAMP(3) - INTERVAL 15 MINUTE"));
+      tenancy::Tenant store = schema_of(t);
+      carts += cart::delete_idle_guest_carts(c, store);
+      attempts += checkout::delete_old_attempts(c, store);
+      failures += accounts::delete_old_failures(c, store);
     } catch (const std::exception& e) {
       ++failed;
       std::fprintf(stderr, "ecom-provision: gc %s: %s\n", t.slug.c_str(), e.what());
@@ -42,9 +55,7 @@ int cmd_gc(CliContext& ctx) {
   for (const auto& t : p.store().signups_older_than(ctx.cfg.unactivated_signup_days)) {
     try {
       auto& c = p.admin(t.server_url);
-      auto r = c.query("SELECT COUNT(*) FROM " + db::quote_identifier(t.schema) +
-                       ".accounts WHERE role = 'admin' AND activated_at IS NOT NULL");
-      if (r.next() && r.i64(0) == 0) unactivated.push_back(t);
+      if (accounts::count_activated_admins(c, schema_of(t)) == 0) unactivated.push_back(t);
     } catch (const std::exception& e) {
       ++failed;
       std::fprintf(stderr, "ecom-provision: gc %s: %s\n", t.slug.c_str(), e.what());

@@ -2,6 +2,7 @@
 
 #include "core/context.h"
 #include "http/json_writer.h"
+#include "settings/settings_repository.h"
 #include "tenancy/features.h"
 
 namespace ecom::storefront {
@@ -10,18 +11,13 @@ namespace {
 // GET /public/tenant-config → {name, slug, theme, seo, features: [snake_case, sorted]}
 void get_tenant_config(Context& ctx) {
   const auto& t = ctx.tenant();
-  auto rows = ctx.tenant_db().query("SELECT theme, seo FROM " + t.table("settings") + " WHERE id = 1");
-  std::string theme = "{}", seo = "{}";
-  if (rows.next()) {
-    theme = rows.str(0);
-    seo = rows.str(1);
-  }
+  settings::Appearance look = settings::find_appearance(ctx.tenant_db(), t);
   http::JsonWriter w(ctx.res.body);
   w.begin_object();
   w.field("name", t.name);
   w.field("slug", t.slug);
-  w.key("theme").raw(theme);
-  w.key("seo").raw(seo);
+  w.key("theme").raw(look.theme_json);
+  w.key("seo").raw(look.seo_json);
   w.key("features").begin_array();
   for (const auto& f : t.features) w.string(f);  // std::set: sorted
   w.end_array();
