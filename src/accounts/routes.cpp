@@ -188,36 +188,6 @@ void activate(Context& ctx) {
   w.begin_object().field("success", true).field("message", "Account activated; sign in with your new password.").end_object();
 }
 
-// GET /api/orders — the signed-in customer's orders, newest first.
-void my_orders(Context& ctx) {
-  auto p = auth::require_principal(ctx);
-  Validator v;
-  http::Page page = http::parse_page(ctx.req, v);
-  v.throw_if_any();
-  auto& c = ctx.tenant_db();
-  const auto& t = ctx.tenant();
-  auto count = c.query("SELECT COUNT(*) FROM " + t.table("orders") + " WHERE customer_id = ?", {p.account_id});
-  int64_t total = count.next() ? count.i64(0) : 0;
-  http::JsonWriter w(ctx.res.body);
-  http::write_paged(w, page, total, [&] {
-    auto rows = c.query("SELECT id, order_number, status, created_at, total, "
-                        "(SELECT COALESCE(SUM(quantity), 0) FROM " + t.table("order_items") +
-                            " i WHERE i.order_id = o.id) FROM " + t.table("orders") +
-                            " o WHERE customer_id = ? ORDER BY created_at DESC, order_number DESC LIMIT ? OFFSET ?",
-                        {p.account_id, page.page_size, page.offset()});
-    while (rows.next()) {
-      w.begin_object();
-      w.field("orderId", rows.str(0));
-      w.field("orderNumber", rows.str(1));
-      w.field("status", rows.str(2));
-      w.field("createdAt", clock::iso_from_sql(rows.str(3)));
-      w.key("total").money(money::parse(rows.str(4)).value_or(0));
-      w.field("itemCount", rows.i64(5));
-      w.end_object();
-    }
-  });
-}
-
 }  // namespace
 
 void add_routes(http::Router& r) {
@@ -226,7 +196,6 @@ void add_routes(http::Router& r) {
   r.add("POST", "/api/auth/login", login, t);
   r.add("POST", "/api/auth/activate-account", activate, t);
   r.add("GET", "/api/auth/me", me, t);
-  r.add("GET", "/api/orders", my_orders, t);
 }
 
 }  // namespace ecom::accounts

@@ -1,42 +1,27 @@
 // Store admin: orders — list (status and date filters), detail with lines and
-// customer contact, and status transitions
-//   PENDING → PAID → SHIPPED → DELIVERED, and CANCELLED from PENDING or PAID,
-// which puts the stock back in the same transaction. Anything else → 409.
+// customer contact, and status transitions (orders/order_status.h: PENDING → PAID →
+// SHIPPED → DELIVERED, and CANCELLED from PENDING or PAID, which puts the stock back in
+// the same transaction). Anything else → 409.
 #include <time.h>
 
 #include <cctype>
-#include <map>
 
 #include "admin/routes.h"
 #include "core/context.h"
 #include "auth/access_token.h"
-#include "common/clock.h"
-#include "common/money.h"
 #include "common/error.h"
 #include "common/uuid.h"
-#include "db/retry.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"
 #include "http/pagination.h"
-#include "orders/order_lines.h"
+#include "orders/order_json.h"
+#include "orders/order_repository.h"
+#include "orders/order_status.h"
 
 namespace ecom::admin {
 namespace {
 
-constexpr int64_t kMaxStock = 2'147'483'647;  // products.stock is an INT
-
-bool allowed(const std::string& from, const std::string& to) {
-  static const std::multimap<std::string, std::string> kMoves = {
-      {"PENDING", "PAID"}, {"PAID", "SHIPPED"}, {"SHIPPED", "DELIVERED"}, {"PENDING", "CANCELLED"}, {"PAID", "CANCELLED"}};
-  auto range = kMoves.equal_range(from);
-  for (auto it = range.first; it != range.second; ++it)
-    if (it->second == to) return true;
-  return false;
-}
-
-bool known_status(const std::string& s) {
-  return s == "PENDING" || s == "PAID" || s == "SHIPPED" || s == "DELIVERED" || s == "CANCELLED";
-}
+std::string status_message() { return "status must be " + orders::order_status_names() + "."; }
 
 // "2024-12-01" or "2024-12-01T15:30:00Z" → "2024-12-01 15:30:00" (end of day for a bare `to` date).
 std::optional<std::string> parse_when(const std::string& s, bool end_of_day) {
@@ -76,42 +61,49 @@ std::string id_param(Context& ctx) {
   return uuid::normalize(id);
 }
 
+// The one place a refused status change becomes a Problem.
+ApiError problem_of(const orders::StatusChange& change, orders::OrderStatus to) {
+  switch (change.error) {
+    case orders::StatusChangeError::None:
+    case orders::StatusChangeError::NotFound:
+      break;
+    case orders::StatusChangeError::IllegalTransition:
+      return ApiError::Conflict("Illegal transition", "An order cannot go from " +
+                                                          std::string(orders::to_string(change.from)) + " to " +
+                                                          std::string(orders::to_string(to)) + ".");
+    case orders::StatusChangeError::StockLimit:
+      return ApiError::Conflict("Stock limit exceeded",
+                                "Cancelling would put the stock of product " + change.product_id + " above " +
+                                    std::to_string(orders::kMaxProductStock) +
+                                    ", the most it can hold; lower its stock first.");
+  }
+  return ApiError::NotFound("Order not found.");
+}
+
 void write_detail(Context& ctx, const std::string& id) {
-  auto& c = ctx.tenant_db();
-  const auto& t = ctx.tenant();
-  auto r = c.query("SELECT o.id, o.order_number, o.status, o.created_at, o.updated_at, o.email, o.phone, "
-                   "o.shipping_address, o.payment_method, o.subtotal, o.tax, o.shipping, o.total, o.customer_id, "
-                   "a.name FROM " + t.table("orders") + " o LEFT JOIN " + t.table("accounts") +
-                       " a ON a.id = o.customer_id WHERE o.id = ?",
-                   {id});
-  if (!r.next()) throw ApiError::NotFound("Order not found.");
-  auto m = [&](int col) { return money::parse(r.str(col)).value_or(0); };
+  auto order = orders::find_by_id(ctx.tenant_db(), ctx.tenant(), id);
+  if (!order) throw ApiError::NotFound("Order not found.");
   ctx.res.body.clear();
   http::JsonWriter w(ctx.res.body);
-  w.begin_object();
-  w.field("orderId", r.str(0));
-  w.field("orderNumber", r.str(1));
-  w.field("status", r.str(2));
-  w.field("createdAt", clock::iso_from_sql(r.str(3)));
-  w.field("updatedAt", clock::iso_from_sql(r.str(4)));
-  w.key("customer").begin_object();
-  if (r.is_null(13)) w.key("id").null();
-  else w.field("id", r.str(13));
-  if (r.is_null(14)) w.key("name").null();
-  else w.field("name", r.str(14));
-  w.field("email", r.str(5));
-  w.field("phone", r.str(6));
-  w.end_object();
-  w.field("email", r.str(5));
-  w.field("phone", r.str(6));
-  w.field("shippingAddress", r.str(7));
-  w.field("paymentMethod", r.str(8));
-  w.key("subtotal").money(m(9));
-  w.key("tax").money(m(10));
-  w.key("shipping").money(m(11));
-  w.key("total").money(m(12));
-  orders::write_order_lines(w, c, t, id);
-  w.end_object();
+  orders::write_admin_order(w, *order);
+}
+
+// status, from and to of the query; errors go to `v`.
+orders::OrderFilter parse_filter(const http::Request& req, Validator& v) {
+  orders::OrderFilter f;
+  if (const std::string* s = req.query_param("status")) {
+    f.status = orders::parse_order_status(*s);
+    if (!f.status) v.add("status", status_message());
+  }
+  for (const char* name : {"from", "to"}) {
+    const std::string* raw = req.query_param(name);
+    if (!raw) continue;
+    bool to = std::string(name) == "to";
+    auto when = parse_when(*raw, to);
+    if (!when) v.add(name, std::string(name) + " must be a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDTHH:MM:SSZ).");
+    else (to ? f.created_to : f.created_from) = *when;
+  }
+  return f;
 }
 
 // GET /api/admin/orders?status&from&to&page&pageSize — newest first.
@@ -119,51 +111,15 @@ void list(Context& ctx) {
   auth::require_admin(ctx);
   Validator v;
   http::Page page = http::parse_page(ctx.req, v);
-  std::string where = "WHERE 1 = 1";
-  std::vector<db::Param> params;
-  if (const std::string* s = ctx.req.query_param("status")) {
-    if (!known_status(*s)) v.add("status", "status must be PENDING, PAID, SHIPPED, DELIVERED or CANCELLED.");
-    where += " AND o.status = ?";
-    params.emplace_back(*s);
-  }
-  for (const char* name : {"from", "to"}) {
-    const std::string* raw = ctx.req.query_param(name);
-    if (!raw) continue;
-    auto when = parse_when(*raw, std::string(name) == "to");
-    if (!when) {
-      v.add(name, std::string(name) + " must be a date (YYYY-MM-DD) or a UTC time (YYYY-MM-DDTHH:MM:SSZ).");
-      continue;
-    }
-    where += std::string(" AND o.created_at ") + (std::string(name) == "from" ? ">=" : "<=") + " ?";
-    params.emplace_back(*when);
-  }
+  orders::OrderFilter filter = parse_filter(ctx.req, v);
   v.throw_if_any();
   auto& c = ctx.tenant_db();
   const auto& t = ctx.tenant();
-  auto count = c.query("SELECT COUNT(*) FROM " + t.table("orders") + " o " + where, params);
-  int64_t total = count.next() ? count.i64(0) : 0;
+  int64_t total = orders::count_orders(c, t, filter);
   http::JsonWriter w(ctx.res.body);
   http::write_paged(w, page, total, [&] {
-    params.emplace_back(page.page_size);
-    params.emplace_back(page.offset());
-    auto rows = c.query("SELECT o.id, o.order_number, o.status, o.created_at, o.email, o.total, o.customer_id, "
-                        "(SELECT COALESCE(SUM(quantity), 0) FROM " + t.table("order_items") +
-                            " i WHERE i.order_id = o.id) FROM " + t.table("orders") + " o " + where +
-                            " ORDER BY o.created_at DESC, o.order_number DESC LIMIT ? OFFSET ?",
-                        params);
-    while (rows.next()) {
-      w.begin_object();
-      w.field("orderId", rows.str(0));
-      w.field("orderNumber", rows.str(1));
-      w.field("status", rows.str(2));
-      w.field("createdAt", clock::iso_from_sql(rows.str(3)));
-      w.field("email", rows.str(4));
-      w.key("total").money(money::parse(rows.str(5)).value_or(0));
-      if (rows.is_null(6)) w.key("customerId").null();
-      else w.field("customerId", rows.str(6));
-      w.field("itemCount", rows.i64(7));
-      w.end_object();
-    }
+    for (const auto& s : orders::list_orders(c, t, filter, page.page_size, page.offset()))
+      orders::write_admin_order_summary(w, s);
   });
 }
 
@@ -180,35 +136,11 @@ void update_status(Context& ctx) {
   Validator v;
   http::ObjectReader r(body.get(), v);
   auto status = r.string("status", true);
-  if (status && !known_status(*status)) v.add("status", "status must be PENDING, PAID, SHIPPED, DELIVERED or CANCELLED.");
+  std::optional<orders::OrderStatus> to;
+  if (status && !(to = orders::parse_order_status(*status))) v.add("status", status_message());
   v.throw_if_any();
-  auto& c = ctx.tenant_db();
-  const auto& t = ctx.tenant();
-  db::retry_transaction(c, [&] {
-    auto o = c.query("SELECT status FROM " + t.table("orders") + " WHERE id = ? FOR UPDATE", {id});
-    if (!o.next()) throw ApiError::NotFound("Order not found.");
-    std::string from = o.str(0);
-    if (!allowed(from, *status))
-      throw ApiError::Conflict("Illegal transition", "An order cannot go from " + from + " to " + *status + ".");
-    if (*status == "CANCELLED") {
-      // Put the stock back, locking the products in id order like place-order does.
-      auto lines = c.query("SELECT product_id, SUM(quantity) FROM " + t.table("order_items") +
-                               " WHERE order_id = ? GROUP BY product_id ORDER BY product_id",
-                           {id});
-      std::vector<std::pair<std::string, int64_t>> back;
-      while (lines.next()) back.emplace_back(lines.str(0), lines.i64(1));
-      // stock is an INT: a put-back that would pass its maximum is refused (409), not an error.
-      for (const auto& [pid, qty] : back)
-        if (c.exec("UPDATE " + t.table("products") +
-                       " SET stock = stock + ?, updated_at = UTC_TIMESTAMP() WHERE id = ? AND stock <= ? - ?",
-                   {qty, pid, kMaxStock, qty}) == 0)
-          throw ApiError::Conflict("Stock limit exceeded",
-                                   "Cancelling would put the stock of product " + pid + " above " +
-                                       std::to_string(kMaxStock) + ", the most it can hold; lower its stock first.");
-    }
-    c.exec("UPDATE " + t.table("orders") + " SET status = ?, updated_at = UTC_TIMESTAMP() WHERE id = ?", {*status, id});
-    return 0;
-  });
+  auto change = orders::change_status(ctx.tenant_db(), ctx.tenant(), id, *to);
+  if (change.error != orders::StatusChangeError::None) throw problem_of(change, *to);
   write_detail(ctx, id);
 }
 

@@ -2,192 +2,153 @@
 
 #include <openssl/rand.h>
 
-#include <algorithm>
 #include <ctime>
-#include <map>
+#include <stdexcept>
 
-#include "cart/cart_repository.h"
+#include "checkout/checkout_repository.h"
 #include "common/clock.h"
-#include "common/error.h"
 #include "common/uuid.h"
 #include "db/retry.h"
+#include "orders/order_repository.h"
 
 namespace ecom::checkout {
 namespace {
 
-struct Line {
-  std::string product_id, name;
-  money::Cents price = 0;
-  int64_t quantity = 0;
+// A refusal decided inside the transaction: thrown out of it so that it rolls back.
+struct Refused {
+  OrderRefused refused;
 };
-
-// An order already holding this idempotency key: the same request again (replay)
-// or a conflict.
-// The order columns (id, order_number, total, status, created_at, request_hash, owner) from
-// column `at` of the current row.
-PlacedOrder replay_of(const db::Rows& r, int at, const cart::Owner& owner, const OrderRequest& req) {
-  if (r.str(at + 5) != req.request_hash || r.str(at + 6) != owner.key())
-    throw ApiError::Conflict("Idempotency key conflict",
-                             "This Idempotency-Key was already used for a different order request.");
-  PlacedOrder o;
-  o.id = r.str(at);
-  o.order_number = r.str(at + 1);
-  o.total = money::parse(r.str(at + 2)).value_or(0);
-  o.status = r.str(at + 3);
-  o.created_at = clock::iso_from_sql(r.str(at + 4));
-  o.replayed = true;
-  return o;
-}
-
-constexpr const char* kOrderColumns = "id, order_number, total, status, created_at, request_hash, owner";
-
-std::optional<PlacedOrder> existing_order(db::Connection& c, const tenancy::Tenant& t, const cart::Owner& owner,
-                                          const OrderRequest& req) {
-  auto r = c.query(std::string("SELECT ") + kOrderColumns + " FROM " + t.table("orders") + " WHERE idempotency_key = ?",
-                   {req.idempotency_key});
-  if (!r.next()) return std::nullopt;
-  return replay_of(r, 0, owner, req);
-}
-
-std::string join_names(const std::vector<std::string>& names) {
-  std::string s;
-  for (size_t i = 0; i < names.size(); ++i) s += (i ? ", '" : "'") + names[i] + "'";
-  return s;
-}
 
 // Thrown inside the transaction when another request committed this key first.
 struct KeyTakenMeanwhile {};
 
-// Lines per statement when locking products and writing order lines: a statement may hold at
-// most 65,535 placeholders (an order line takes 7).
-constexpr size_t kBatch = 1000;
-// order_items.line_no is a SMALLINT: whatever maxProductsPerOrder says, no order holds more lines.
-constexpr size_t kMaxLines = 32767;
-
-// "?, ?, ..." (n marks).
-std::string marks(size_t n, const char* one = "?") {
-  std::string s;
-  for (size_t i = 0; i < n; ++i) (s += i ? ", " : "") += one;
-  return s;
+OrderRefused refusal(PlaceOrderError error, int64_t limit = 0, std::vector<std::string> products = {}) {
+  return OrderRefused{error, limit, std::move(products)};
 }
 
-PlacedOrder place_once(db::Connection& c, const tenancy::Tenant& t, const cart::Owner& owner,
-                       const OrderRequest& req, const OrderLimits& limits, const StoreSettings& settings) {
-  // One round trip: the cart, locked (this serialises every order of the cart), its lines, and
-  // an order that already holds this idempotency key (read after the lock is granted).
-  auto rows = c.query("SELECT c.id, i.product_id, i.unit_price, i.quantity, o.id, o.order_number, o.total, o.status, "
-                      "o.created_at, o.request_hash, o.owner FROM " + t.table("carts") + " c LEFT JOIN " +
-                          t.table("orders") + " o ON o.idempotency_key = ? LEFT JOIN " + t.table("cart_items") +
-                          " i ON i.cart_id = c.id WHERE c." + owner.column() + " = ? ORDER BY i.product_id FOR UPDATE",
-                      {req.idempotency_key, owner.value()});
-  std::optional<std::string> cart_id;
-  std::vector<Line> lines;
+// Attempts at a free order number (6 random digits a day) before giving up.
+constexpr int kOrderNumberAttempts = 9;
+
+// The order already holding this idempotency key: the same request again (replay), or a
+// refusal when it came with another body or from another owner.
+PlaceOrderResult replay_of(const orders::KeyedOrder& o, const cart::Owner& owner, const OrderRequest& req) {
+  if (o.request_hash != req.request_hash || o.owner != owner.key()) return refusal(PlaceOrderError::KeyReused);
+  PlacedOrder p;
+  p.id = o.id;
+  p.order_number = o.order_number;
+  p.total = o.total;
+  p.status = o.status;
+  p.created_at = o.created_at;
+  p.replayed = true;
+  return p;
+}
+
+std::optional<OrderRefused> check_limits(const std::vector<CartLineToOrder>& lines, const OrderLimits& limits) {
   int64_t item_count = 0;
-  while (rows.next()) {
-    if (!cart_id) {
-      cart_id = rows.str(0);
-      if (!rows.is_null(4)) return replay_of(rows, 4, owner, req);
-    }
-    if (rows.is_null(1)) continue;
-    lines.push_back({rows.str(1), "", money::parse(rows.str(2)).value_or(0), rows.i64(3)});
-    item_count += lines.back().quantity;
-  }
-  if (!cart_id)  // no cart at all: the key may still name an order (a replay after the cart went)
-    if (auto o = existing_order(c, t, owner, req)) return *o;
-  if (lines.empty()) throw ApiError::BadRequest("The cart is empty.");
+  for (const auto& l : lines) item_count += l.quantity;
   if (static_cast<int64_t>(lines.size()) > limits.max_products_per_order)
-    throw ApiError(400, "Order limit exceeded",
-                   "An order may hold at most " + std::to_string(limits.max_products_per_order) +
-                       " different products (maxProductsPerOrder).");
-  if (lines.size() > kMaxLines)
-    throw ApiError(400, "Order limit exceeded",
-                   "An order may hold at most " + std::to_string(kMaxLines) + " different products.");
-  if (item_count > limits.max_cart_items)
-    throw ApiError(400, "Order limit exceeded",
-                   "An order may hold at most " + std::to_string(limits.max_cart_items) + " items (maxCartItems).");
+    return refusal(PlaceOrderError::TooManyProducts, limits.max_products_per_order);
+  if (lines.size() > orders::kMaxOrderLines)
+    return refusal(PlaceOrderError::TooManyLines, static_cast<int64_t>(orders::kMaxOrderLines));
+  if (item_count > limits.max_cart_items) return refusal(PlaceOrderError::TooManyItems, limits.max_cart_items);
+  return std::nullopt;
+}
 
-  // Lock every product of the order, always in id order (the lines are sorted by product id,
-  // so batch after batch keeps that order).
-  struct Stock {
-    std::string name;
-    int64_t stock;
-    bool active;
-  };
-  std::map<std::string, Stock> stock;
-  for (size_t from = 0; from < lines.size(); from += kBatch) {
-    size_t n = std::min(kBatch, lines.size() - from);
-    std::vector<db::Param> ids;
-    for (size_t i = from; i < from + n; ++i) ids.emplace_back(lines[i].product_id);
-    auto prows = c.query("SELECT id, name, stock, is_active FROM " + t.table("products") + " WHERE id IN (" +
-                             marks(n) + ") ORDER BY id FOR UPDATE",
-                         ids);
-    while (prows.next()) stock[prows.str(0)] = {prows.str(1), prows.i64(2), prows.i64(3) != 0};
-  }
-
-  std::vector<std::string> short_of, unavailable;
+struct PricedLines {
+  std::vector<orders::NewOrderLine> lines;
   money::WideCents subtotal = 0;
-  for (auto& l : lines) {
+};
+
+// The cart's lines with their products locked (in id order: the lines are sorted by product id),
+// named and checked: every product still active and in stock.
+std::variant<PricedLines, OrderRefused> lock_and_check(db::Connection& c, const tenancy::Tenant& t,
+                                                       const std::vector<CartLineToOrder>& cart_lines) {
+  std::vector<std::string> ids;
+  for (const auto& l : cart_lines) ids.push_back(l.product_id);
+  auto stock = lock_products(c, t, ids);
+  PricedLines priced;
+  std::vector<std::string> short_of, unavailable;
+  for (const auto& l : cart_lines) {
     auto it = stock.find(l.product_id);
     if (it == stock.end() || !it->second.active) {
       unavailable.push_back(it == stock.end() ? l.product_id : it->second.name);
       continue;
     }
-    l.name = it->second.name;
-    if (l.quantity > it->second.stock) short_of.push_back(l.name);
-    subtotal += money::times(l.price, l.quantity);
+    if (l.quantity > it->second.stock) short_of.push_back(it->second.name);
+    priced.lines.push_back({l.product_id, it->second.name, l.price, l.quantity});
+    priced.subtotal += money::times(l.price, l.quantity);
   }
-  if (!unavailable.empty())
-    throw ApiError::Conflict("Product unavailable", "No longer available: " + join_names(unavailable) + ".");
-  if (!short_of.empty())
-    throw ApiError::Conflict("Insufficient stock", "Not enough stock for " + join_names(short_of) + ".");
-  // Before anything is written: 400 when the order's amounts would not fit their columns.
-  Totals totals = order_totals(subtotal, settings);
+  if (!unavailable.empty()) return refusal(PlaceOrderError::ProductUnavailable, 0, unavailable);
+  if (!short_of.empty()) return refusal(PlaceOrderError::InsufficientStock, 0, short_of);
+  return priced;
+}
 
-  for (const auto& l : lines)
-    c.exec("UPDATE " + t.table("products") + " SET stock = stock - ?, updated_at = UTC_TIMESTAMP() WHERE id = ?",
-           {l.quantity, l.product_id});
-
-  PlacedOrder o;
+orders::NewOrder new_order(const cart::Owner& owner, const OrderRequest& req, const Totals& totals, int64_t now) {
+  orders::NewOrder o;
   o.id = uuid::v4();
-  o.status = "PENDING";
+  o.idempotency_key = req.idempotency_key;
+  o.request_hash = req.request_hash;
+  o.owner = owner.key();
+  if (!owner.session_id.empty()) o.session_id = owner.session_id;
+  if (owner.is_customer()) o.customer_id = owner.customer_id;
+  o.status = orders::OrderStatus::Pending;
+  o.email = req.email;
+  o.phone = req.phone;
+  o.shipping_address = req.shipping_address;
+  o.payment_method = req.payment_method;
+  o.subtotal = totals.subtotal;
+  o.tax = totals.tax;
+  o.shipping = totals.shipping;
   o.total = totals.total;
-  int64_t now = std::time(nullptr);
-  o.created_at = clock::iso_from_time(now);
-  for (int attempt = 0;; ++attempt) {
-    o.order_number = make_order_number(now);
-    try {
-      c.exec("INSERT INTO " + t.table("orders") +
-                 " (id, order_number, idempotency_key, request_hash, owner, session_id, customer_id, status, email,"
-                 " phone, shipping_address, payment_method, subtotal, tax, shipping, total, created_at, updated_at)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?))",
-             {o.id, o.order_number, req.idempotency_key, req.request_hash, owner.key(),
-              owner.session_id.empty() ? db::Param(nullptr) : db::Param(owner.session_id),
-              owner.is_customer() ? db::Param(owner.customer_id) : db::Param(nullptr), req.email,
-              req.phone, req.shipping_address, req.payment_method, money::format(totals.subtotal),
-              money::format(totals.tax), money::format(totals.shipping), money::format(totals.total), now, now});
-      break;
-    } catch (const db::Error& e) {
-      if (e.is_duplicate_of("uq_orders_idempotency")) throw KeyTakenMeanwhile{};
-      if (!e.is_duplicate_of("uq_orders_number") || attempt >= 8) throw;
-    }
-  }
-  int64_t line_no = 0;
-  for (size_t from = 0; from < lines.size(); from += kBatch) {
-    size_t n = std::min(kBatch, lines.size() - from);
-    std::vector<db::Param> params;
-    for (size_t i = from; i < from + n; ++i) {
-      const Line& l = lines[i];
-      params.insert(params.end(), {o.id, ++line_no, l.product_id, l.name, money::format(l.price), l.quantity,
-                                   money::format_wide(money::times(l.price, l.quantity))});
-    }
-    c.exec("INSERT INTO " + t.table("order_items") +
-               " (order_id, line_no, product_id, product_name, unit_price, quantity, subtotal) VALUES " +
-               marks(n, "(?, ?, ?, ?, ?, ?, ?)"),
-           params);
-  }
-  c.exec("DELETE FROM " + t.table("cart_items") + " WHERE cart_id = ?", {*cart_id});
-  c.exec("UPDATE " + t.table("carts") + " SET updated_at = UTC_TIMESTAMP() WHERE id = ?", {*cart_id});
+  o.created_at = now;
   return o;
+}
+
+// Writes the order under a fresh order number (another is drawn when one is taken).
+void insert_with_number(db::Connection& c, const tenancy::Tenant& t, orders::NewOrder& o) {
+  for (int attempt = 1;; ++attempt) {
+    o.order_number = make_order_number(o.created_at);
+    switch (orders::insert_order(c, t, o)) {
+      case orders::InsertOrderOutcome::Inserted:
+        return;
+      case orders::InsertOrderOutcome::KeyTaken:
+        throw KeyTakenMeanwhile{};
+      case orders::InsertOrderOutcome::NumberTaken:
+        if (attempt >= kOrderNumberAttempts)
+          throw std::runtime_error("no free order number after " + std::to_string(attempt) + " attempts");
+        break;
+    }
+  }
+}
+
+PlaceOrderResult place_once(db::Connection& c, const tenancy::Tenant& t, const cart::Owner& owner,
+                            const OrderRequest& req, const OrderLimits& limits, const StoreSettings& settings) {
+  // The cart first, locked: this serialises every order of the cart, so the key is read after
+  // any earlier order of this cart committed. Without a cart the key may still name an order
+  // (a replay after the cart went).
+  auto cart = lock_cart(c, t, CartKey{owner.column(), owner.value()});
+  if (auto prior = orders::find_by_idempotency_key(c, t, req.idempotency_key)) return replay_of(*prior, owner, req);
+  if (!cart || cart->lines.empty()) return refusal(PlaceOrderError::EmptyCart);
+  if (auto refused = check_limits(cart->lines, limits)) return *refused;
+  auto checked = lock_and_check(c, t, cart->lines);
+  if (auto* refused = std::get_if<OrderRefused>(&checked)) return *refused;
+  const PricedLines& priced = std::get<PricedLines>(checked);
+  // Before anything is written: 400 when the order's amounts would not fit their columns.
+  Totals totals = order_totals(priced.subtotal, settings);
+
+  for (const auto& l : priced.lines) take_stock(c, t, l.product_id, l.quantity);
+  orders::NewOrder o = new_order(owner, req, totals, std::time(nullptr));
+  insert_with_number(c, t, o);
+  orders::insert_lines(c, t, o.id, priced.lines);
+  empty_cart(c, t, cart->id);
+
+  PlacedOrder placed;
+  placed.id = o.id;
+  placed.order_number = o.order_number;
+  placed.status = o.status;
+  placed.total = o.total;
+  placed.created_at = clock::iso_from_time(o.created_at);
+  return placed;
 }
 
 }  // namespace
@@ -205,14 +166,20 @@ std::string make_order_number(int64_t unix_time) {
   return out;
 }
 
-PlacedOrder place_order(db::Connection& c, const tenancy::Tenant& t, const cart::Owner& owner,
-                        const OrderRequest& req, const OrderLimits& limits, const StoreSettings& settings) {
+PlaceOrderResult place_order(db::Connection& c, const tenancy::Tenant& t, const cart::Owner& owner,
+                             const OrderRequest& req, const OrderLimits& limits, const StoreSettings& settings) {
   try {
-    return db::retry_transaction(c, [&] { return place_once(c, t, owner, req, limits, settings); });
+    return db::retry_transaction(c, [&] {
+      PlaceOrderResult result = place_once(c, t, owner, req, limits, settings);
+      if (auto* refused = std::get_if<OrderRefused>(&result)) throw Refused{*refused};
+      return result;
+    });
+  } catch (const Refused& r) {
+    return r.refused;
   } catch (const KeyTakenMeanwhile&) {
     // Another owner's request committed this key while ours was in flight.
-    if (auto o = existing_order(c, t, owner, req)) return *o;
-    throw ApiError::Conflict("Idempotency key conflict", "This Idempotency-Key was already used.");
+    if (auto o = orders::find_by_idempotency_key(c, t, req.idempotency_key)) return replay_of(*o, owner, req);
+    return refusal(PlaceOrderError::KeyTaken);
   }
 }
 

@@ -3,13 +3,17 @@
 // orders never deadlock each other), checks and decrements stock for every line,
 // writes the order with a snapshot of its lines and empties the cart — all or
 // nothing. Deadlocks and lock waits are retried a bounded number of times.
+// A refused order changes nothing and comes back as an OrderRefused.
 #pragma once
 
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "cart/owner.h"
 #include "checkout/pricing.h"
 #include "db/connection.h"
+#include "orders/order_status.h"
 #include "tenancy/tenant.h"
 
 namespace ecom::checkout {
@@ -21,7 +25,8 @@ struct OrderRequest {
 };
 
 struct PlacedOrder {
-  std::string id, order_number, status, created_at;
+  std::string id, order_number, created_at;
+  orders::OrderStatus status = orders::OrderStatus::Pending;
   money::Cents total = 0;
   bool replayed = false;  // an earlier order with this key, returned again
 };
@@ -31,10 +36,29 @@ struct OrderLimits {
   int64_t max_products_per_order = 50;
 };
 
-// Throws ApiError 400 (empty cart, limits), 409 (stock, availability, key reused
-// with another body or owner).
-PlacedOrder place_order(db::Connection& c, const tenancy::Tenant& t, const cart::Owner& owner,
-                        const OrderRequest& req, const OrderLimits& limits, const StoreSettings& settings);
+enum class PlaceOrderError {
+  EmptyCart,
+  TooManyProducts,     // more different products than limits.max_products_per_order
+  TooManyLines,        // more different products than an order can hold (orders::kMaxOrderLines)
+  TooManyItems,        // more units than limits.max_cart_items
+  ProductUnavailable,  // a product is gone or inactive
+  InsufficientStock,
+  KeyReused,           // the key's order was placed with another body or by another owner
+  KeyTaken,            // another request took the key while this one was in flight
+};
+
+struct OrderRefused {
+  PlaceOrderError error;
+  int64_t limit = 0;                  // the TooMany* errors: the limit passed
+  std::vector<std::string> products;  // ProductUnavailable, InsufficientStock: names (or ids of products gone)
+};
+
+using PlaceOrderResult = std::variant<PlacedOrder, OrderRefused>;
+
+// The order placed (or replayed), or why not. order_totals' ApiError 400 (amounts beyond an
+// order's columns) passes through.
+PlaceOrderResult place_order(db::Connection& c, const tenancy::Tenant& t, const cart::Owner& owner,
+                             const OrderRequest& req, const OrderLimits& limits, const StoreSettings& settings);
 
 // "ORD-YYYYMMDD-XXXXXX" for a UTC time, with 6 random digits.
 std::string make_order_number(int64_t unix_time);

@@ -49,6 +49,41 @@ void quote(Context& ctx) {
   w.end_object();
 }
 
+std::string join_names(const std::vector<std::string>& names) {
+  std::string s;
+  for (size_t i = 0; i < names.size(); ++i) s += (i ? ", '" : "'") + names[i] + "'";
+  return s;
+}
+
+// The one place a refused order becomes a Problem.
+ApiError problem_of(const OrderRefused& r) {
+  switch (r.error) {
+    case PlaceOrderError::EmptyCart:
+      return ApiError::BadRequest("The cart is empty.");
+    case PlaceOrderError::TooManyProducts:
+      return ApiError(400, "Order limit exceeded",
+                      "An order may hold at most " + std::to_string(r.limit) +
+                          " different products (maxProductsPerOrder).");
+    case PlaceOrderError::TooManyLines:
+      return ApiError(400, "Order limit exceeded",
+                      "An order may hold at most " + std::to_string(r.limit) + " different products.");
+    case PlaceOrderError::TooManyItems:
+      return ApiError(400, "Order limit exceeded",
+                      "An order may hold at most " + std::to_string(r.limit) + " items (maxCartItems).");
+    case PlaceOrderError::ProductUnavailable:
+      return ApiError::Conflict("Product unavailable", "No longer available: " + join_names(r.products) + ".");
+    case PlaceOrderError::InsufficientStock:
+      return ApiError::Conflict("Insufficient stock", "Not enough stock for " + join_names(r.products) + ".");
+    case PlaceOrderError::KeyReused:
+      return ApiError::Conflict("Idempotency key conflict",
+                                "This Idempotency-Key was already used for a different order request.");
+    case PlaceOrderError::KeyTaken:
+      break;
+  }
+  // KeyTaken: another request holds the key and its order is not this request's.
+  return ApiError::Conflict("Idempotency key conflict", "This Idempotency-Key was already used.");
+}
+
 OrderRequest parse_order_request(Context& ctx) {
   Validator v;
   const std::string* header = ctx.req.header("idempotency-key");
@@ -100,14 +135,16 @@ void place(Context& ctx) {
   record_attempt_or_throw(ctx.tenant_db(), t, o.key());
   OrderRequest req = parse_order_request(ctx);
   OrderLimits limits{t.limit("maxCartItems", 100), t.limit("maxProductsPerOrder", 50)};
-  PlacedOrder order = place_order(ctx.tenant_db(), t, o, req, limits, load_settings(ctx.tenant_db(), t));
+  PlaceOrderResult result = place_order(ctx.tenant_db(), t, o, req, limits, load_settings(ctx.tenant_db(), t));
+  if (const auto* refused = std::get_if<OrderRefused>(&result)) throw problem_of(*refused);
+  const PlacedOrder& order = std::get<PlacedOrder>(result);
   if (order.replayed) ctx.res.add_header("Idempotent-Replayed", "true");
   http::JsonWriter w(ctx.res.body);
   w.begin_object();
   w.field("orderId", order.id);
   w.field("orderNumber", order.order_number);
   w.key("total").money(order.total);
-  w.field("status", order.status);
+  w.field("status", orders::to_string(order.status));
   w.field("createdAt", order.created_at);
   w.end_object();
 }

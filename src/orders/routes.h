@@ -1,4 +1,5 @@
-// A shopper's view of an order (CONTRACT §7): GET /api/orders/{orderId}.
+// A shopper's orders (CONTRACT §7, §9): GET /api/orders/{orderId} (the session's or
+// customer's order) and GET /api/orders (the signed-in customer's orders).
 #pragma once
 
 #include "http/router.h"
