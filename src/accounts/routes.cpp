@@ -10,6 +10,7 @@
 #include "common/money.h"
 #include "common/strings.h"
 #include "common/validation.h"
+#include "http/errors.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"
 #include "http/pagination.h"
@@ -68,9 +69,8 @@ void write_account(http::JsonWriter& w, const Account& a) {
 
 // POST /api/auth/register {email, password, name?}
 void register_account(Context& ctx) {
-  auto body = http::parse_json_body(ctx.req.body);
   Validator v;
-  http::ObjectReader r(body.get(), v);
+  http::ObjectReader r(ctx.body(), v);
   auto email = r.string("email", true);
   auto password = r.string("password", true);
   auto name = r.string("name", false);
@@ -95,9 +95,8 @@ void register_account(Context& ctx) {
 
 // POST /api/auth/login {email, password}
 void login(Context& ctx) {
-  auto body = http::parse_json_body(ctx.req.body);
   Validator v;
-  http::ObjectReader r(body.get(), v);
+  http::ObjectReader r(ctx.body(), v);
   auto email = r.string("email", true);
   auto password = r.string("password", true);
   std::string normalized;
@@ -152,22 +151,16 @@ void login(Context& ctx) {
 
 // GET /api/auth/me
 void me(Context& ctx) {
-  auto p = auth::require_principal(ctx);
-  auto a = find_by_id(ctx.tenant_db(), ctx.tenant(), p.account_id);
-  if (!a) {
-    ApiError e(401, "Unauthorized", "The account no longer exists.");
-    e.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-    throw e;
-  }
+  auto a = find_by_id(ctx.tenant_db(), ctx.tenant(), ctx.principal->account_id);
+  if (!a) throw http::unauthorized("The account no longer exists.", http::challenge::kInvalidToken);
   http::JsonWriter w(ctx.res.body);
   write_account(w, *a);
 }
 
 // POST /api/auth/activate-account {token, password, confirmPassword}
 void activate(Context& ctx) {
-  auto body = http::parse_json_body(ctx.req.body);
   Validator v;
-  http::ObjectReader r(body.get(), v);
+  http::ObjectReader r(ctx.body(), v);
   auto token = r.string("token", true);
   auto password = r.string("password", true);
   auto confirm = r.string("confirmPassword", true);
@@ -191,11 +184,11 @@ void activate(Context& ctx) {
 }  // namespace
 
 void add_routes(http::Router& r) {
-  http::RouteOptions t{.tenant = true};
-  r.add("POST", "/api/auth/register", register_account, t);
-  r.add("POST", "/api/auth/login", login, t);
-  r.add("POST", "/api/auth/activate-account", activate, t);
-  r.add("GET", "/api/auth/me", me, t);
+  const http::RouteOptions form{.tenant = true, .json_body = http::JsonBody::kRequired};
+  r.add("POST", "/api/auth/register", register_account, form);
+  r.add("POST", "/api/auth/login", login, form);
+  r.add("POST", "/api/auth/activate-account", activate, form);
+  r.add("GET", "/api/auth/me", me, {.tenant = true, .auth = http::Auth::kCustomer});
 }
 
 }  // namespace ecom::accounts

@@ -29,7 +29,6 @@ std::string id_param(Context& ctx) {
 
 // GET /api/admin/categories?page&pageSize — inactive included, paginated like every admin list.
 void list(Context& ctx) {
-  auth::require_admin(ctx);
   Validator v;
   http::Page page = http::parse_page(ctx.req, v);
   v.throw_if_any();
@@ -42,10 +41,8 @@ void list(Context& ctx) {
 
 // POST /api/admin/categories {name, description?}
 void create(Context& ctx) {
-  auth::require_admin(ctx);
-  auto body = http::parse_json_body(ctx.req.body);
   Validator v;
-  http::ObjectReader r(body.get(), v);
+  http::ObjectReader r(ctx.body(), v);
   auto name = read_text(r, v, "name", true, 200);
   auto description = read_text(r, v, "description", false, 2000, true);
   auto active = r.boolean("isActive", false);
@@ -59,11 +56,9 @@ void create(Context& ctx) {
 
 // PATCH /api/admin/categories/{id} {name?, description?, isActive?}
 void update(Context& ctx) {
-  auth::require_admin(ctx);
   std::string id = id_param(ctx);
-  auto body = http::parse_json_body(ctx.req.body);
   Validator v;
-  http::ObjectReader r(body.get(), v);
+  http::ObjectReader r(ctx.body(), v);
   catalog::CategoryChanges ch;
   ch.name = read_text(r, v, "name", false, 200);
   ch.description = read_text(r, v, "description", false, 2000, true);
@@ -75,7 +70,6 @@ void update(Context& ctx) {
 
 // DELETE /api/admin/categories/{id}: deactivates (products keep their links).
 void deactivate(Context& ctx) {
-  auth::require_admin(ctx);
   std::string id = id_param(ctx);
   catalog::CategoryChanges ch;
   ch.active = false;
@@ -86,11 +80,12 @@ void deactivate(Context& ctx) {
 }  // namespace
 
 void add_category_routes(http::Router& r) {
-  http::RouteOptions t{.tenant = true};
-  r.add("GET", "/api/admin/categories", list, t);
-  r.add("POST", "/api/admin/categories", create, t);
-  r.add("PATCH", "/api/admin/categories/{id}", update, t);
-  r.add("DELETE", "/api/admin/categories/{id}", deactivate, t);
+  const http::RouteOptions read{.tenant = true, .auth = http::Auth::kAdmin};
+  const http::RouteOptions write{.tenant = true, .auth = http::Auth::kAdmin, .json_body = http::JsonBody::kRequired};
+  r.add("GET", "/api/admin/categories", list, read);
+  r.add("POST", "/api/admin/categories", create, write);
+  r.add("PATCH", "/api/admin/categories/{id}", update, write);
+  r.add("DELETE", "/api/admin/categories/{id}", deactivate, read);
 }
 
 }  // namespace ecom::admin

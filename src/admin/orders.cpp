@@ -108,7 +108,6 @@ orders::OrderFilter parse_filter(const http::Request& req, Validator& v) {
 
 // GET /api/admin/orders?status&from&to&page&pageSize — newest first.
 void list(Context& ctx) {
-  auth::require_admin(ctx);
   Validator v;
   http::Page page = http::parse_page(ctx.req, v);
   orders::OrderFilter filter = parse_filter(ctx.req, v);
@@ -124,17 +123,14 @@ void list(Context& ctx) {
 }
 
 void get(Context& ctx) {
-  auth::require_admin(ctx);
   write_detail(ctx, id_param(ctx));
 }
 
 // PATCH /api/admin/orders/{id} {status}
 void update_status(Context& ctx) {
-  auth::require_admin(ctx);
   std::string id = id_param(ctx);
-  auto body = http::parse_json_body(ctx.req.body);
   Validator v;
-  http::ObjectReader r(body.get(), v);
+  http::ObjectReader r(ctx.body(), v);
   auto status = r.string("status", true);
   std::optional<orders::OrderStatus> to;
   if (status && !(to = orders::parse_order_status(*status))) v.add("status", status_message());
@@ -147,9 +143,11 @@ void update_status(Context& ctx) {
 }  // namespace
 
 void add_order_routes(http::Router& r) {
-  r.add("GET", "/api/admin/orders", list, {.tenant = true});
-  r.add("GET", "/api/admin/orders/{id}", get, {.tenant = true});
-  r.add("PATCH", "/api/admin/orders/{id}", update_status, {.tenant = true});
+  const http::RouteOptions read{.tenant = true, .auth = http::Auth::kAdmin};
+  r.add("GET", "/api/admin/orders", list, read);
+  r.add("GET", "/api/admin/orders/{id}", get, read);
+  r.add("PATCH", "/api/admin/orders/{id}", update_status,
+        {.tenant = true, .auth = http::Auth::kAdmin, .json_body = http::JsonBody::kRequired});
 }
 
 }  // namespace ecom::admin

@@ -37,9 +37,8 @@ std::string product_id_param(Context& ctx) {
 }
 
 catalog::ProductChanges read_product(Context& ctx, bool create) {
-  auto body = http::parse_json_body(ctx.req.body);
   Validator v;
-  http::ObjectReader r(body.get(), v);
+  http::ObjectReader r(ctx.body(), v);
   catalog::ProductChanges in;
   in.name = read_text(r, v, "name", create, 200);
   in.description = read_text(r, v, "description", false, 10000, true);
@@ -60,7 +59,6 @@ catalog::ProductChanges read_product(Context& ctx, bool create) {
 
 // GET /api/admin/products?page&pageSize&search&categoryId&isActive
 void list(Context& ctx) {
-  auth::require_admin(ctx);
   Validator v;
   http::Page page = http::parse_page(ctx.req, v);
   catalog::AdminProductQuery q;
@@ -83,13 +81,11 @@ void list(Context& ctx) {
 
 // GET /api/admin/products/{id}
 void get(Context& ctx) {
-  auth::require_admin(ctx);
   write_product_or_404(ctx, product_id_param(ctx));
 }
 
 // POST /api/admin/products
 void create(Context& ctx) {
-  auth::require_admin(ctx);
   catalog::ProductChanges in = read_product(ctx, true);
   std::string id = catalog::create_product(ctx.tenant_db(), ctx.tenant(), in);
   ctx.res.status = http::status::kCreated;
@@ -99,7 +95,6 @@ void create(Context& ctx) {
 
 // PATCH /api/admin/products/{id}
 void update(Context& ctx) {
-  auth::require_admin(ctx);
   std::string id = product_id_param(ctx);
   if (!catalog::product_exists(ctx.tenant_db(), ctx.tenant(), id)) throw ApiError::NotFound("Product not found.");
   catalog::ProductChanges in = read_product(ctx, false);
@@ -109,11 +104,9 @@ void update(Context& ctx) {
 
 // PUT /api/admin/products/{id}/stock {stock}
 void set_stock(Context& ctx) {
-  auth::require_admin(ctx);
   std::string id = product_id_param(ctx);
-  auto body = http::parse_json_body(ctx.req.body);
   Validator v;
-  http::ObjectReader r(body.get(), v);
+  http::ObjectReader r(ctx.body(), v);
   auto stock = r.integer("stock", true, 0, 1'000'000'000);
   v.throw_if_any();
   if (!catalog::set_stock(ctx.tenant_db(), ctx.tenant(), id, *stock)) throw ApiError::NotFound("Product not found.");
@@ -122,7 +115,6 @@ void set_stock(Context& ctx) {
 
 // DELETE /api/admin/products/{id}
 void remove(Context& ctx) {
-  auth::require_admin(ctx);
   std::string id = product_id_param(ctx);
   catalog::Removal removal = catalog::remove_product(ctx.tenant_db(), ctx.tenant(), id);
   if (removal == catalog::Removal::NotFound) throw ApiError::NotFound("Product not found.");
@@ -135,13 +127,14 @@ void remove(Context& ctx) {
 }  // namespace
 
 void add_product_routes(http::Router& r) {
-  http::RouteOptions t{.tenant = true};
-  r.add("GET", "/api/admin/products", list, t);
-  r.add("POST", "/api/admin/products", create, t);
-  r.add("GET", "/api/admin/products/{id}", get, t);
-  r.add("PATCH", "/api/admin/products/{id}", update, t);
-  r.add("DELETE", "/api/admin/products/{id}", remove, t);
-  r.add("PUT", "/api/admin/products/{id}/stock", set_stock, t);
+  const http::RouteOptions read{.tenant = true, .auth = http::Auth::kAdmin};
+  const http::RouteOptions write{.tenant = true, .auth = http::Auth::kAdmin, .json_body = http::JsonBody::kRequired};
+  r.add("GET", "/api/admin/products", list, read);
+  r.add("POST", "/api/admin/products", create, write);
+  r.add("GET", "/api/admin/products/{id}", get, read);
+  r.add("PATCH", "/api/admin/products/{id}", update, write);
+  r.add("DELETE", "/api/admin/products/{id}", remove, read);
+  r.add("PUT", "/api/admin/products/{id}/stock", set_stock, write);
 }
 
 }  // namespace ecom::admin

@@ -33,16 +33,13 @@ void write_settings(Context& ctx) {
 }
 
 void get(Context& ctx) {
-  auth::require_admin(ctx);
   write_settings(ctx);
 }
 
 // PATCH /api/admin/settings
 void update(Context& ctx) {
-  auth::require_admin(ctx);
-  auto body = http::parse_json_body(ctx.req.body);
   Validator v;
-  http::ObjectReader r(body.get(), v);
+  http::ObjectReader r(ctx.body(), v);
   settings::SettingsChanges ch;
   ch.tax_rate = read_decimal(r, v, "taxRate", false, 4, 10000);
   ch.shipping_flat = read_decimal(r, v, "shippingFlat", false, 2, 99'999'999);
@@ -57,8 +54,9 @@ void update(Context& ctx) {
 }  // namespace
 
 void add_settings_routes(http::Router& r) {
-  r.add("GET", "/api/admin/settings", get, {.tenant = true});
-  r.add("PATCH", "/api/admin/settings", update, {.tenant = true});
+  r.add("GET", "/api/admin/settings", get, {.tenant = true, .auth = http::Auth::kAdmin});
+  r.add("PATCH", "/api/admin/settings", update,
+        {.tenant = true, .auth = http::Auth::kAdmin, .json_body = http::JsonBody::kRequired});
 }
 
 }  // namespace ecom::admin

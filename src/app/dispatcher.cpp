@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "accounts/admin_access.h"
 #include "auth/access_token.h"
 #include "common/strings.h"
 #include "http/errors.h"
@@ -113,10 +114,12 @@ void Dispatcher::prepare(Context& ctx, const http::RouteOptions& o) {
   switch (o.auth) {
     case http::Auth::kNone: break;
     case http::Auth::kCustomer: ctx.principal = auth::require_principal(ctx); break;
-    case http::Auth::kAdmin: ctx.principal = auth::require_admin(ctx); break;
+    case http::Auth::kAdmin: ctx.principal = accounts::require_admin(ctx); break;
     case http::Auth::kSuperadmin: superadmin::require_superadmin(ctx); break;
   }
-  if (o.json_body) ctx.json = http::parse_json_body(ctx.req.body);
+  if (o.json_body == http::JsonBody::kRequired ||
+      (o.json_body == http::JsonBody::kOptional && !trim(ctx.req.body).empty()))
+    ctx.json = http::parse_json_body(ctx.req.body);
 }
 
 void Dispatcher::handle(http::Request& req, http::Response& res) {

@@ -46,15 +46,4 @@ Principal require_principal(Context& ctx) {
   return *p;
 }
 
-Principal require_admin(Context& ctx) {
-  Principal p = require_principal(ctx);
-  if (p.role != "admin") throw http::forbidden("This requires the store's admin role.");
-  // The account's current role decides, not only the token's claim (an account removed
-  // or demoted since the token was issued loses access at once).
-  auto r = ctx.tenant_db().query("SELECT role FROM " + ctx.tenant().table("accounts") + " WHERE id = ?", {p.account_id});
-  if (!r.next()) throw unauthorized("The account no longer exists.");
-  if (r.str(0) != "admin") throw http::forbidden("This requires the store's admin role.");
-  return p;
-}
-
 }  // namespace ecom::auth

@@ -26,7 +26,4 @@ std::optional<Principal> optional_principal(Context& ctx);
 // As above, but a token is required (401 without).
 Principal require_principal(Context& ctx);
 
-// A principal with role admin: 401 without a valid token, 403 for a customer.
-Principal require_admin(Context& ctx);
-
 }  // namespace ecom::auth

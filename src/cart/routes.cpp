@@ -52,9 +52,8 @@ void get_cart(Context& ctx) { respond_with_cart(ctx, require_cart_owner(ctx)); }
 // POST /api/cart/items {productId, quantity}
 void add(Context& ctx) {
   Owner o = require_cart_owner(ctx);
-  auto body = http::parse_json_body(ctx.req.body);
   Validator v;
-  http::ObjectReader r(body.get(), v);
+  http::ObjectReader r(ctx.body(), v);
   auto product_id = r.string("productId", true);
   if (product_id && !uuid::is_valid(*product_id)) v.add("productId", "productId must be a UUID.");
   auto quantity = r.integer("quantity", true, 1, kMaxQuantity);
@@ -68,9 +67,8 @@ void add(Context& ctx) {
 void update(Context& ctx) {
   Owner o = require_cart_owner(ctx);
   const std::string& item = ctx.req.param("itemId");
-  auto body = http::parse_json_body(ctx.req.body);
   Validator v;
-  http::ObjectReader r(body.get(), v);
+  http::ObjectReader r(ctx.body(), v);
   auto quantity = r.integer("quantity", true, 1, kMaxQuantity);
   v.throw_if_any();
   if (!uuid::is_valid(item)) throw problem({.kind = CartErrorKind::ItemNotFound});
@@ -101,8 +99,10 @@ void add_routes(http::Router& r) {
   http::RouteOptions cart{.tenant = true, .features = {"cart"}};
   r.add("GET", "/api/cart", get_cart, cart);
   r.add("DELETE", "/api/cart", clear, cart);
-  r.add("POST", "/api/cart/items", add, cart);
-  r.add("PUT", "/api/cart/items/{itemId}", update, cart);
+  http::RouteOptions change = cart;
+  change.json_body = http::JsonBody::kRequired;
+  r.add("POST", "/api/cart/items", add, change);
+  r.add("PUT", "/api/cart/items/{itemId}", update, change);
   r.add("DELETE", "/api/cart/items/{itemId}", remove, cart);
 }
 

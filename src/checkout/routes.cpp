@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/strings.h"
 #include "common/uuid.h"
+#include "http/errors.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"
 #include "common/validation.h"
@@ -21,10 +22,9 @@ namespace {
 // POST /api/checkout/quote
 void quote(Context& ctx) {
   cart::Owner o = cart::require_cart_owner(ctx);
-  if (!trim(ctx.req.body).empty()) {  // {} or nothing; an object if sent (no fields are read yet)
-    auto body = http::parse_json_body(ctx.req.body);
+  if (ctx.body()) {  // {} or nothing; an object if sent (no fields are read yet)
     Validator v;
-    http::ObjectReader r(body.get(), v);
+    http::ObjectReader r(ctx.body(), v);
   }
   auto c = cart::load_cart(ctx.tenant_db(), ctx.tenant(), o);
   if (!c || c->lines.empty()) throw ApiError::BadRequest("The cart is empty.");
@@ -92,8 +92,7 @@ OrderRequest parse_order_request(Context& ctx) {
   else if (!uuid::is_valid(*header)) v.add("Idempotency-Key", "The Idempotency-Key header must be a UUID.");
   else key = uuid::normalize(*header);
 
-  auto body = http::parse_json_body(ctx.req.body);
-  http::ObjectReader r(body.get(), v);
+  http::ObjectReader r(ctx.body(), v);
   auto body_key = r.string("idempotencyKey", true);
   auto email = r.string("email", true);
   auto phone = r.string("phone", true);
@@ -128,9 +127,8 @@ void place(Context& ctx) {
   const auto& t = ctx.tenant();
   cart::Owner o = cart::require_cart_owner(ctx);
   if (!o.is_customer() && !t.has("guest_checkout")) {
-    ApiError e(401, "Unauthorized", "Guest checkout is disabled for this store; sign in to place an order.");
-    e.headers.emplace_back("WWW-Authenticate", "Bearer");
-    throw e;
+    throw http::unauthorized("Guest checkout is disabled for this store; sign in to place an order.",
+                             http::challenge::kBearer);
   }
   record_attempt_or_throw(ctx.tenant_db(), t, o.key());
   OrderRequest req = parse_order_request(ctx);
@@ -152,8 +150,10 @@ void place(Context& ctx) {
 }  // namespace
 
 void add_routes(http::Router& r) {
-  r.add("POST", "/api/checkout/quote", quote, {.tenant = true, .features = {"checkout"}});
-  r.add("POST", "/api/checkout/place-order", place, {.tenant = true, .features = {"checkout"}});
+  r.add("POST", "/api/checkout/quote", quote,
+        {.tenant = true, .features = {"checkout"}, .json_body = http::JsonBody::kOptional});
+  r.add("POST", "/api/checkout/place-order", place,
+        {.tenant = true, .features = {"checkout"}, .json_body = http::JsonBody::kRequired});
 }
 
 }  // namespace ecom::checkout

@@ -25,12 +25,19 @@ enum class Auth {
   kSuperadmin,  // the platform's super admin (401/403)
 };
 
+// Whether a route takes a JSON body, parsed by the dispatcher before the handler runs.
+enum class JsonBody {
+  kNone,      // not read (a body is still checked for size and media type)
+  kRequired,  // an empty body is 400
+  kOptional,  // may be empty (ctx.body() is then null); if sent, it must be valid JSON
+};
+
 // What a route needs before its handler runs, in the order the dispatcher checks it.
 struct RouteOptions {
   bool tenant = false;                     // resolve X-Tenant-Slug (409/423)
   std::vector<const char*> features = {};  // features that must all be on (403), snake_case
   Auth auth = Auth::kNone;
-  bool json_body = false;                  // parse the body once (400); the handler reads ctx.body()
+  JsonBody json_body = JsonBody::kNone;    // parsed once (400); the handler reads ctx.body()
 };
 
 struct Route {

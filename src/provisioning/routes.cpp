@@ -182,7 +182,7 @@ void status(Context& ctx) {
 }  // namespace
 
 void add_routes(http::Router& r) {
-  r.add("POST", "/provision/tenants/init", init, {.json_body = true});
+  r.add("POST", "/provision/tenants/init", init, {.json_body = http::JsonBody::kRequired});
   r.add("POST", "/provision/tenants/confirm", confirm);
   r.add("GET", "/provision/tenants/{provisioningId}/status", status);
 }

@@ -234,7 +234,7 @@ void patch(Context& ctx) {
 
 void add_routes(http::Router& r) {
   const http::RouteOptions read{.auth = http::Auth::kSuperadmin};
-  const http::RouteOptions write{.auth = http::Auth::kSuperadmin, .json_body = true};
+  const http::RouteOptions write{.auth = http::Auth::kSuperadmin, .json_body = http::JsonBody::kRequired};
   r.add("POST", "/superadmin/tenants", create, write);
   r.add("POST", "/superadmin/tenants/repair", repair, write);
   r.add("GET", "/superadmin/tenants", list, read);

@@ -46,7 +46,7 @@ struct Fixture {
       ++handled;
       const cJSON* name = cJSON_GetObjectItemCaseSensitive(ctx.body(), "name");
       if (cJSON_IsString(name)) seen_body_name = name->valuestring;
-    }, {.auth = Auth::kSuperadmin, .json_body = true});
+    }, {.auth = Auth::kSuperadmin, .json_body = ecom::http::JsonBody::kRequired});
     router.add("GET", "/unavailable", [](Context&) -> void {
       throw ecom::db::Error(ecom::db::ErrorKind::Unavailable, 2003, "no server");
     });
