@@ -1,5 +1,5 @@
-// Customer accounts (CONTRACT §9): register, login, me, activate-account, and a
-// customer's order history.
+// Customer accounts (CONTRACT §9): register, login, me, activate-account (a
+// customer's order history is in orders/).
 #pragma once
 
 #include "http/router.h"

@@ -4,6 +4,7 @@
 #include "common/clock.h"
 #include "common/uuid.h"
 #include "db/retry.h"
+#include "orders/order_repository.h"
 
 namespace ecom::catalog {
 namespace {
@@ -240,9 +241,7 @@ Removal remove_product(db::Connection& c, const tenancy::Tenant& t, const std::s
   return db::retry_transaction(c, [&] {
     auto p = c.query("SELECT 1 FROM " + t.table("products") + " WHERE id = ? FOR UPDATE", {id});
     if (!p.next()) return Removal::NotFound;
-    // order_items belongs to orders; this is the one question the catalog asks of it.
-    auto used = c.query("SELECT 1 FROM " + t.table("order_items") + " WHERE product_id = ? LIMIT 1", {id});
-    if (used.next()) {
+    if (orders::product_was_ordered(c, t, id)) {
       c.exec("UPDATE " + t.table("products") + " SET is_active = 0, updated_at = UTC_TIMESTAMP() WHERE id = ?", {id});
       return Removal::Deactivated;
     }

@@ -133,8 +133,14 @@ PlaceOrderResult place_once(db::Connection& c, const tenancy::Tenant& t, const c
   auto checked = lock_and_check(c, t, cart->lines);
   if (auto* refused = std::get_if<OrderRefused>(&checked)) return *refused;
   const PricedLines& priced = std::get<PricedLines>(checked);
-  // Before anything is written: 400 when the order's amounts would not fit their columns.
-  Totals totals = order_totals(priced.subtotal, settings);
+  // Before anything is written: refused when the order's amounts would not fit their columns.
+  auto totals_or_refusal = order_totals(priced.subtotal, settings);
+  if (const auto* too_large = std::get_if<AmountTooLarge>(&totals_or_refusal)) {
+    OrderRefused r = refusal(PlaceOrderError::AmountTooLarge);
+    r.too_large = *too_large;
+    return r;
+  }
+  const Totals& totals = std::get<Totals>(totals_or_refusal);
 
   for (const auto& l : priced.lines) take_stock(c, t, l.product_id, l.quantity);
   orders::NewOrder o = new_order(owner, req, totals, std::time(nullptr));

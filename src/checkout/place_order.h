@@ -45,18 +45,19 @@ enum class PlaceOrderError {
   InsufficientStock,
   KeyReused,           // the key's order was placed with another body or by another owner
   KeyTaken,            // another request took the key while this one was in flight
+  AmountTooLarge,      // the subtotal or total would not fit an order (`too_large`)
 };
 
 struct OrderRefused {
   PlaceOrderError error;
   int64_t limit = 0;                  // the TooMany* errors: the limit passed
   std::vector<std::string> products;  // ProductUnavailable, InsufficientStock: names (or ids of products gone)
+  AmountTooLarge too_large{"total", 0};  // AmountTooLarge: which amount, and what it would be
 };
 
 using PlaceOrderResult = std::variant<PlacedOrder, OrderRefused>;
 
-// The order placed (or replayed), or why not. order_totals' ApiError 400 (amounts beyond an
-// order's columns) passes through.
+// The order placed (or replayed), or why not.
 PlaceOrderResult place_order(db::Connection& c, const tenancy::Tenant& t, const cart::Owner& owner,
                              const OrderRequest& req, const OrderLimits& limits, const StoreSettings& settings);
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <variant>
 
 #include "common/money.h"
 #include "db/connection.h"
@@ -21,10 +22,15 @@ struct Totals {
 
 Totals compute_totals(money::Cents subtotal, const StoreSettings& s);
 
-// The totals of an order about to be quoted or placed. Throws ApiError 400 ("Order total too
-// large") when the subtotal or the total would exceed what an order's DECIMAL(12,2) columns
-// hold (money::kMaxAmount); every line then fits too, as no amount is negative.
-Totals order_totals(money::WideCents subtotal, const StoreSettings& s);
+// An amount of an order beyond what its DECIMAL(12,2) columns hold (money::kMaxAmount).
+struct AmountTooLarge {
+  const char* what;  // "subtotal" | "total"
+  money::WideCents amount;
+};
+
+// The totals of an order about to be quoted or placed, or the amount that would not fit;
+// when subtotal and total fit, every line fits too, as no amount is negative.
+std::variant<Totals, AmountTooLarge> order_totals(money::WideCents subtotal, const StoreSettings& s);
 
 // The store's pricing settings (defaults when the row is absent).
 StoreSettings load_settings(db::Connection& c, const tenancy::Tenant& t);

@@ -23,10 +23,6 @@ struct AttemptWindow {
 // Records this attempt and counts the window it falls in.
 AttemptWindow record_attempt(db::Connection& c, const tenancy::Tenant& t, const std::string& owner_key);
 
-// record_attempt, then throws ApiError 429 (with Retry-After) when the owner has made
-// more than kMaxAttemptsPerHour in the last hour.
-void record_attempt_or_throw(db::Connection& c, const tenancy::Tenant& t, const std::string& owner_key);
-
 // Housekeeping (ecom-provision gc): deletes the attempts older than the window; returns how many.
 int64_t delete_old_attempts(db::Connection& c, const tenancy::Tenant& t);
 

@@ -19,6 +19,12 @@
 namespace ecom::checkout {
 namespace {
 
+ApiError amount_problem(const AmountTooLarge& a) {
+  return {400, "Order total too large",
+          std::string("The order's ") + a.what + " would be " + money::format_wide(a.amount) +
+              "; an order can total at most " + money::format(money::kMaxAmount) + ". Lower the quantities in the cart."};
+}
+
 // POST /api/checkout/quote
 void quote(Context& ctx) {
   cart::Owner o = cart::require_cart_owner(ctx);
@@ -36,7 +42,9 @@ void quote(Context& ctx) {
                  " in stock";
   }
   if (!changed.empty()) throw ApiError::Conflict("Product stock changed", changed + ".");
-  Totals totals = order_totals(c->subtotal(), load_settings(ctx.tenant_db(), ctx.tenant()));
+  auto totals_or_refusal = order_totals(c->subtotal(), load_settings(ctx.tenant_db(), ctx.tenant()));
+  if (const auto* too_large = std::get_if<AmountTooLarge>(&totals_or_refusal)) throw amount_problem(*too_large);
+  const Totals& totals = std::get<Totals>(totals_or_refusal);
   http::JsonWriter w(ctx.res.body);
   w.begin_object();
   w.key("subtotal").money(totals.subtotal);
@@ -77,6 +85,8 @@ ApiError problem_of(const OrderRefused& r) {
     case PlaceOrderError::KeyReused:
       return ApiError::Conflict("Idempotency key conflict",
                                 "This Idempotency-Key was already used for a different order request.");
+    case PlaceOrderError::AmountTooLarge:
+      return amount_problem(r.too_large);
     case PlaceOrderError::KeyTaken:
       break;
   }
@@ -130,7 +140,13 @@ void place(Context& ctx) {
     throw http::unauthorized("Guest checkout is disabled for this store; sign in to place an order.",
                              http::challenge::kBearer);
   }
-  record_attempt_or_throw(ctx.tenant_db(), t, o.key());
+  AttemptWindow attempts = record_attempt(ctx.tenant_db(), t, o.key());
+  if (attempts.over_limit()) {
+    throw http::too_many_requests("More than " + std::to_string(kMaxAttemptsPerHour) +
+                                      " checkout attempts in an hour from this session; retry after " +
+                                      std::to_string(attempts.retry_after) + " seconds.",
+                                  attempts.retry_after);
+  }
   OrderRequest req = parse_order_request(ctx);
   OrderLimits limits{t.limit("maxCartItems", 100), t.limit("maxProductsPerOrder", 50)};
   PlaceOrderResult result = place_order(ctx.tenant_db(), t, o, req, limits, load_settings(ctx.tenant_db(), t));
