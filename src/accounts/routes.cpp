@@ -29,9 +29,9 @@ void limit_address(Context& ctx) {
   if (!th) return;
   auto v = th->take(ctx.client_key(), cfg.auth_attempts_per_minute, cfg.auth_attempts_burst, clock::mono_ms());
   if (!v.allowed)
-    throw ApiError::TooManyRequests("Too many sign-in or registration attempts from this address; retry after " +
-                                        std::to_string(v.retry_after) + " seconds.",
-                                    v.retry_after);
+    throw http::too_many_requests("Too many sign-in or registration attempts from this address; retry after " +
+                                      std::to_string(v.retry_after) + " seconds.",
+                                  v.retry_after);
 }
 
 // Leave room for everything else: at most hash_concurrency(cfg) hashes run at once on this
@@ -44,9 +44,7 @@ auth::HashPermit hash_permit(Context& ctx) {
 }
 
 ApiError hashing_busy() {
-  ApiError e = ApiError::Unavailable("Too many passwords are being checked right now; retry in a second.");
-  e.headers.emplace_back("Retry-After", "1");
-  return e;
+  return http::unavailable("Too many passwords are being checked right now; retry in a second.", 1);
 }
 
 void check_password(const std::optional<std::string>& pw, const char* field, Validator& v) {
@@ -86,7 +84,7 @@ void register_account(Context& ctx) {
   if (!permit.granted()) throw hashing_busy();
   std::string hash = auth::password_hash(*password, ctx.services.config.password_iterations);
   auto a = insert_customer(ctx.tenant_db(), ctx.tenant(), normalized, clean_name, hash);
-  if (!a) throw ApiError::Conflict("Conflict", "An account with this email already exists.");
+  if (!a) throw http::conflict("Conflict", "An account with this email already exists.");
   ctx.res.status = http::status::kCreated;
   ctx.res.add_header("Location", "/api/auth/me");
   http::JsonWriter w(ctx.res.body);
@@ -116,7 +114,7 @@ void login(Context& ctx) {
   auto attempt = record_attempt(c, t, normalized);
   if (attempt.count > kMaxFailedLogins) {
     forget_attempt(c, t, attempt.id);
-    throw ApiError::TooManyRequests("Too many failed sign-ins for this email; retry after " +
+    throw http::too_many_requests("Too many failed sign-ins for this email; retry after " +
                                         std::to_string(attempt.retry_after) + " seconds.",
                                     attempt.retry_after);
   }
@@ -130,11 +128,8 @@ void login(Context& ctx) {
   bool ok = account && !account->password_hash.empty()
                 ? auth::password_verify(*password, account->password_hash)
                 : (auth::password_verify(*password, auth::password_dummy_hash(cfg.password_iterations)), false);
-  if (!ok) {  // the attempt's row stays: it is the failure
-    ApiError e(401, "Unauthorized", "The email or password is incorrect.");
-    e.headers.emplace_back("WWW-Authenticate", "Bearer");
-    throw e;
-  }
+  // The attempt's row stays: it is the failure.
+  if (!ok) throw http::unauthorized("The email or password is incorrect.", http::challenge::kBearer);
   clear_failures(c, t, normalized);
   // Raise the cost of old hashes as they are used.
   if (auth::password_iterations(account->password_hash).value_or(0) < cfg.password_iterations)
@@ -169,14 +164,14 @@ void activate(Context& ctx) {
   v.throw_if_any();
   auto found = find_activation(ctx.tenant_db(), ctx.tenant(), *token);
   if (!found) throw ApiError(400, "Bad Request", "The activation token is invalid.", {{"token", {"Invalid token."}}});
-  if (found->used) throw ApiError::Conflict("Conflict", "This activation token was already used.");
+  if (found->used) throw http::conflict("Conflict", "This activation token was already used.");
   if (found->expired)
     throw ApiError(400, "Bad Request", "The activation token has expired.", {{"token", {"Expired token."}}});
   auto permit = hash_permit(ctx);
   if (!permit.granted()) throw hashing_busy();
   std::string hash = auth::password_hash(*password, ctx.services.config.password_iterations);
   if (!activate_account(ctx.tenant_db(), ctx.tenant(), found->account_id, hash))
-    throw ApiError::Conflict("Conflict", "This activation token was already used.");
+    throw http::conflict("Conflict", "This activation token was already used.");
   http::JsonWriter w(ctx.res.body);
   w.begin_object().field("success", true).field("message", "Account activated; sign in with your new password.").end_object();
 }

@@ -7,6 +7,7 @@
 #include "catalog/product_json.h"
 #include "common/error.h"
 #include "common/uuid.h"
+#include "http/errors.h"
 #include "http/json_writer.h"
 #include "http/pagination.h"
 
@@ -15,7 +16,7 @@ namespace {
 
 void write_one(Context& ctx, const std::string& id) {
   auto category = catalog::find_category(ctx.tenant_db(), ctx.tenant(), id);
-  if (!category) throw ApiError::NotFound("Category not found.");
+  if (!category) throw http::not_found("Category not found.");
   ctx.res.body.clear();
   http::JsonWriter w(ctx.res.body);
   catalog::write_admin_category(w, *category);
@@ -23,7 +24,7 @@ void write_one(Context& ctx, const std::string& id) {
 
 std::string id_param(Context& ctx) {
   const std::string& id = ctx.req.param("id");
-  if (!uuid::is_valid(id)) throw ApiError::NotFound("Category not found.");
+  if (!uuid::is_valid(id)) throw http::not_found("Category not found.");
   return uuid::normalize(id);
 }
 
@@ -64,7 +65,7 @@ void update(Context& ctx) {
   ch.description = read_text(r, v, "description", false, 2000, true);
   ch.active = r.boolean("isActive", false);
   v.throw_if_any();
-  if (!catalog::update_category(ctx.tenant_db(), ctx.tenant(), id, ch)) throw ApiError::NotFound("Category not found.");
+  if (!catalog::update_category(ctx.tenant_db(), ctx.tenant(), id, ch)) throw http::not_found("Category not found.");
   write_one(ctx, id);
 }
 
@@ -73,7 +74,7 @@ void deactivate(Context& ctx) {
   std::string id = id_param(ctx);
   catalog::CategoryChanges ch;
   ch.active = false;
-  if (!catalog::update_category(ctx.tenant_db(), ctx.tenant(), id, ch)) throw ApiError::NotFound("Category not found.");
+  if (!catalog::update_category(ctx.tenant_db(), ctx.tenant(), id, ch)) throw http::not_found("Category not found.");
   write_one(ctx, id);
 }
 

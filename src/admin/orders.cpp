@@ -11,6 +11,7 @@
 #include "auth/access_token.h"
 #include "common/error.h"
 #include "common/uuid.h"
+#include "http/errors.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"
 #include "http/pagination.h"
@@ -57,7 +58,7 @@ std::optional<std::string> parse_when(const std::string& s, bool end_of_day) {
 
 std::string id_param(Context& ctx) {
   const std::string& id = ctx.req.param("id");
-  if (!uuid::is_valid(id)) throw ApiError::NotFound("Order not found.");
+  if (!uuid::is_valid(id)) throw http::not_found("Order not found.");
   return uuid::normalize(id);
 }
 
@@ -68,21 +69,21 @@ ApiError problem_of(const orders::StatusChange& change, orders::OrderStatus to) 
     case orders::StatusChangeError::NotFound:
       break;
     case orders::StatusChangeError::IllegalTransition:
-      return ApiError::Conflict("Illegal transition", "An order cannot go from " +
+      return http::conflict("Illegal transition", "An order cannot go from " +
                                                           std::string(orders::to_string(change.from)) + " to " +
                                                           std::string(orders::to_string(to)) + ".");
     case orders::StatusChangeError::StockLimit:
-      return ApiError::Conflict("Stock limit exceeded",
+      return http::conflict("Stock limit exceeded",
                                 "Cancelling would put the stock of product " + change.product_id + " above " +
                                     std::to_string(orders::kMaxProductStock) +
                                     ", the most it can hold; lower its stock first.");
   }
-  return ApiError::NotFound("Order not found.");
+  return http::not_found("Order not found.");
 }
 
 void write_detail(Context& ctx, const std::string& id) {
   auto order = orders::find_by_id(ctx.tenant_db(), ctx.tenant(), id);
-  if (!order) throw ApiError::NotFound("Order not found.");
+  if (!order) throw http::not_found("Order not found.");
   ctx.res.body.clear();
   http::JsonWriter w(ctx.res.body);
   orders::write_admin_order(w, *order);

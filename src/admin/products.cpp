@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "common/strings.h"
 #include "common/uuid.h"
+#include "http/errors.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"
 #include "http/pagination.h"
@@ -24,7 +25,7 @@ constexpr int64_t kMaxPriceCents = money::kMaxAmount;  // DECIMAL(12,2): 9,999,9
 
 void write_product_or_404(Context& ctx, const std::string& id) {
   auto p = catalog::find_product(ctx.tenant_db(), ctx.tenant(), id);
-  if (!p) throw ApiError::NotFound("Product not found.");
+  if (!p) throw http::not_found("Product not found.");
   ctx.res.body.clear();
   http::JsonWriter w(ctx.res.body);
   catalog::write_admin_product(w, *p);
@@ -32,7 +33,7 @@ void write_product_or_404(Context& ctx, const std::string& id) {
 
 std::string product_id_param(Context& ctx) {
   const std::string& id = ctx.req.param("id");
-  if (!uuid::is_valid(id)) throw ApiError::NotFound("Product not found.");
+  if (!uuid::is_valid(id)) throw http::not_found("Product not found.");
   return uuid::normalize(id);
 }
 
@@ -96,7 +97,7 @@ void create(Context& ctx) {
 // PATCH /api/admin/products/{id}
 void update(Context& ctx) {
   std::string id = product_id_param(ctx);
-  if (!catalog::product_exists(ctx.tenant_db(), ctx.tenant(), id)) throw ApiError::NotFound("Product not found.");
+  if (!catalog::product_exists(ctx.tenant_db(), ctx.tenant(), id)) throw http::not_found("Product not found.");
   catalog::ProductChanges in = read_product(ctx, false);
   catalog::update_product(ctx.tenant_db(), ctx.tenant(), id, in);
   write_product_or_404(ctx, id);
@@ -109,7 +110,7 @@ void set_stock(Context& ctx) {
   http::ObjectReader r(ctx.body(), v);
   auto stock = r.integer("stock", true, 0, 1'000'000'000);
   v.throw_if_any();
-  if (!catalog::set_stock(ctx.tenant_db(), ctx.tenant(), id, *stock)) throw ApiError::NotFound("Product not found.");
+  if (!catalog::set_stock(ctx.tenant_db(), ctx.tenant(), id, *stock)) throw http::not_found("Product not found.");
   write_product_or_404(ctx, id);
 }
 
@@ -117,7 +118,7 @@ void set_stock(Context& ctx) {
 void remove(Context& ctx) {
   std::string id = product_id_param(ctx);
   catalog::Removal removal = catalog::remove_product(ctx.tenant_db(), ctx.tenant(), id);
-  if (removal == catalog::Removal::NotFound) throw ApiError::NotFound("Product not found.");
+  if (removal == catalog::Removal::NotFound) throw http::not_found("Product not found.");
   http::JsonWriter w(ctx.res.body);
   w.begin_object();
   w.field("id", id).field("deleted", removal == catalog::Removal::Deleted).field("isActive", false);

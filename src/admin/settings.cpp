@@ -5,6 +5,7 @@
 #include "core/context.h"
 #include "auth/access_token.h"
 #include "common/error.h"
+#include "http/errors.h"
 #include "http/json_writer.h"
 #include "settings/settings_repository.h"
 
@@ -20,7 +21,7 @@ std::string rate_text(int64_t units) {
 
 void write_settings(Context& ctx) {
   auto s = settings::find_settings(ctx.tenant_db(), ctx.tenant());
-  if (!s) throw ApiError::NotFound("Settings not found.");
+  if (!s) throw http::not_found("Settings not found.");
   ctx.res.body.clear();
   http::JsonWriter w(ctx.res.body);
   w.begin_object();

@@ -6,6 +6,7 @@
 #include "cart/owner.h"
 #include "common/error.h"
 #include "common/uuid.h"
+#include "http/errors.h"
 #include "http/json_reader.h"
 
 namespace ecom::cart {
@@ -16,13 +17,13 @@ constexpr int64_t kMaxQuantity = 1'000'000;
 // The one place a cart error becomes a Problem Details response.
 ApiError problem(const CartError& e) {
   switch (e.kind) {
-    case CartErrorKind::CartNotFound: return ApiError::NotFound("Cart not found.");
-    case CartErrorKind::ItemNotFound: return ApiError::NotFound("Cart item not found.");
-    case CartErrorKind::ProductNotFound: return ApiError::NotFound("Product not found or not active.");
+    case CartErrorKind::CartNotFound: return http::not_found("Cart not found.");
+    case CartErrorKind::ItemNotFound: return http::not_found("Cart item not found.");
+    case CartErrorKind::ProductNotFound: return http::not_found("Product not found or not active.");
     case CartErrorKind::ProductUnavailable:
-      return ApiError::Conflict("Product unavailable", "'" + e.product_name + "' is no longer available.");
+      return http::conflict("Product unavailable", "'" + e.product_name + "' is no longer available.");
     case CartErrorKind::InsufficientStock:
-      return ApiError::Conflict("Insufficient stock", "Only " + std::to_string(e.stock) + " of '" + e.product_name +
+      return http::conflict("Insufficient stock", "Only " + std::to_string(e.stock) + " of '" + e.product_name +
                                                           "' in stock; the cart would hold " +
                                                           std::to_string(e.quantity) + ".");
     case CartErrorKind::LimitExceeded: break;

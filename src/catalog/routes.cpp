@@ -7,6 +7,7 @@
 #include "catalog/product_repository.h"
 #include "common/error.h"
 #include "common/uuid.h"
+#include "http/errors.h"
 
 namespace ecom::catalog {
 namespace {
@@ -30,7 +31,7 @@ void detail(Context& ctx) {
   const std::string& id = ctx.req.param("id");
   ProductRow p;
   if (!uuid::is_valid(id) || !find_active_product(ctx.tenant_db(), ctx.tenant(), uuid::normalize(id), p))
-    throw ApiError::NotFound("Product not found.");
+    throw http::not_found("Product not found.");
   http::JsonWriter w(ctx.res.body);
   write_product(w, p);
 }

@@ -41,7 +41,7 @@ void quote(Context& ctx) {
       changed += (changed.empty() ? "'" : ", '") + l.product_name + "' has only " + std::to_string(l.stock) +
                  " in stock";
   }
-  if (!changed.empty()) throw ApiError::Conflict("Product stock changed", changed + ".");
+  if (!changed.empty()) throw http::conflict("Product stock changed", changed + ".");
   auto totals_or_refusal = order_totals(c->subtotal(), load_settings(ctx.tenant_db(), ctx.tenant()));
   if (const auto* too_large = std::get_if<AmountTooLarge>(&totals_or_refusal)) throw amount_problem(*too_large);
   const Totals& totals = std::get<Totals>(totals_or_refusal);
@@ -79,11 +79,11 @@ ApiError problem_of(const OrderRefused& r) {
       return ApiError(400, "Order limit exceeded",
                       "An order may hold at most " + std::to_string(r.limit) + " items (maxCartItems).");
     case PlaceOrderError::ProductUnavailable:
-      return ApiError::Conflict("Product unavailable", "No longer available: " + join_names(r.products) + ".");
+      return http::conflict("Product unavailable", "No longer available: " + join_names(r.products) + ".");
     case PlaceOrderError::InsufficientStock:
-      return ApiError::Conflict("Insufficient stock", "Not enough stock for " + join_names(r.products) + ".");
+      return http::conflict("Insufficient stock", "Not enough stock for " + join_names(r.products) + ".");
     case PlaceOrderError::KeyReused:
-      return ApiError::Conflict("Idempotency key conflict",
+      return http::conflict("Idempotency key conflict",
                                 "This Idempotency-Key was already used for a different order request.");
     case PlaceOrderError::AmountTooLarge:
       return amount_problem(r.too_large);
@@ -91,7 +91,7 @@ ApiError problem_of(const OrderRefused& r) {
       break;
   }
   // KeyTaken: another request holds the key and its order is not this request's.
-  return ApiError::Conflict("Idempotency key conflict", "This Idempotency-Key was already used.");
+  return http::conflict("Idempotency key conflict", "This Idempotency-Key was already used.");
 }
 
 OrderRequest parse_order_request(Context& ctx) {

@@ -8,6 +8,7 @@
 #include "core/context.h"
 #include "common/clock.h"
 #include "common/error.h"
+#include "http/errors.h"
 #include "http/json_writer.h"
 #include "prefork/scoreboard.h"
 
@@ -41,9 +42,9 @@ bool loopback(const std::string& addr) {
 // GET /status — the operators' page (CONTRACT §10), like PHP-FPM's status?json.
 // nginx exposes it to localhost only; the application checks REMOTE_ADDR as well.
 void get_status(Context& ctx) {
-  if (!loopback(ctx.req.remote_addr)) throw ApiError::Forbidden("The status page is available from localhost only.");
+  if (!loopback(ctx.req.remote_addr)) throw http::forbidden("The status page is available from localhost only.");
   const prefork::Scoreboard* sb = prefork::scoreboard();
-  if (!sb) throw ApiError::Unavailable("No scoreboard in this process.");
+  if (!sb) throw http::unavailable("No scoreboard in this process.");
   auto slots = prefork::scoreboard_snapshot(*sb);
   int64_t started = sb->master_started_unix.load();
   int busy = 0;

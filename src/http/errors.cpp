@@ -35,7 +35,7 @@ ApiError too_many_requests(std::string detail, int64_t retry_after_seconds) {
 
 ApiError unavailable(std::string detail, int64_t retry_after_seconds) {
   ApiError e(503, "Service Unavailable", std::move(detail));
-  e.headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(1, retry_after_seconds)));
+  if (retry_after_seconds > 0) e.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
   return e;
 }
 

@@ -26,8 +26,8 @@ ApiError conflict(std::string title, std::string detail);
 ApiError payload_too_large(int64_t limit_bytes);
 // 429 with Retry-After (whole seconds, at least 1).
 ApiError too_many_requests(std::string detail, int64_t retry_after_seconds);
-// 503 with Retry-After.
-ApiError unavailable(std::string detail, int64_t retry_after_seconds);
+// 503, with Retry-After when `retry_after_seconds` > 0 (a retry will likely succeed by then).
+ApiError unavailable(std::string detail, int64_t retry_after_seconds = 0);
 
 // "1 MiB", "512 KiB", "1000 bytes".
 std::string byte_size_text(int64_t bytes);

@@ -19,10 +19,10 @@ namespace {
 void get_order(Context& ctx) {
   cart::Owner o = cart::require_owner(ctx);
   const std::string& id = ctx.req.param("orderId");
-  if (!uuid::is_valid(id)) throw ApiError::NotFound("Order not found.");
+  if (!uuid::is_valid(id)) throw http::not_found("Order not found.");
   auto order = find_for_owners(ctx.tenant_db(), ctx.tenant(), uuid::normalize(id), o.key(),
                                o.session_id.empty() ? std::string("-") : "session:" + o.session_id);
-  if (!order) throw ApiError::NotFound("Order not found.");
+  if (!order) throw http::not_found("Order not found.");
   http::JsonWriter w(ctx.res.body);
   write_order(w, *order);
 }

@@ -61,7 +61,7 @@ void init(Context& ctx) {
   throw_if_refused(event);
   ControlStore store(ctx.control_db());
   auto server = store.default_server();
-  if (!server) throw ApiError::Unavailable("No database server is registered.");
+  if (!server) throw http::unavailable("No database server is registered.");
   TenantRecord t;
   t.id = uuid::v4();
   t.slug = *slug;
@@ -83,7 +83,7 @@ void init(Context& ctx) {
     store.insert_pending(t, now + kConfirmTtlSeconds);
   } catch (const db::Error& e) {
     if (e.kind() == db::ErrorKind::Duplicate)
-      throw ApiError::Conflict("Conflict", "The slug '" + *slug + "' is already taken.");
+      throw http::conflict("Conflict", "The slug '" + *slug + "' is already taken.");
     throw;
   }
   auth::Claims c;
