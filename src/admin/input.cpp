@@ -15,8 +15,8 @@ std::optional<int64_t> read_decimal(http::ObjectReader& r, Validator& v, const c
     return std::nullopt;
   }
   int64_t units = 0;
-  switch (cJSON_IsNumber(f) ? money::to_units(f->valuedouble, decimals, max_units, units)
-                            : money::UnitsCheck::kNotANumber) {
+  const char* literal = http::number_text(f);
+  switch (literal ? money::parse_units(literal, decimals, max_units, units) : money::UnitsCheck::kNotANumber) {
     case money::UnitsCheck::kOk:
       return units;
     case money::UnitsCheck::kNotANumber:

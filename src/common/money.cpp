@@ -1,6 +1,5 @@
 #include "common/money.h"
 
-#include <cmath>
 #include <cstdlib>
 #include <limits>
 
@@ -120,21 +119,123 @@ Cents final_price(Cents price, int64_t discount_hundredths) {
   return apply_rate(price, 100 - discount_hundredths, 2);
 }
 
-UnitsCheck to_units(double value, int decimals, int64_t max_units, int64_t& out) {
-  if (!std::isfinite(value)) return UnitsCheck::kNotANumber;
-  if (value < 0) return UnitsCheck::kNegative;
-  double scale = 1;
-  for (int i = 0; i < decimals; ++i) scale *= 10;  // exact for the few decimals used
-  double scaled = value * scale;
-  // Range first: only a value known to fit is converted to an integer.
-  if (scaled > static_cast<double>(max_units) + 0.5) return UnitsCheck::kTooLarge;
-  double units = std::nearbyint(scaled);
-  // A value meant as `units` lies within a few ulps of it (the parse of its decimal text, the
-  // multiplication above, a client's own float arithmetic): 10^-14 relative is ~45 ulps, while
-  // a real extra decimal is at least 10^-(digits) away — 0.1 unit for a third decimal, which
-  // stays above the tolerance up to 10^13 units.
-  if (std::fabs(scaled - units) > units * 1e-14) return UnitsCheck::kTooManyDecimals;
-  if (units > static_cast<double>(max_units)) return UnitsCheck::kTooLarge;
+namespace {
+
+// A JSON number literal taken apart: sign, the digits before and after the point, the exponent
+// (saturated far beyond any amount, so that "1e99999999999" cannot overflow).
+struct Literal {
+  bool negative = false;
+  std::string_view whole, fraction;
+  int64_t exponent = 0;
+};
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+std::string_view take_digits(std::string_view s, size_t& i) {
+  size_t start = i;
+  while (i < s.size() && is_digit(s[i])) ++i;
+  return s.substr(start, i - start);
+}
+
+std::optional<Literal> split_literal(std::string_view s) {
+  Literal l;
+  size_t i = 0;
+  if (i < s.size() && s[i] == '-') {
+    l.negative = true;
+    ++i;
+  }
+  l.whole = take_digits(s, i);
+  if (i < s.size() && s[i] == '.') l.fraction = take_digits(s, ++i);
+  if (l.whole.empty() && l.fraction.empty()) return std::nullopt;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    bool negative_exponent = false;
+    if (++i < s.size() && (s[i] == '+' || s[i] == '-')) negative_exponent = s[i++] == '-';
+    std::string_view digits = take_digits(s, i);
+    if (digits.empty()) return std::nullopt;
+    for (char c : digits)
+      if (l.exponent < 1'000'000'000) l.exponent = l.exponent * 10 + (c - '0');
+    if (negative_exponent) l.exponent = -l.exponent;
+  }
+  if (i != s.size()) return std::nullopt;
+  return l;
+}
+
+// The literal's value times 10^decimals, digit by digit: at(k) is the digit of 10^k.
+class ScaledDigits {
+ public:
+  ScaledDigits(const Literal& l, int decimals)
+      : l_(l), top_(static_cast<int64_t>(l.whole.size()) + l.exponent + decimals) {
+    for (size_t i = 0; i < size(); ++i) {
+      if (digit(i) == 0) continue;
+      if (first_nonzero_ == kNone) first_nonzero_ = i;
+      last_nonzero_ = i;
+    }
+  }
+
+  bool zero() const { return first_nonzero_ == kNone; }
+  // The power of ten of the first digit that is not zero (the value is not zero).
+  int64_t highest_power() const { return power(first_nonzero_); }
+  int at(int64_t k) const {
+    int64_t i = top_ - 1 - k;
+    return i >= 0 && i < static_cast<int64_t>(size()) ? digit(static_cast<size_t>(i)) : 0;
+  }
+  // True when a digit below 10^k is not zero.
+  bool nonzero_below(int64_t k) const { return !zero() && power(last_nonzero_) < k; }
+
+ private:
+  size_t size() const { return l_.whole.size() + l_.fraction.size(); }
+  int digit(size_t i) const { return (i < l_.whole.size() ? l_.whole[i] : l_.fraction[i - l_.whole.size()]) - '0'; }
+  int64_t power(size_t i) const { return top_ - 1 - static_cast<int64_t>(i); }
+
+  const Literal& l_;
+  int64_t top_;  // the power of ten just above the literal's first digit
+  static constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t first_nonzero_ = kNone, last_nonzero_ = kNone;
+};
+
+// The 14 digits below the units' point as an integer, and whether any digit further down is not
+// zero: the fraction of a unit times 10^14, floored, and whether that lost something.
+struct Fraction14 {
+  uint64_t digits = 0;
+  bool tail = false;
+};
+
+Fraction14 fraction14(const ScaledDigits& d) {
+  Fraction14 f;
+  for (int64_t k = -1; k >= -14; --k) f.digits = f.digits * 10 + static_cast<uint64_t>(d.at(k));
+  f.tail = d.nonzero_below(-14);
+  return f;
+}
+
+}  // namespace
+
+UnitsCheck parse_units(std::string_view literal, int decimals, int64_t max_units, int64_t& out) {
+  auto l = split_literal(literal);
+  if (!l || decimals < 0 || decimals > 18 || max_units < 0) return UnitsCheck::kNotANumber;
+  ScaledDigits d(*l, decimals);
+  if (d.zero()) {  // "0", "-0", "0.000e5"
+    out = 0;
+    return UnitsCheck::kOk;
+  }
+  if (l->negative) return UnitsCheck::kNegative;
+  // 10^19 units and more are beyond any int64; below that the whole units fit a uint64.
+  if (d.highest_power() >= 19) return UnitsCheck::kTooLarge;
+  uint64_t whole = 0;
+  for (int64_t k = d.highest_power(); k >= 0; --k) whole = whole * 10 + static_cast<uint64_t>(d.at(k));
+  const auto max = static_cast<uint64_t>(max_units);
+  const bool half_or_more = d.at(-1) >= 5;
+  const bool above_half = d.at(-1) > 5 || (d.at(-1) == 5 && d.nonzero_below(-1));
+  // Range first: more than half a unit above the maximum is too large, whatever its decimals.
+  if (whole > max || (whole == max && above_half)) return UnitsCheck::kTooLarge;
+  const uint64_t units = whole + (half_or_more ? 1 : 0);  // the nearest whole units
+  if (d.at(-1) != 0 || d.nonzero_below(-1)) {
+    // The distance to `units`, as a fraction of a unit, must be at most units × 10^-14: in
+    // units of 10^-14, `distance` is its floor and `tail` says whether it had more.
+    Fraction14 f = fraction14(d);
+    uint64_t distance = half_or_more ? 100'000'000'000'000 - f.digits - (f.tail ? 1 : 0) : f.digits;
+    if (distance > units || (distance == units && f.tail)) return UnitsCheck::kTooManyDecimals;
+  }
+  if (units > max) return UnitsCheck::kTooLarge;
   out = static_cast<int64_t>(units);
   return UnitsCheck::kOk;
 }
