@@ -14,7 +14,7 @@
 #   ECOM_HTTP_PORT       nginx port on 127.0.0.1 (default 8080)
 #   ECOM_DB_PORT         MariaDB TCP port on 127.0.0.1 (default ECOM_HTTP_PORT + 10000)
 #   ECOM_BIN_DIR         where ecom-fcgi and ecom-provision are (default <repo>/bin)
-#   ECOM_WORKERS         server.workers for ecom-fcgi (default 0 = number of CPUs)
+#   ECOM_WORKERS         server.workers for ecom-fcgi (default 0 = two per CPU)
 #   ECOM_PROVISION_LOOP  seconds between provisioner runs (default 2)
 #   ECOM_STACK_DB_ONLY   1: start only MariaDB, create the accounts and write ecom.conf, then
 #                        exit (no binaries needed); for tests of the database layer
