@@ -1,53 +1,27 @@
 #include "common/money.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <limits>
 
 namespace ecom::money {
 
-std::optional<Cents> parse(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  bool neg = false;
-  size_t i = 0;
-  if (s[0] == '-') { neg = true; i = 1; }
-  int64_t whole = 0;
-  size_t digits = 0;
-  for (; i < s.size() && s[i] != '.'; ++i) {
-    if (s[i] < '0' || s[i] > '9') return std::nullopt;
-    if (whole > 90'000'000'000'000'000 / 10 / 100) return std::nullopt;
-    whole = whole * 10 + (s[i] - '0');
-    ++digits;
-  }
-  int64_t frac = 0;
-  int fdigits = 0;
-  bool round_up = false;
-  if (i < s.size()) {
-    ++i;  // '.'
-    if (i == s.size()) return std::nullopt;
-    for (; i < s.size(); ++i) {
-      if (s[i] < '0' || s[i] > '9') return std::nullopt;
-      if (fdigits < 2) {
-        frac = frac * 10 + (s[i] - '0');
-      } else if (fdigits == 2) {
-        round_up = s[i] >= '5';
-      }
-      ++fdigits;
-    }
-  }
-  if (digits == 0 && fdigits == 0) return std::nullopt;
-  if (fdigits == 1) frac *= 10;
-  Cents c = whole * 100 + frac + (round_up ? 1 : 0);
-  return neg ? -c : c;
-}
+namespace {
 
-std::optional<int64_t> parse_scaled(std::string_view s, int scale) {
+// A decimal ("299.99", "-0.5", "0.1500", ".5") in units of 1/10^scale, further digits rounded half
+// away from zero; nullopt when malformed, or when the whole part grows past `whole_limit` before
+// its last digit (and never so far that the units overflow).
+std::optional<int64_t> parse_rounded(std::string_view s, int scale, int64_t whole_limit) {
   if (s.empty() || scale < 0 || scale > 9) return std::nullopt;
+  int64_t unit = 1;
+  for (int k = 0; k < scale; ++k) unit *= 10;
+  whole_limit = std::min(whole_limit, (std::numeric_limits<int64_t>::max() / unit - 10) / 10);
   bool neg = s[0] == '-';
   size_t i = neg ? 1 : 0;
   int64_t whole = 0;
   size_t digits = 0;
   for (; i < s.size() && s[i] != '.'; ++i) {
-    if (s[i] < '0' || s[i] > '9' || whole > 900'000'000'000) return std::nullopt;
+    if (s[i] < '0' || s[i] > '9' || whole > whole_limit) return std::nullopt;
     whole = whole * 10 + (s[i] - '0');
     ++digits;
   }
@@ -55,7 +29,7 @@ std::optional<int64_t> parse_scaled(std::string_view s, int scale) {
   int fd = 0;
   bool up = false;
   if (i < s.size()) {
-    if (++i == s.size()) return std::nullopt;
+    if (++i == s.size()) return std::nullopt;  // "5."
     for (; i < s.size(); ++i) {
       if (s[i] < '0' || s[i] > '9') return std::nullopt;
       if (fd < scale) frac = frac * 10 + (s[i] - '0');
@@ -65,11 +39,15 @@ std::optional<int64_t> parse_scaled(std::string_view s, int scale) {
   }
   if (digits == 0 && fd == 0) return std::nullopt;
   for (int k = fd; k < scale; ++k) frac *= 10;
-  int64_t unit = 1;
-  for (int k = 0; k < scale; ++k) unit *= 10;
   int64_t v = whole * unit + frac + (up ? 1 : 0);
   return neg ? -v : v;
 }
+
+}  // namespace
+
+std::optional<Cents> parse(std::string_view s) { return parse_rounded(s, 2, 90'000'000'000'000'000 / 10 / 100); }
+
+std::optional<int64_t> parse_scaled(std::string_view s, int scale) { return parse_rounded(s, scale, 900'000'000'000); }
 
 namespace {
 
@@ -113,10 +91,6 @@ Cents apply_rate(Cents amount, int64_t rate, int scale) {
   if (r < 0) r = -r;
   if (r * 2 >= div) q += (prod < 0 ? -1 : 1);
   return static_cast<Cents>(q);
-}
-
-Cents final_price(Cents price, int64_t discount_hundredths) {
-  return apply_rate(price, 100 - discount_hundredths, 2);
 }
 
 namespace {

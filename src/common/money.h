@@ -39,9 +39,6 @@ std::string format_wide(WideCents c);
 // e.g. apply_rate(50998, 1500, 4) = round(509.98 × 0.15) = 76.50 → 7650.
 Cents apply_rate(Cents amount, int64_t rate, int scale);
 
-// finalPrice = round2(price × (1 − discount)), discount in hundredths (15 = 0.15).
-Cents final_price(Cents price, int64_t discount_hundredths);
-
 // A JSON number literal, as it stood in the request body ("19.99", "1.999e1", "-0"; also the
 // "1.", "-.5" and "007" cJSON accepts), as an exact count of 1/10^decimals units (cents when
 // decimals = 2), read from its digits: no double is involved. Accepted when it is a value with

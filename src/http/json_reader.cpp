@@ -141,12 +141,16 @@ bool ObjectReader::has(const char* name) const {
 
 const cJSON* ObjectReader::raw(const char* name) const { return cJSON_GetObjectItemCaseSensitive(root_, name); }
 
-std::optional<std::string> ObjectReader::string(const char* name, bool required) {
+const cJSON* ObjectReader::present(const char* name, bool required) {
   const cJSON* f = raw(name);
-  if (!f || cJSON_IsNull(f)) {
-    if (required) v_.add(name, std::string("The ") + name + " field is required.");
-    return std::nullopt;
-  }
+  if (f && !cJSON_IsNull(f)) return f;
+  if (required) v_.add(name, std::string("The ") + name + " field is required.");
+  return nullptr;
+}
+
+std::optional<std::string> ObjectReader::string(const char* name, bool required) {
+  const cJSON* f = present(name, required);
+  if (!f) return std::nullopt;
   if (!cJSON_IsString(f)) {
     v_.add(name, std::string("The ") + name + " field must be a string.");
     return std::nullopt;
@@ -155,11 +159,8 @@ std::optional<std::string> ObjectReader::string(const char* name, bool required)
 }
 
 std::optional<int64_t> ObjectReader::integer(const char* name, bool required, int64_t min, int64_t max) {
-  const cJSON* f = raw(name);
-  if (!f || cJSON_IsNull(f)) {
-    if (required) v_.add(name, std::string("The ") + name + " field is required.");
-    return std::nullopt;
-  }
+  const cJSON* f = present(name, required);
+  if (!f) return std::nullopt;
   double d = f->valuedouble;
   if (!cJSON_IsNumber(f) || !std::isfinite(d) || d != std::floor(d) || d < -9.0e15 || d > 9.0e15) {
     v_.add(name, std::string("The ") + name + " field must be an integer.");
@@ -175,11 +176,8 @@ std::optional<int64_t> ObjectReader::integer(const char* name, bool required, in
 }
 
 std::optional<bool> ObjectReader::boolean(const char* name, bool required) {
-  const cJSON* f = raw(name);
-  if (!f || cJSON_IsNull(f)) {
-    if (required) v_.add(name, std::string("The ") + name + " field is required.");
-    return std::nullopt;
-  }
+  const cJSON* f = present(name, required);
+  if (!f) return std::nullopt;
   if (!cJSON_IsBool(f)) {
     v_.add(name, std::string("The ") + name + " field must be true or false.");
     return std::nullopt;
@@ -188,11 +186,8 @@ std::optional<bool> ObjectReader::boolean(const char* name, bool required) {
 }
 
 const cJSON* ObjectReader::object(const char* name, bool required) {
-  const cJSON* f = raw(name);
-  if (!f || cJSON_IsNull(f)) {
-    if (required) v_.add(name, std::string("The ") + name + " field is required.");
-    return nullptr;
-  }
+  const cJSON* f = present(name, required);
+  if (!f) return nullptr;
   if (!cJSON_IsObject(f)) {
     v_.add(name, std::string("The ") + name + " field must be an object.");
     return nullptr;

@@ -43,6 +43,8 @@ class ObjectReader {
   std::optional<bool> boolean(const char* name, bool required);
   const cJSON* object(const char* name, bool required);
   const cJSON* raw(const char* name) const;
+  // The field `name` when present and not null; else nullptr, and "required" recorded if it is.
+  const cJSON* present(const char* name, bool required);
 
  private:
   const cJSON* root_;
