@@ -28,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 . "$ECOM_VAR_DIR/secrets.env"
 sql() { mariadb --socket="$ECOM_VAR_DIR/mysql/mysqld.sock" -uecom_admin -p"$ECOM_DB_ADMIN_PASSWORD" -N -B "$@"; }
-workers=$(awk -F= '/^workers=/{print $2}' "$ECOM_VAR_DIR/ecom.conf"); ((workers > 0)) || workers=$((2 * $(nproc)))  # as ecom-fcgi: 0 = two per CPU
+workers=$(awk -F= '/^workers=/{print $2}' "$ECOM_VAR_DIR/ecom.conf"); ((workers > 0)) || workers=$((2 * $(nproc)))  # as ecom-fcgi: 0 = two per CPU (kWorkersPerCpu, src/common/config.h)
 
 # --- data: one store with 1,000 products in 20 categories, and many small stores (kept between runs)
 if ! "${P[@]}" status bench-big >/dev/null 2>&1; then

@@ -1,22 +1,43 @@
 #include "admin/input.h"
 
+#include <climits>
 #include <set>
 
 #include "common/strings.h"
 #include "common/uuid.h"
 
 namespace ecom::admin {
+namespace {
+
+// The field `name` when present and not null, of the kind `is_kind` accepts, with at most
+// `max_items` items; nullptr when absent, or (with `message` recorded) when it is no such value.
+const cJSON* container(http::ObjectReader& r, Validator& v, const char* name, cJSON_bool (*is_kind)(const cJSON*),
+                       int max_items, const std::string& message) {
+  const cJSON* f = r.present(name, false);
+  if (f && (!is_kind(f) || cJSON_GetArraySize(f) > max_items)) {
+    v.add(name, message);
+    return nullptr;
+  }
+  return f;
+}
+
+// `f` as compact JSON text.
+std::string printed(const cJSON* f) {
+  char* out = cJSON_PrintUnformatted(f);
+  std::string s = out ? out : "{}";
+  cJSON_free(out);
+  return s;
+}
+
+}  // namespace
 
 std::optional<int64_t> read_decimal(http::ObjectReader& r, Validator& v, const char* name, bool required, int decimals,
                                     int64_t max_units) {
-  const cJSON* f = r.raw(name);
-  if (!f || cJSON_IsNull(f)) {
-    if (required) v.add(name, std::string("The ") + name + " field is required.");
-    return std::nullopt;
-  }
+  const cJSON* f = r.present(name, required);
+  if (!f) return std::nullopt;
   int64_t units = 0;
-  switch (cJSON_IsNumber(f) ? money::to_units(f->valuedouble, decimals, max_units, units)
-                            : money::UnitsCheck::kNotANumber) {
+  const char* literal = http::number_text(f);
+  switch (literal ? money::parse_units(literal, decimals, max_units, units) : money::UnitsCheck::kNotANumber) {
     case money::UnitsCheck::kOk:
       return units;
     case money::UnitsCheck::kNotANumber:
@@ -48,12 +69,8 @@ std::optional<std::string> read_text(http::ObjectReader& r, Validator& v, const 
 }
 
 std::optional<std::vector<std::string>> read_urls(http::ObjectReader& r, Validator& v, const char* name) {
-  const cJSON* f = r.raw(name);
-  if (!f || cJSON_IsNull(f)) return std::nullopt;
-  if (!cJSON_IsArray(f) || cJSON_GetArraySize(f) > 20) {
-    v.add(name, std::string(name) + " must be an array of at most 20 URLs.");
-    return std::nullopt;
-  }
+  const cJSON* f = container(r, v, name, cJSON_IsArray, 20, std::string(name) + " must be an array of at most 20 URLs.");
+  if (!f) return std::nullopt;
   std::vector<std::string> out;
   for (const cJSON* i = f->child; i; i = i->next) {
     std::string s = cJSON_IsString(i) ? i->valuestring : "";
@@ -69,12 +86,8 @@ std::optional<std::vector<std::string>> read_urls(http::ObjectReader& r, Validat
 }
 
 std::optional<std::vector<std::string>> read_uuids(http::ObjectReader& r, Validator& v, const char* name) {
-  const cJSON* f = r.raw(name);
-  if (!f || cJSON_IsNull(f)) return std::nullopt;
-  if (!cJSON_IsArray(f) || cJSON_GetArraySize(f) > 50) {
-    v.add(name, std::string(name) + " must be an array of at most 50 ids.");
-    return std::nullopt;
-  }
+  const cJSON* f = container(r, v, name, cJSON_IsArray, 50, std::string(name) + " must be an array of at most 50 ids.");
+  if (!f) return std::nullopt;
   std::set<std::string> seen;
   std::vector<std::string> out;
   for (const cJSON* i = f->child; i; i = i->next) {
@@ -89,34 +102,22 @@ std::optional<std::vector<std::string>> read_uuids(http::ObjectReader& r, Valida
 }
 
 std::optional<std::string> read_flat_object(http::ObjectReader& r, Validator& v, const char* name) {
-  const cJSON* f = r.raw(name);
-  if (!f || cJSON_IsNull(f)) return std::nullopt;
-  if (!cJSON_IsObject(f) || cJSON_GetArraySize(f) > 50) {
-    v.add(name, std::string(name) + " must be an object of at most 50 attributes.");
-    return std::nullopt;
-  }
+  const cJSON* f =
+      container(r, v, name, cJSON_IsObject, 50, std::string(name) + " must be an object of at most 50 attributes.");
+  if (!f) return std::nullopt;
   for (const cJSON* i = f->child; i; i = i->next) {
     if (!(cJSON_IsString(i) || cJSON_IsNumber(i) || cJSON_IsBool(i)) || !i->string || !*i->string) {
       v.add(name, std::string(name) + " values must be strings, numbers or booleans.");
       return std::nullopt;
     }
   }
-  char* out = cJSON_PrintUnformatted(f);
-  std::string s = out ? out : "{}";
-  cJSON_free(out);
-  return s;
+  return printed(f);
 }
 
 std::optional<std::string> read_object_json(http::ObjectReader& r, Validator& v, const char* name) {
-  const cJSON* f = r.raw(name);
-  if (!f || cJSON_IsNull(f)) return std::nullopt;
-  if (!cJSON_IsObject(f)) {
-    v.add(name, std::string(name) + " must be an object.");
-    return std::nullopt;
-  }
-  char* out = cJSON_PrintUnformatted(f);
-  std::string s = out ? out : "{}";
-  cJSON_free(out);
+  const cJSON* f = container(r, v, name, cJSON_IsObject, INT_MAX, std::string(name) + " must be an object.");
+  if (!f) return std::nullopt;
+  std::string s = printed(f);
   if (s.size() > 65536) {
     v.add(name, std::string(name) + " must be at most 64 KiB of JSON.");
     return std::nullopt;

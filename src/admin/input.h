@@ -12,8 +12,9 @@
 namespace ecom::admin {
 
 // A JSON number ≥ 0 with at most `decimals` decimals, at most `max_units` in units of
-// 1/10^decimals (e.g. cents when decimals = 2); more decimals are refused, never rounded
-// (money::to_units).
+// 1/10^decimals (e.g. cents when decimals = 2), read exactly from its text in the body
+// (money::parse_units); more decimals are refused, never rounded. The tree must come from
+// http::parse_json_body (which keeps each number's text).
 std::optional<int64_t> read_decimal(http::ObjectReader& r, Validator& v, const char* name, bool required, int decimals,
                                     int64_t max_units);
 // A string of 1..max characters (trimmed).

@@ -39,7 +39,7 @@ const std::vector<Key>& keys() {
       {"server", "listen_mode", Kind::Octal, nullptr, &Config::listen_mode, 0, 0777},
       {"server", "user", Kind::String, &Config::user, nullptr, 0, 0},
       {"server", "group", Kind::String, &Config::group, nullptr, 0, 0},
-      {"server", "workers", Kind::Int, nullptr, &Config::workers, 0, 256},
+      {"server", "workers", Kind::Int, nullptr, &Config::workers, 0, kMaxWorkers},
       {"server", "backlog", Kind::Int, nullptr, &Config::backlog, 1, 65535},
       {"server", "pid_file", Kind::String, &Config::pid_file, nullptr, 0, 0},
       {"server", "agent_socket", Kind::String, &Config::agent_socket, nullptr, 0, 0},
@@ -71,7 +71,7 @@ const std::vector<Key>& keys() {
       {"auth", "password_iterations", Kind::Int, nullptr, &Config::password_iterations, 100000, 10000000},
       {"auth", "attempts_per_address_per_minute", Kind::Int, nullptr, &Config::auth_attempts_per_minute, 0, 1000000},
       {"auth", "attempts_per_address_burst", Kind::Int, nullptr, &Config::auth_attempts_burst, 1, 1000000},
-      {"auth", "max_concurrent_hashes", Kind::Int, nullptr, &Config::max_concurrent_hashes, 0, 256},
+      {"auth", "max_concurrent_hashes", Kind::Int, nullptr, &Config::max_concurrent_hashes, 0, kMaxWorkers},
       {"signup", "inits_per_address_per_hour", Kind::Int, nullptr, &Config::signup_inits_per_address, 0, 1000000},
       {"signup", "confirms_per_address_per_hour", Kind::Int, nullptr, &Config::signup_confirms_per_address, 0, 1000000},
       {"signup", "inits_per_hour", Kind::Int, nullptr, &Config::signup_inits_per_hour, 0, 1000000},
@@ -259,9 +259,13 @@ int cpu_count() {
   return n > 0 ? static_cast<int>(n) : 1;
 }
 
+int worker_count(const Config& c) {
+  return c.workers > 0 ? static_cast<int>(c.workers) : kWorkersPerCpu * cpu_count();
+}
+
 int64_t hash_concurrency(const Config& c) {
   if (c.max_concurrent_hashes > 0) return c.max_concurrent_hashes;
-  int64_t workers = c.workers > 0 ? c.workers : 2 * cpu_count();
+  int workers = worker_count(c);
   return workers / 2 > 1 ? workers / 2 : 1;
 }
 

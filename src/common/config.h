@@ -10,6 +10,18 @@
 
 namespace ecom {
 
+// Defaults and bounds stated once: the Config below, its key table (config.cpp) and the option
+// structs built from it (db::ConnectOptions, prefork::WorkerOptions, the scoreboard) use these.
+// server.workers = 0 means this many workers per CPU (see worker_count).
+inline constexpr int kWorkersPerCpu = 2;
+// The most server.workers (and auth.max_concurrent_hashes) may be: one scoreboard slot each.
+inline constexpr int kMaxWorkers = 256;
+inline constexpr int64_t kDefaultMaxBodyBytes = 1 << 20;  // 1 MiB
+inline constexpr int kDefaultDbConnectTimeout = 2;        // seconds
+inline constexpr int kDefaultDbReadTimeout = 10;
+inline constexpr int kDefaultDbWriteTimeout = 10;
+inline constexpr int64_t kDefaultStatementCache = 1024;  // prepared statements per connection
+
 struct Config {
   // [server]
   std::string listen = "/run/ecom/ecom-fcgi.sock";
@@ -18,7 +30,7 @@ struct Config {
   std::string user;
   std::string group;
   int64_t listen_mode = 0660;
-  int64_t workers = 0;  // 0 = number of CPUs
+  int64_t workers = 0;  // 0 = kWorkersPerCpu per CPU (worker_count)
   int64_t backlog = 511;
   std::string pid_file;
   // The privileged provisioning agent's socket (mode 0600). Empty: next to
@@ -29,7 +41,7 @@ struct Config {
   int64_t max_requests_jitter = 100000; // plus a random 0..jitter, so workers do not recycle together
   int64_t request_timeout = 30;       // seconds; a worker busy longer is killed (0 = off)
   int64_t slow_request_ms = 1000;     // requests slower than this are logged (0 = off)
-  int64_t max_body_bytes = 1048576;
+  int64_t max_body_bytes = kDefaultMaxBodyBytes;
   // Addresses and CIDR ranges (IPv4, IPv6) of the proxies whose X-Forwarded-For / X-Real-IP
   // name the client (see http/client_address.h). Empty: REMOTE_ADDR is the client.
   std::string trusted_proxies;
@@ -39,10 +51,10 @@ struct Config {
   std::string control_schema = "ecom_control";
   std::string db_user = "ecom_app";
   std::string db_password;
-  int64_t db_connect_timeout = 2;  // seconds
-  int64_t db_read_timeout = 10;
-  int64_t db_write_timeout = 10;
-  int64_t db_statement_cache = 1024;  // prepared statements kept per connection (LRU)
+  int64_t db_connect_timeout = kDefaultDbConnectTimeout;  // seconds
+  int64_t db_read_timeout = kDefaultDbReadTimeout;
+  int64_t db_write_timeout = kDefaultDbWriteTimeout;
+  int64_t db_statement_cache = kDefaultStatementCache;  // prepared statements kept per connection (LRU)
 
   // [admin_database] — the provisioner's account (creates schemas, grants).
   std::string admin_user = "ecom_admin";
@@ -119,6 +131,11 @@ void wipe(std::string& secret);
 
 // Number of CPUs online (≥ 1).
 int cpu_count();
+
+// The workers the master runs: server.workers, or kWorkersPerCpu per CPU when 0 — a worker waits
+// on the database for much of each request; with one per CPU a third of the CPU time went idle
+// under load (README "Performance").
+int worker_count(const Config& c);
 
 // Password hashes allowed at once on this host: max_concurrent_hashes, or when 0 half the
 // workers (at least 1), so that hashing never occupies every worker.

@@ -39,16 +39,17 @@ std::string format_wide(WideCents c);
 // e.g. apply_rate(50998, 1500, 4) = round(509.98 × 0.15) = 76.50 → 7650.
 Cents apply_rate(Cents amount, int64_t rate, int scale);
 
-// finalPrice = round2(price × (1 − discount)), discount in hundredths (15 = 0.15).
-Cents final_price(Cents price, int64_t discount_hundredths);
-
-// A JSON number (cJSON hands it over as a double) as an exact count of 1/10^decimals units
-// (cents when decimals = 2). Accepted only when it is a value with at most `decimals` decimals:
-// the text "19.99", "19.990", "1.999e1" or what a client computing in binary floating point
-// sends for it ("0.30000000000000004" for 0.1 + 0.2: within 10^-14 of the amount, relative,
-// far below any real extra decimal). "19.999", "19.99000001", "0.001" are refused, never rounded.
+// A JSON number literal, as it stood in the request body ("19.99", "1.999e1", "-0"; also the
+// "1.", "-.5" and "007" cJSON accepts), as an exact count of 1/10^decimals units (cents when
+// decimals = 2), read from its digits: no double is involved. Accepted when it is a value with
+// at most `decimals` decimals: "19.99", "19.990", "1.999e1", or what a client computing in
+// binary floating point sends for one ("0.30000000000000004" for 0.1 + 0.2, "1.1499999999999999"
+// for 1.15: within 10^-14 of the amount, relative, far below any real extra decimal).
+// "19.999", "19.99000001", "0.001", "1e-300" are refused (kTooManyDecimals), never rounded;
+// any negative value but zero is kNegative; "1e400" is kTooLarge; text that is no number is
+// kNotANumber. `decimals` is 0..18.
 enum class UnitsCheck { kOk, kNotANumber, kNegative, kTooManyDecimals, kTooLarge };
-UnitsCheck to_units(double value, int decimals, int64_t max_units, int64_t& out);
+UnitsCheck parse_units(std::string_view literal, int decimals, int64_t max_units, int64_t& out);
 
 // True when s is a non-negative decimal with at most `max_decimals` places
 // (no sign, no exponent): "10", "10.5", "0.25".

@@ -17,6 +17,8 @@
 #include <variant>
 #include <vector>
 
+#include "common/config.h"
+
 namespace sql {
 class Connection;
 class PreparedStatement;
@@ -49,12 +51,12 @@ struct ConnectOptions {
   std::string user;
   std::string password;
   std::string schema;  // optional default schema
-  int connect_timeout = 2;
-  int read_timeout = 10;
-  int write_timeout = 10;
+  int connect_timeout = kDefaultDbConnectTimeout;
+  int read_timeout = kDefaultDbReadTimeout;
+  int write_timeout = kDefaultDbWriteTimeout;
   // Prepared statements kept (LRU). Every store has its own statements (its schema is in
   // the SQL text), so this bounds both this process and the server's memory for them.
-  size_t max_statements = 1024;
+  size_t max_statements = kDefaultStatementCache;
 };
 
 using Param = std::variant<std::nullptr_t, int64_t, std::string>;

@@ -26,8 +26,6 @@ std::string describe_exit(int status) {
 
 }  // namespace
 
-int worker_count(const Config& c) { return c.workers > 0 ? static_cast<int>(c.workers) : 2 * cpu_count(); }
-
 void CrashWindow::record(double now) {
   deaths_.push_back(now);
   trim(now);

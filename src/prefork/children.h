@@ -20,10 +20,6 @@
 
 namespace ecom::prefork {
 
-// server.workers, or two per CPU when 0: a worker waits on the database for much of each
-// request; with one per CPU a third of the CPU time went idle under load (README "Performance").
-int worker_count(const Config& c);
-
 // Crash-loop protection: five abnormal exits within 10 s delay respawning (0.5 s, doubling with
 // each further exit in the window, at most 30 s).
 class CrashWindow {
@@ -69,7 +65,8 @@ class Children {
  public:
   Children(Scoreboard& sb, ChildSockets sockets, const WorkerProgram& worker, const AgentProgram& agent);
 
-  // A full set running `config`: worker_count() workers, and the agent when there is one.
+  // A full set running `config`: worker_count() workers (common/config.h), and the agent when
+  // there is one.
   void start_generation(const std::shared_ptr<const Config>& config);
 
   // Collects every child that ended (never blocks): a retiring one is gone, any other is

@@ -12,9 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "common/config.h"
+
 namespace ecom::prefork {
 
-inline constexpr int kMaxSlots = 256;
+inline constexpr int kMaxSlots = kMaxWorkers;  // one per worker
 
 enum class SlotState : int32_t { Free = 0, Idle = 1, Busy = 2 };
 

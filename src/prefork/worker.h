@@ -16,7 +16,7 @@ namespace ecom::prefork {
 struct WorkerOptions {
   int listen_fd = -1;
   int slot = -1;  // scoreboard slot
-  size_t max_body_bytes = 1 << 20;
+  size_t max_body_bytes = kDefaultMaxBodyBytes;
   int64_t max_requests = 0;  // 0 = never recycle
   int64_t max_requests_jitter = 0;
   int64_t slow_request_ms = 0;  // 0 = no slow log

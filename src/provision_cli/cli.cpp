@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <optional>
 
 #include "http/json_writer.h"
 #include "provisioning/steps_json.h"
@@ -72,10 +74,17 @@ int exit_code_for(const provisioning::ProvisionError& e) {
   return e.kind() == provisioning::ProvisionError::Invalid ? kExitUsage : kExitFailure;
 }
 
-int cli_main(int argc, char** argv) {
+namespace {
+
+// The global flags, anywhere on the command line, and the rest in order.
+struct CommandLine {
   std::string config_path = default_config_path();
   bool json = false;
-  std::vector<std::string> rest;
+  std::vector<std::string> rest;  // the subcommand, its arguments and flags
+};
+
+// Reads argv into `line`; an exit code when there is nothing to run (help, a usage error).
+std::optional<int> read_command_line(int argc, char** argv, CommandLine& line) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--config") {
@@ -83,36 +92,41 @@ int cli_main(int argc, char** argv) {
         usage(stderr);
         return kExitUsage;
       }
-      config_path = argv[++i];
+      line.config_path = argv[++i];
     } else if (a.rfind("--config=", 0) == 0) {
-      config_path = a.substr(9);
+      line.config_path = a.substr(9);
     } else if (a == "--json") {
-      json = true;
+      line.json = true;
     } else if (a == "-h" || a == "--help" || a == "help") {
       usage(stdout);
       return kExitOk;
     } else {
-      rest.push_back(a);
+      line.rest.push_back(a);
     }
   }
-  if (rest.empty()) {
+  if (line.rest.empty()) {
     usage(stderr);
     return kExitUsage;
   }
+  return std::nullopt;
+}
+
+const Command* find_command(const std::string& name) {
   const Command* cmd = nullptr;
   for (const auto& c : kCommands)
-    if (rest[0] == c.name) cmd = &c;
-  if (!cmd) {
-    std::fprintf(stderr, "ecom-provision: unknown command '%s'\n\n", rest[0].c_str());
-    usage(stderr);
-    return kExitUsage;
-  }
-  auto loaded = load_config(config_path);
+    if (name == c.name) cmd = &c;
+  return cmd;
+}
+
+// The configuration, with the administrative password when `cmd` needs the database; an exit
+// code (the problems said on stderr) when it cannot be had.
+std::optional<int> load_configuration(const Command& cmd, const std::string& path, ConfigResult& loaded) {
+  loaded = load_config(path);
   if (!loaded.ok()) {
     for (const auto& e : loaded.errors) std::fprintf(stderr, "ecom-provision: %s\n", e.c_str());
     return kExitFailure;
   }
-  if (cmd->needs_db) {
+  if (cmd.needs_db) {
     std::string error;
     auto pw = admin_password(loaded.config, error);
     if (!pw) {
@@ -121,7 +135,12 @@ int cli_main(int argc, char** argv) {
     }
     loaded.config.admin_password = *pw;
   }
-  CliContext ctx{loaded.config, json, {}, {}, nullptr};
+  return std::nullopt;
+}
+
+// The subcommand's words after its name: "--flag" (with the value that follows it, unless that
+// is a flag too) into ctx.flags, the others into ctx.args.
+void split_arguments(const std::vector<std::string>& rest, CliContext& ctx) {
   for (size_t i = 1; i < rest.size(); ++i) {
     if (rest[i].rfind("--", 0) == 0) {
       ctx.flags.push_back(rest[i]);
@@ -130,29 +149,52 @@ int cli_main(int argc, char** argv) {
       ctx.args.push_back(rest[i]);
     }
   }
+}
+
+// Runs `cmd` (with the database opened when it needs it); errors become messages and exit codes.
+// The master is told of changed stores in every case: a failed step changes a store's status too.
+int run_command(const Command& cmd, CliContext& ctx) {
+  try {
+    std::unique_ptr<provisioning::Provisioner> p;
+    if (cmd.needs_db) {
+      p = std::make_unique<provisioning::Provisioner>(ctx.cfg);
+      if (cmd.fn != cmd_setup) p->control().use_schema(ctx.cfg.control_schema);
+      ctx.p = p.get();
+    }
+    int code = cmd.fn(ctx);
+    if (cmd.changes_stores) notify_master(ctx.cfg);
+    return code;
+  } catch (const provisioning::ProvisionError& e) {
+    print_error(ctx, e.what());
+    if (cmd.changes_stores) notify_master(ctx.cfg);
+    return exit_code_for(e);
+  } catch (const std::exception& e) {
+    print_error(ctx, e.what());
+    if (cmd.changes_stores) notify_master(ctx.cfg);
+    return kExitFailure;
+  }
+}
+
+}  // namespace
+
+int cli_main(int argc, char** argv) {
+  CommandLine line;
+  if (auto code = read_command_line(argc, argv, line)) return *code;
+  const Command* cmd = find_command(line.rest[0]);
+  if (!cmd) {
+    std::fprintf(stderr, "ecom-provision: unknown command '%s'\n\n", line.rest[0].c_str());
+    usage(stderr);
+    return kExitUsage;
+  }
+  ConfigResult loaded;
+  if (auto code = load_configuration(*cmd, line.config_path, loaded)) return *code;
+  CliContext ctx{loaded.config, line.json, {}, {}, nullptr};
+  split_arguments(line.rest, ctx);
   if (static_cast<int>(ctx.args.size()) < cmd->min_args || static_cast<int>(ctx.args.size()) > cmd->max_args) {
     std::fprintf(stderr, "usage: ecom-provision %s\n", cmd->usage);
     return kExitUsage;
   }
-  try {
-    std::unique_ptr<provisioning::Provisioner> p;
-    if (cmd->needs_db) {
-      p = std::make_unique<provisioning::Provisioner>(ctx.cfg);
-      if (cmd->fn != cmd_setup) p->control().use_schema(ctx.cfg.control_schema);
-      ctx.p = p.get();
-    }
-    int code = cmd->fn(ctx);
-    if (cmd->changes_stores) notify_master(ctx.cfg);
-    return code;
-  } catch (const provisioning::ProvisionError& e) {
-    print_error(ctx, e.what());
-    if (cmd->changes_stores) notify_master(ctx.cfg);  // a failed step changed the store's status too
-    return exit_code_for(e);
-  } catch (const std::exception& e) {
-    print_error(ctx, e.what());
-    if (cmd->changes_stores) notify_master(ctx.cfg);
-    return kExitFailure;
-  }
+  return run_command(*cmd, ctx);
 }
 
 }  // namespace ecom::provision_cli

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
 
 #include "common/money.h"
 
@@ -46,6 +47,14 @@ BOOST_AUTO_TEST_CASE(rejects_amounts_that_would_overflow) {
   BOOST_TEST(m::parse("1000000000000").value_or(-1) == 100000000000000);
 }
 
+BOOST_AUTO_TEST_CASE(parse_scaled_keeps_its_range_and_never_overflows) {
+  BOOST_TEST(m::parse_scaled("9000000000000.5", 4).value_or(-1) == 90'000'000'000'005'000);
+  BOOST_TEST(!m::parse_scaled("90000000000000", 4).has_value());
+  BOOST_TEST(m::parse_scaled("9000000000.123456789", 9).value_or(-1) == 9'000'000'000'123'456'789);
+  BOOST_TEST(!m::parse_scaled("90000000000", 9).has_value());  // 9 × 10^19 units: beyond int64
+  BOOST_TEST(!m::parse_scaled("1", 10).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(formats_with_at_most_two_decimals) {
   BOOST_TEST(m::format(25499) == "254.99");
   BOOST_TEST(m::format(1000) == "10");
@@ -67,22 +76,6 @@ BOOST_AUTO_TEST_CASE(formats_negative_amounts) {
 BOOST_AUTO_TEST_CASE(format_and_parse_round_trip) {
   for (m::Cents c : {0LL, 1LL, 9LL, 10LL, 99LL, 100LL, 12345LL, -1LL, -12345LL, 100000000LL})
     BOOST_TEST(m::parse(m::format(c)).value_or(-999999) == c);
-}
-
-BOOST_AUTO_TEST_CASE(final_price_of_document_example_is_254_99) {
-  // 299.99 × (1 − 0.15) = 254.9915 → 254.99
-  BOOST_TEST(m::final_price(29999, 15) == 25499);
-  BOOST_TEST(m::format(m::final_price(29999, 15)) == "254.99");
-}
-
-BOOST_AUTO_TEST_CASE(final_price_edges) {
-  BOOST_TEST(m::final_price(29999, 0) == 29999);
-  BOOST_TEST(m::final_price(29999, 100) == 0);
-  BOOST_TEST(m::final_price(1000, 50) == 500);
-  // 0.05 × 0.5 = 0.025 → 0.03
-  BOOST_TEST(m::final_price(5, 50) == 3);
-  // 0.01 × 0.75 = 0.0075 → 0.01
-  BOOST_TEST(m::final_price(1, 25) == 1);
 }
 
 BOOST_AUTO_TEST_CASE(tax_on_1_05_at_15_percent_is_0_16) {
@@ -130,49 +123,95 @@ BOOST_AUTO_TEST_CASE(format_wide_prints_amounts_beyond_64_bits) {
 }
 
 namespace {
-m::UnitsCheck units_of(double d, int decimals, int64_t max, int64_t& out) { return m::to_units(d, decimals, max, out); }
+// parse_units(text), "out" left at -1 unless it succeeds.
+m::UnitsCheck units_of(const std::string& text, int decimals, int64_t max, int64_t& out) {
+  return m::parse_units(text, decimals, max, out);
+}
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(to_units_accepts_two_decimal_amounts_exactly) {
+BOOST_AUTO_TEST_CASE(parse_units_accepts_amounts_with_two_decimals_in_any_spelling) {
   struct Case {
-    double value;
+    const char* text;
     int64_t cents;
   };
-  for (Case c : {Case{19.99, 1999}, Case{19.990, 1999}, Case{1.999e1, 1999}, Case{1e2, 10000}, Case{0, 0},
-                 Case{-0.0, 0}, Case{0.01, 1}, Case{0.1 + 0.2, 30}, Case{1.1 + 2.2, 330}, Case{0.29 * 3, 87},
-                 Case{9999999999.99, m::kMaxAmount}, Case{1234567.89, 123456789}, Case{0.07, 7}}) {
+  for (Case c : {Case{"19.99", 1999}, Case{"19.990", 1999}, Case{"1.999e1", 1999}, Case{"1999e-2", 1999},
+                 Case{"1e2", 10000}, Case{"1E+2", 10000}, Case{"0", 0}, Case{"-0", 0}, Case{"-0.0", 0},
+                 Case{"0.000e99999999999", 0}, Case{"0.01", 1}, Case{"1.", 100}, Case{"007.50", 750},
+                 Case{"9999999999.99", m::kMaxAmount}, Case{"1234567.89", 123456789}, Case{"0.07", 7}}) {
     int64_t out = -1;
-    BOOST_TEST((units_of(c.value, 2, m::kMaxAmount, out) == m::UnitsCheck::kOk), c.value);
-    BOOST_TEST(out == c.cents, c.value);
+    BOOST_TEST((units_of(c.text, 2, m::kMaxAmount, out) == m::UnitsCheck::kOk), c.text);
+    BOOST_TEST(out == c.cents, c.text);
   }
   int64_t out = -1;
-  BOOST_TEST((units_of(0.0825, 4, 10000, out) == m::UnitsCheck::kOk));
+  BOOST_TEST((units_of("0.0825", 4, 10000, out) == m::UnitsCheck::kOk));
   BOOST_TEST(out == 825);
+  BOOST_TEST((units_of("42", 0, 100, out) == m::UnitsCheck::kOk));
+  BOOST_TEST(out == 42);
 }
 
-BOOST_AUTO_TEST_CASE(to_units_refuses_extra_decimals_instead_of_rounding) {
-  for (double d : {19.999, 19.99999, 19.9999999, 19.99000001, 19.9900000001, 1234567.891, 0.001, 0.015,
-                   9999999999.989, 99999999.985, 1e-300, 5e-324}) {
+BOOST_AUTO_TEST_CASE(parse_units_accepts_what_binary_floating_point_makes_of_such_amounts) {
+  // The shortest round-trip texts of 0.1 + 0.2, 1.1 + 2.2, 0.29 * 3 and of the double nearest 1.15.
+  struct Case {
+    const char* text;
+    int64_t cents;
+  };
+  for (Case c : {Case{"0.30000000000000004", 30}, Case{"3.3000000000000003", 330}, Case{"0.8699999999999999", 87},
+                 Case{"1.1499999999999999", 115}, Case{"19.989999999999998", 1999}}) {
     int64_t out = -1;
-    BOOST_TEST((units_of(d, 2, m::kMaxAmount, out) == m::UnitsCheck::kTooManyDecimals), d);
-    BOOST_TEST(out == -1);
+    BOOST_TEST((units_of(c.text, 2, m::kMaxAmount, out) == m::UnitsCheck::kOk), c.text);
+    BOOST_TEST(out == c.cents, c.text);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(parse_units_tolerance_is_exactly_ten_to_the_minus_14_of_the_amount) {
+  // One cent: a distance of 10^-14 cents is accepted, anything beyond it refused.
+  int64_t out = -1;
+  BOOST_TEST((units_of("0.0100000000000001", 2, m::kMaxAmount, out) == m::UnitsCheck::kOk));
+  BOOST_TEST(out == 1);
+  out = -1;
+  BOOST_TEST((units_of("0.0099999999999999", 2, m::kMaxAmount, out) == m::UnitsCheck::kOk));
+  BOOST_TEST(out == 1);
+  BOOST_TEST((units_of("0.01000000000000011", 2, m::kMaxAmount, out) == m::UnitsCheck::kTooManyDecimals));
+  BOOST_TEST((units_of("0.00999999999999989", 2, m::kMaxAmount, out) == m::UnitsCheck::kTooManyDecimals));
+}
+
+BOOST_AUTO_TEST_CASE(parse_units_refuses_extra_decimals_instead_of_rounding) {
+  for (const char* text : {"19.999", "19.99999", "19.9999999", "19.99000001", "19.9900000001", "1234567.891", "0.001",
+                           "0.015", "0.005", "9999999999.989", "9999999999.995", "99999999.985", "1e-300", "5e-324", "1e-99999999999"}) {
+    int64_t out = -1;
+    BOOST_TEST((units_of(text, 2, m::kMaxAmount, out) == m::UnitsCheck::kTooManyDecimals), text);
+    BOOST_TEST(out == -1, text);
   }
   int64_t out = -1;
-  BOOST_TEST((units_of(0.12345, 4, 10000, out) == m::UnitsCheck::kTooManyDecimals));
-  BOOST_TEST((units_of(0.15000001, 4, 10000, out) == m::UnitsCheck::kTooManyDecimals));
+  BOOST_TEST((units_of("0.12345", 4, 10000, out) == m::UnitsCheck::kTooManyDecimals));
+  BOOST_TEST((units_of("0.15000001", 4, 10000, out) == m::UnitsCheck::kTooManyDecimals));
+  BOOST_TEST((units_of("1.5", 0, 100, out) == m::UnitsCheck::kTooManyDecimals));
+  BOOST_TEST(out == -1);
 }
 
-BOOST_AUTO_TEST_CASE(to_units_bounds_before_converting) {
-  const double inf = std::numeric_limits<double>::infinity();
+BOOST_AUTO_TEST_CASE(parse_units_bounds_without_converting) {
   int64_t out = -1;
-  for (double d : {1e10, 10000000000.01, 1e19, 9.3e18, 1e300, std::numeric_limits<double>::max()})
-    BOOST_TEST((units_of(d, 2, m::kMaxAmount, out) == m::UnitsCheck::kTooLarge), d);
-  BOOST_TEST((units_of(inf, 2, m::kMaxAmount, out) == m::UnitsCheck::kNotANumber));
-  BOOST_TEST((units_of(-inf, 2, m::kMaxAmount, out) == m::UnitsCheck::kNotANumber));
-  BOOST_TEST((units_of(std::numeric_limits<double>::quiet_NaN(), 2, m::kMaxAmount, out) == m::UnitsCheck::kNotANumber));
-  BOOST_TEST((units_of(-0.01, 2, m::kMaxAmount, out) == m::UnitsCheck::kNegative));
-  BOOST_TEST((units_of(-1e300, 2, m::kMaxAmount, out) == m::UnitsCheck::kNegative));
-  BOOST_TEST((units_of(1.0001, 4, 10000, out) == m::UnitsCheck::kTooLarge));
+  for (const char* text : {"1e10", "10000000000", "10000000000.00", "1e11", "10000000000.01",
+                           "9999999999.999", "1e19", "9.3e18", "1e300", "1e400", "1e99999999999",
+                           "1.7976931348623157e308", "123456789012345678901234567890"})
+    BOOST_TEST((units_of(text, 2, m::kMaxAmount, out) == m::UnitsCheck::kTooLarge), text);
+  BOOST_TEST((units_of("1.0001", 4, 10000, out) == m::UnitsCheck::kTooLarge));
+  BOOST_TEST((units_of("101", 0, 100, out) == m::UnitsCheck::kTooLarge));
+  BOOST_TEST(out == -1);
+}
+
+BOOST_AUTO_TEST_CASE(parse_units_refuses_negative_values_but_zero) {
+  int64_t out = -1;
+  for (const char* text : {"-0.01", "-1", "-1e300", "-1e400", "-1e-400", "-.5", "-0.0000000000000000001"})
+    BOOST_TEST((units_of(text, 2, m::kMaxAmount, out) == m::UnitsCheck::kNegative), text);
+  BOOST_TEST(out == -1);
+}
+
+BOOST_AUTO_TEST_CASE(parse_units_refuses_text_that_is_no_number) {
+  int64_t out = -1;
+  for (const char* text : {"", "-", ".", "-.", "abc", "1e", "1e+", "1.5.3", "+1", "1-2", "0x10", " 1", "1 ", "NaN",
+                           "Infinity", "1,5", "1e5e"})
+    BOOST_TEST((units_of(text, 2, m::kMaxAmount, out) == m::UnitsCheck::kNotANumber), text);
   BOOST_TEST(out == -1);
 }
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/error.h"
 #include "http/json_reader.h"
@@ -230,6 +231,73 @@ BOOST_AUTO_TEST_CASE(duplicate_keys_are_refused_at_any_depth) {
 BOOST_AUTO_TEST_CASE(escaped_nul_is_refused) {
   BOOST_CHECK_THROW(ecom::http::parse_json_body(R"({"name":"a\u0000b"})"), ecom::ApiError);
   BOOST_CHECK_NO_THROW(ecom::http::parse_json_body(R"({"name":"a\\u0000b"})") );
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(json_number_texts)
+
+namespace {
+
+using ecom::http::number_text;
+
+// The number texts of a parsed body in document order, depth first ("-" for a number without).
+std::vector<std::string> texts_of(const cJSON* node) {
+  std::vector<std::string> out;
+  for (; node; node = node->next) {
+    if (cJSON_IsNumber(node)) out.push_back(number_text(node) ? number_text(node) : "-");
+    auto below = texts_of(node->child);
+    out.insert(out.end(), below.begin(), below.end());
+  }
+  return out;
+}
+
+std::vector<std::string> texts(const std::string& body) { return texts_of(parse_json_body(body).get()); }
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(every_number_keeps_its_literal_in_document_order) {
+  auto got = texts(R"({"a":1,"b":{"c":[2,-3.5e+2,{"d":0.30000000000000004}],"e":[[19.990],5E-1]},"z":-0})");
+  std::vector<std::string> want = {"1", "2", "-3.5e+2", "0.30000000000000004", "19.990", "5E-1", "-0"};
+  BOOST_TEST(got == want, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(digits_in_strings_and_keys_are_not_numbers) {
+  // Escaped quotes and backslashes inside strings, digits and signs in keys and values.
+  auto got = texts(R"({"s":"1, 2 \"3\" -4e5","k\"7\\":8,"t":"\\","u":[ "9" , 10 ],"v":"\\\"11","w":-12})");
+  std::vector<std::string> want = {"8", "10", "-12"};
+  BOOST_TEST(got == want, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(literals_are_kept_as_written) {
+  // Whitespace around them, exponents of every form, what cJSON accepts beyond RFC 8259.
+  auto got = texts(" [ 1e2 ,1E+2,\n1e-2\t, -1.5E-3, 0.0, 1., -.5, 007, true, null, \"x\" ] ");
+  std::vector<std::string> want = {"1e2", "1E+2", "1e-2", "-1.5E-3", "0.0", "1.", "-.5", "007"};
+  BOOST_TEST(got == want, boost::test_tools::per_element());
+  BOOST_TEST(texts(" -42 ") == std::vector<std::string>{"-42"}, boost::test_tools::per_element());
+  std::string long_literal = "1" + std::string(80, '0') + ".5";
+  BOOST_TEST(texts("[" + long_literal + "]") == std::vector<std::string>{long_literal}, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(only_number_items_have_a_text) {
+  auto root = parse_json_body(R"({"n":5,"s":"5","b":true,"z":null,"o":{},"a":[]})");
+  BOOST_TEST(std::string(number_text(cJSON_GetObjectItemCaseSensitive(root.get(), "n"))) == "5");
+  for (const char* k : {"s", "b", "z", "o", "a"})
+    BOOST_TEST(number_text(cJSON_GetObjectItemCaseSensitive(root.get(), k)) == nullptr, k);
+  BOOST_TEST(number_text(nullptr) == nullptr);
+  // A tree parse_json_body did not make has numbers without text.
+  ecom::http::JsonPtr plain(cJSON_Parse("[1]"));
+  BOOST_TEST(number_text(plain->child) == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(texts_survive_printing_and_are_freed_with_the_tree) {
+  // cJSON prints numbers from their double and frees every valuestring (run under ASan).
+  auto root = parse_json_body(R"({"a":{"p":1.50,"q":[1e2]}})");
+  char* printed = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(root.get(), "a"));
+  BOOST_TEST(std::string(printed) == R"({"p":1.5,"q":[100]})");
+  cJSON_free(printed);
+  ecom::http::JsonPtr copy(cJSON_Duplicate(root.get(), 1));
+  BOOST_TEST(texts_of(copy.get()) == (std::vector<std::string>{"1.50", "1e2"}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,7 @@
 #define BOOST_TEST_DYN_LINK
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -183,6 +184,20 @@ BOOST_AUTO_TEST_CASE(environment_overrides_file_only_when_enabled) {
   BOOST_TEST(!bad_env.ok());
   BOOST_TEST(any_error_contains(bad_env, "ECOM_SERVER_WORKERS"), all_errors(bad_env));
   BOOST_TEST(unset.config.workers == 3);
+}
+
+BOOST_AUTO_TEST_CASE(workers_default_to_two_per_cpu_and_hashes_to_half_of_them) {
+  ecom::Config c;
+  c.workers = 3;
+  BOOST_TEST(ecom::worker_count(c) == 3);
+  BOOST_TEST(ecom::hash_concurrency(c) == 1);
+  c.workers = 0;
+  BOOST_TEST(ecom::worker_count(c) == ecom::kWorkersPerCpu * ecom::cpu_count());
+  BOOST_TEST(ecom::hash_concurrency(c) == std::max(1, ecom::worker_count(c) / 2));
+  c.max_concurrent_hashes = 5;
+  BOOST_TEST(ecom::hash_concurrency(c) == 5);
+  BOOST_TEST(!parse_config("[server]\nworkers = " + std::to_string(ecom::kMaxWorkers + 1) + "\n", false).ok());
+  BOOST_TEST(parse_config("[server]\nworkers = " + std::to_string(ecom::kMaxWorkers) + "\n", false).ok());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
