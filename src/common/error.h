@@ -1,6 +1,7 @@
 // ApiError: the one exception type that crosses from handlers to the dispatcher.
 // It carries everything a Problem Details response needs; the dispatcher is the
-// only place that turns it into HTTP (see http/problem.h).
+// only place that turns it into HTTP (see http/problem.h). The request's own
+// faults (400, field errors) are built here; every other status by http/errors.
 #pragma once
 
 #include <map>
@@ -29,20 +30,6 @@ class ApiError : public std::runtime_error {
   static ApiError BadRequest(std::string detail) { return {400, "Bad Request", std::move(detail)}; }
   static ApiError Validation(FieldErrors errors) {
     return {400, "Validation Error", "One or more validation errors occurred.", std::move(errors)};
-  }
-  static ApiError NotFound(std::string detail) { return {404, "Not Found", std::move(detail)}; }
-  static ApiError Forbidden(std::string detail) { return {403, "Forbidden", std::move(detail)}; }
-  static ApiError Conflict(std::string title, std::string detail) {
-    return {409, std::move(title), std::move(detail)};
-  }
-  static ApiError Unavailable(std::string detail) {
-    return {503, "Service Unavailable", std::move(detail)};
-  }
-  // 429 with Retry-After (seconds).
-  static ApiError TooManyRequests(std::string detail, long long retry_after) {
-    ApiError e(429, "Too Many Requests", std::move(detail));
-    e.headers.emplace_back("Retry-After", std::to_string(retry_after));
-    return e;
   }
 
  private:

@@ -159,18 +159,21 @@ AgentReply agent_call(const Config& cfg, const std::string& request_json, int ti
   std::string path = agent_socket_path(cfg);
   auto unavailable = [](const std::string& why) {
     log::error("provisioning agent unavailable: " + why);
-    return ApiError::Unavailable("Provisioning is unavailable right now; try again shortly.");
+    AgentReply r;
+    r.kind = "Unavailable";
+    r.error = why;
+    return r;
   };
-  if (path.empty() || path.size() >= sizeof(sockaddr_un::sun_path)) throw unavailable("no agent socket configured");
+  if (path.empty() || path.size() >= sizeof(sockaddr_un::sun_path)) return unavailable("no agent socket configured");
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw unavailable(std::strerror(errno));
+  if (fd < 0) return unavailable(std::strerror(errno));
   struct sockaddr_un addr {};
   addr.sun_family = AF_UNIX;
   std::memcpy(addr.sun_path, path.c_str(), path.size());
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     std::string why = std::strerror(errno);
     close(fd);
-    throw unavailable(path + ": " + why);
+    return unavailable(path + ": " + why);
   }
   set_timeouts(fd, 10);
   bool sent = write_all(fd, request_json) && shutdown(fd, SHUT_WR) == 0;
@@ -186,7 +189,7 @@ AgentReply agent_call(const Config& cfg, const std::string& request_json, int ti
     r.in_progress = true;
     return r;
   }
-  if (!ok || reply.empty()) throw unavailable("no answer");
+  if (!ok || reply.empty()) return unavailable("no answer");
   try {
     auto root = http::parse_json_body(reply);
     Validator v;
@@ -197,8 +200,8 @@ AgentReply agent_call(const Config& cfg, const std::string& request_json, int ti
     r.slug = rd.string("slug", false).value_or("");
     r.status = rd.string("status", false).value_or("");
     r.admin_activation_token = rd.string("adminActivationToken", false).value_or("");
-  } catch (const ApiError&) {
-    throw unavailable("malformed answer");
+  } catch (const ApiError&) {  // the reply is not the JSON object the agent writes
+    return unavailable("malformed answer");
   }
   return r;
 }

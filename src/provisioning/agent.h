@@ -36,9 +36,9 @@ struct AgentReply {
 // rest of the request, at least 1 s), at most 60 s. Past it, the request is in progress.
 int agent_wait_seconds(const Config& cfg);
 
-// Client side, used by a web worker. Throws ApiError 503 when the agent is unavailable (not
-// configured, not running, connection refused or closed). No answer within `timeout_seconds`
-// after the request was handed over: a reply with in_progress set.
+// Client side, used by a web worker. A reply of kind "Unavailable" when the agent cannot be
+// reached (not configured, not running, connection refused or closed, a malformed answer).
+// No answer within `timeout_seconds` after the request was handed over: in_progress set.
 AgentReply agent_call(const Config& cfg, const std::string& request_json, int timeout_seconds);
 
 }  // namespace ecom::provisioning

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "http/errors.h"
 #include "http/problem.h"
 #include "http/response.h"
 
@@ -38,7 +39,7 @@ BOOST_AUTO_TEST_SUITE(problem)
 
 BOOST_AUTO_TEST_CASE(writes_problem_details_fields) {
   Response res;
-  write_problem(res, ApiError::NotFound("No product with that id."), "/api/catalog/products/x");
+  write_problem(res, ecom::http::not_found("No product with that id."), "/api/catalog/products/x");
   BOOST_TEST(res.status == 404);
   BOOST_TEST(res.content_type == "application/problem+json");
   Json j(res.body);
@@ -108,7 +109,7 @@ BOOST_AUTO_TEST_CASE(replaces_previous_body) {
   Response res;
   res.body = R"({"partial":)";
   res.content_type = "application/json";
-  write_problem(res, ApiError::Conflict("Tenant not resolved", "Unknown store."), "/public/tenant-config");
+  write_problem(res, ecom::http::conflict("Tenant not resolved", "Unknown store."), "/public/tenant-config");
   BOOST_TEST(res.status == 409);
   BOOST_TEST(res.content_type == "application/problem+json");
   Json j(res.body);
