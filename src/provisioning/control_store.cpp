@@ -9,6 +9,11 @@
 namespace ecom::provisioning {
 namespace {
 
+// A slug is taken when its row exists, or when another slug gives the same schema name.
+bool slug_taken(const db::Error& e) {
+  return e.is_duplicate_of("uq_tenants_slug") || e.is_duplicate_of("uq_tenants_schema");
+}
+
 const char* kTenantColumns =
     "SELECT t.id, t.slug, t.name, t.plan_code, p.name, t.status, t.schema_name, s.url, t.created_at, s.id, "
     "COALESCE(t.admin_email, ''), COALESCE(t.admin_activation_hash, ''), t.suspended, t.created_by, "
@@ -118,18 +123,22 @@ int64_t ControlStore::count() {
   return r.next() ? r.i64(0) : 0;
 }
 
-void ControlStore::insert_tenant(const TenantRecord& t) {
+bool ControlStore::insert_tenant(const TenantRecord& t) {
   db::Transaction tx(c_);
   auto opt = [](const std::string& s) { return s.empty() ? db::Param(nullptr) : db::Param(s); };
-  c_.exec(
-      "INSERT INTO tenants (id, slug, name, plan_code, status, db_server_id, schema_name, admin_email, "
-      "admin_activation_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {t.id, t.slug, t.name, t.plan_code, t.status, t.server_id, t.schema, opt(t.admin_email),
-       opt(t.admin_activation_hash)});
-  for (int i = 0; i < 3; ++i)
-    c_.exec("INSERT INTO provisioning_steps (tenant_id, step, position) VALUES (?, ?, ?)",
-            {t.id, std::string(kStepNames[i]), static_cast<int64_t>(i)});
+  try {
+    c_.exec(
+        "INSERT INTO tenants (id, slug, name, plan_code, status, db_server_id, schema_name, admin_email, "
+        "admin_activation_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {t.id, t.slug, t.name, t.plan_code, t.status, t.server_id, t.schema, opt(t.admin_email),
+         opt(t.admin_activation_hash)});
+  } catch (const db::Error& e) {
+    if (slug_taken(e)) return false;
+    throw;
+  }
+  insert_steps(t.id);
   tx.commit();
+  return true;
 }
 
 void ControlStore::set_status(const std::string& tenant_id, const std::string& status) {
@@ -150,19 +159,29 @@ void ControlStore::set_plan(const std::string& tenant_id, const std::string& pla
   c_.exec("UPDATE tenants SET plan_code = ?, updated_at = UTC_TIMESTAMP() WHERE id = ?", {plan_code, tenant_id});
 }
 
-void ControlStore::insert_pending(const TenantRecord& t, int64_t expires_unix) {
+bool ControlStore::insert_pending(const TenantRecord& t, int64_t expires_unix) {
   db::Transaction tx(c_);
   auto opt = [](const std::string& s) { return s.empty() ? db::Param(nullptr) : db::Param(s); };
-  c_.exec(
-      "INSERT INTO tenants (id, slug, name, plan_code, status, db_server_id, schema_name, admin_email, "
-      "admin_activation_hash, confirm_expires_at, created_by, signup_client) VALUES (?, ?, ?, ?, "
-      "'PendingConfirmation', ?, ?, ?, ?, FROM_UNIXTIME(?), 'signup', ?)",
-      {t.id, t.slug, t.name, t.plan_code, t.server_id, t.schema, opt(t.admin_email), opt(t.admin_activation_hash),
-       expires_unix, opt(t.signup_client)});
+  try {
+    c_.exec(
+        "INSERT INTO tenants (id, slug, name, plan_code, status, db_server_id, schema_name, admin_email, "
+        "admin_activation_hash, confirm_expires_at, created_by, signup_client) VALUES (?, ?, ?, ?, "
+        "'PendingConfirmation', ?, ?, ?, ?, FROM_UNIXTIME(?), 'signup', ?)",
+        {t.id, t.slug, t.name, t.plan_code, t.server_id, t.schema, opt(t.admin_email), opt(t.admin_activation_hash),
+         expires_unix, opt(t.signup_client)});
+  } catch (const db::Error& e) {
+    if (slug_taken(e)) return false;
+    throw;
+  }
+  insert_steps(t.id);
+  tx.commit();
+  return true;
+}
+
+void ControlStore::insert_steps(const std::string& tenant_id) {
   for (int i = 0; i < 3; ++i)
     c_.exec("INSERT INTO provisioning_steps (tenant_id, step, position) VALUES (?, ?, ?)",
-            {t.id, std::string(kStepNames[i]), static_cast<int64_t>(i)});
-  tx.commit();
+            {tenant_id, std::string(kStepNames[i]), static_cast<int64_t>(i)});
 }
 
 bool ControlStore::release_expired_pending(const std::string& slug) {

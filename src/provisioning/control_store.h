@@ -55,7 +55,8 @@ class ControlStore {
   std::vector<TenantRecord> signups_older_than(int64_t days);
 
   // Inserts a tenant and its three Pending steps. Throws db::Error (Duplicate when the slug is taken).
-  void insert_tenant(const TenantRecord& t);
+  // false when the slug (or the schema name it gives) is taken.
+  [[nodiscard]] bool insert_tenant(const TenantRecord& t);
   // The provisioning status (Provisioning, Ready, Failed); never lifts or sets a suspension.
   void set_status(const std::string& tenant_id, const std::string& status);
   void set_suspended(const std::string& tenant_id, bool suspended);
@@ -63,7 +64,8 @@ class ControlStore {
 
   // Self-service sign-up (init): a PendingConfirmation tenant (created_by 'signup') whose
   // confirm token expires at `expires_unix`. Throws db::Error (Duplicate when the slug is taken).
-  void insert_pending(const TenantRecord& t, int64_t expires_unix);
+  // false when the slug (or the schema name it gives) is taken.
+  [[nodiscard]] bool insert_pending(const TenantRecord& t, int64_t expires_unix);
   // Deletes the PendingConfirmation record holding `slug` if its token has expired.
   bool release_expired_pending(const std::string& slug);
   // Deletes every expired PendingConfirmation record; returns how many.
@@ -87,6 +89,7 @@ class ControlStore {
 
  private:
   std::optional<TenantRecord> find(const std::string& where, const std::string& value);
+  void insert_steps(const std::string& tenant_id);
   db::Connection& c_;
 };
 

@@ -201,13 +201,8 @@ TenantRecord Provisioner::create(const std::string& slug, const std::string& nam
   t.schema = db::tenant_schema_name(slug);
   t.server_id = server->first;
   t.server_url = server->second;
-  try {
-    store_.insert_tenant(t);
-  } catch (const db::Error& e) {
-    if (e.kind() == db::ErrorKind::Duplicate)
-      throw ProvisionError(ProvisionError::SlugTaken, "slug '" + slug + "' is already taken");
-    throw;
-  }
+  if (!store_.insert_tenant(t))
+    throw ProvisionError(ProvisionError::SlugTaken, "slug '" + slug + "' is already taken");
   auto stored = store_.find_by_id(t.id);  // with what the database filled in (created_at)
   if (!stored) throw ProvisionError(ProvisionError::Failed, "the store record vanished during creation");
   auto outcome = run_steps(*stored);

@@ -79,13 +79,8 @@ void init(Context& ctx) {
   }
   int64_t now = std::time(nullptr);
   store.release_expired_pending(*slug);
-  try {
-    store.insert_pending(t, now + kConfirmTtlSeconds);
-  } catch (const db::Error& e) {
-    if (e.kind() == db::ErrorKind::Duplicate)
-      throw http::conflict("Conflict", "The slug '" + *slug + "' is already taken.");
-    throw;
-  }
+  if (!store.insert_pending(t, now + kConfirmTtlSeconds))
+    throw http::conflict("Conflict", "The slug '" + *slug + "' is already taken.");
   auth::Claims c;
   c.strings = {{"sub", t.id}, {"slug", t.slug}, {"typ", kConfirmType}, {"jti", uuid::v4()}};
   c.numbers = {{"iat", now}, {"exp", now + kConfirmTtlSeconds}};

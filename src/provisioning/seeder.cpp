@@ -50,7 +50,7 @@ std::string seed_store(db::Connection& admin, const std::string& schema, const s
   try {
     admin.exec("INSERT INTO " + marks + " (name) VALUES ('demo_seed')");
   } catch (const db::Error& e) {
-    if (e.kind() == db::ErrorKind::Duplicate) return "Demo data already present; nothing to do";
+    if (e.is_duplicate_of("PRIMARY")) return "Demo data already present; nothing to do";
     throw;
   }
   for (const auto& s : statements) admin.execute(s);
