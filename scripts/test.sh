@@ -3,6 +3,7 @@
 #   1. unit tests (Boost.Test, no database)
 #   2. integration tests (ecom-provision against a real, throwaway MariaDB)
 #   3. API tests (HTTP through real nginx into the real ecom-fcgi)
+#   (and the source rules of docs/architecture.md, tests/source: no stack needed)
 # Suites 2 and 3 share one private stack under a temporary ECOM_VAR_DIR on free
 # ports, stopped and removed at the end (kept, with its logs, when a test failed).
 # Env: ECOM_BIN_DIR (binaries to test), TEST_FILTER (substring of test names).
@@ -51,7 +52,7 @@ if "$repo/scripts/stack.sh" start; then
   args=()
   [[ -n "${TEST_FILTER:-}" ]] && args=(-k "$TEST_FILTER")
   py_out_file="$ECOM_VAR_DIR/pytest.out"
-  python3 "$repo/tests/lib/runner.py" "${args[@]}" "$repo/tests/integration" "$repo/tests/api" 2>&1 | tee "$py_out_file"
+  python3 "$repo/tests/lib/runner.py" "${args[@]}" "$repo/tests/source" "$repo/tests/integration" "$repo/tests/api" 2>&1 | tee "$py_out_file"
   add_counts "$(tail -n 1 "$py_out_file")"
 else
   echo "the stack did not start"

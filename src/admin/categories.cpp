@@ -2,7 +2,6 @@
 #include "admin/input.h"
 #include "admin/routes.h"
 #include "core/context.h"
-#include "auth/access_token.h"
 #include "catalog/category_repository.h"
 #include "catalog/product_json.h"
 #include "common/error.h"

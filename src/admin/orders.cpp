@@ -8,7 +8,6 @@
 
 #include "admin/routes.h"
 #include "core/context.h"
-#include "auth/access_token.h"
 #include "common/error.h"
 #include "common/uuid.h"
 #include "http/errors.h"

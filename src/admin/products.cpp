@@ -6,7 +6,7 @@
 
 #include "admin/input.h"
 #include "core/context.h"
-#include "auth/access_token.h"
+#include "admin/product_removal.h"
 #include "catalog/category_repository.h"
 #include "catalog/product_json.h"
 #include "catalog/product_repository.h"
@@ -117,11 +117,11 @@ void set_stock(Context& ctx) {
 // DELETE /api/admin/products/{id}
 void remove(Context& ctx) {
   std::string id = product_id_param(ctx);
-  catalog::Removal removal = catalog::remove_product(ctx.tenant_db(), ctx.tenant(), id);
-  if (removal == catalog::Removal::NotFound) throw http::not_found("Product not found.");
+  Removal removal = remove_product(ctx.tenant_db(), ctx.tenant(), id);
+  if (removal == Removal::NotFound) throw http::not_found("Product not found.");
   http::JsonWriter w(ctx.res.body);
   w.begin_object();
-  w.field("id", id).field("deleted", removal == catalog::Removal::Deleted).field("isActive", false);
+  w.field("id", id).field("deleted", removal == Removal::Deleted).field("isActive", false);
   w.end_object();
 }
 

@@ -3,7 +3,6 @@
 #include "admin/input.h"
 #include "admin/routes.h"
 #include "core/context.h"
-#include "auth/access_token.h"
 #include "common/error.h"
 #include "http/errors.h"
 #include "http/json_writer.h"

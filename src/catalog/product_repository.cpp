@@ -1,10 +1,8 @@
 #include "catalog/product_repository.h"
 
-#include "cart/cart_repository.h"
 #include "common/clock.h"
 #include "common/uuid.h"
 #include "db/retry.h"
-#include "orders/order_repository.h"
 
 namespace ecom::catalog {
 namespace {
@@ -237,18 +235,16 @@ bool set_stock(db::Connection& c, const tenancy::Tenant& t, const std::string& i
          product_exists(c, t, id);
 }
 
-Removal remove_product(db::Connection& c, const tenancy::Tenant& t, const std::string& id) {
-  return db::retry_transaction(c, [&] {
-    auto p = c.query("SELECT 1 FROM " + t.table("products") + " WHERE id = ? FOR UPDATE", {id});
-    if (!p.next()) return Removal::NotFound;
-    if (orders::product_was_ordered(c, t, id)) {
-      c.exec("UPDATE " + t.table("products") + " SET is_active = 0, updated_at = UTC_TIMESTAMP() WHERE id = ?", {id});
-      return Removal::Deactivated;
-    }
-    cart::remove_product_from_carts(c, t, id);
-    c.exec("DELETE FROM " + t.table("products") + " WHERE id = ?", {id});
-    return Removal::Deleted;
-  });
+bool lock_product(db::Connection& c, const tenancy::Tenant& t, const std::string& id) {
+  return c.query("SELECT 1 FROM " + t.table("products") + " WHERE id = ? FOR UPDATE", {id}).next();
+}
+
+void deactivate_product(db::Connection& c, const tenancy::Tenant& t, const std::string& id) {
+  c.exec("UPDATE " + t.table("products") + " SET is_active = 0, updated_at = UTC_TIMESTAMP() WHERE id = ?", {id});
+}
+
+void delete_product(db::Connection& c, const tenancy::Tenant& t, const std::string& id) {
+  c.exec("DELETE FROM " + t.table("products") + " WHERE id = ?", {id});
 }
 
 std::optional<ProductState> find_product_state(db::Connection& c, const tenancy::Tenant& t, const std::string& id) {

@@ -70,10 +70,11 @@ void update_product(db::Connection& c, const tenancy::Tenant& t, const std::stri
 // False when there is no such product.
 bool set_stock(db::Connection& c, const tenancy::Tenant& t, const std::string& id, int64_t stock);
 
-// A product that orders refer to is deactivated, never deleted; any other is deleted, and
-// taken out of every cart first.
-enum class Removal { NotFound, Deactivated, Deleted };
-Removal remove_product(db::Connection& c, const tenancy::Tenant& t, const std::string& id);
+// The steps of removing a product, inside the caller's transaction (admin/product_removal
+// decides between them): lock it (false when it does not exist), deactivate it, delete it.
+bool lock_product(db::Connection& c, const tenancy::Tenant& t, const std::string& id);
+void deactivate_product(db::Connection& c, const tenancy::Tenant& t, const std::string& id);
+void delete_product(db::Connection& c, const tenancy::Tenant& t, const std::string& id);
 
 // --- Carts: what a cart change checks (any product, active or not).
 struct ProductState {

@@ -1,6 +1,5 @@
 #include "orders/routes.h"
 
-#include "auth/access_token.h"
 #include "cart/owner.h"
 #include "common/error.h"
 #include "common/uuid.h"
