@@ -1,7 +1,6 @@
 #include "accounts/routes.h"
 
 #include "accounts/account_repository.h"
-#include "core/context.h"
 #include "auth/access_token.h"
 #include "auth/password.h"
 #include "auth/throttle.h"
@@ -10,6 +9,7 @@
 #include "common/money.h"
 #include "common/strings.h"
 #include "common/validation.h"
+#include "core/context.h"
 #include "http/errors.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"

@@ -1,11 +1,11 @@
 // Store admin: categories — list (inactive included), create, update, deactivate.
 #include "admin/input.h"
 #include "admin/routes.h"
-#include "core/context.h"
 #include "catalog/category_repository.h"
 #include "catalog/product_json.h"
 #include "common/error.h"
 #include "common/uuid.h"
+#include "core/context.h"
 #include "http/errors.h"
 #include "http/json_writer.h"
 #include "http/pagination.h"

@@ -7,9 +7,9 @@
 #include <cctype>
 
 #include "admin/routes.h"
-#include "core/context.h"
 #include "common/error.h"
 #include "common/uuid.h"
+#include "core/context.h"
 #include "http/errors.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"

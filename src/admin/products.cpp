@@ -5,7 +5,6 @@
 #include "admin/routes.h"
 
 #include "admin/input.h"
-#include "core/context.h"
 #include "admin/product_removal.h"
 #include "catalog/category_repository.h"
 #include "catalog/product_json.h"
@@ -13,6 +12,7 @@
 #include "common/error.h"
 #include "common/strings.h"
 #include "common/uuid.h"
+#include "core/context.h"
 #include "http/errors.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"

@@ -2,8 +2,8 @@
 // and theme, seo (what /public/tenant-config returns).
 #include "admin/input.h"
 #include "admin/routes.h"
-#include "core/context.h"
 #include "common/error.h"
+#include "core/context.h"
 #include "http/errors.h"
 #include "http/json_writer.h"
 #include "settings/settings_repository.h"

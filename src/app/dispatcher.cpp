@@ -4,11 +4,11 @@
 
 #include <cstdio>
 
+#include "accounts/admin_access.h"
+#include "auth/access_token.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "accounts/admin_access.h"
-#include "auth/access_token.h"
 #include "common/strings.h"
 #include "http/errors.h"
 #include "http/problem.h"

@@ -10,9 +10,9 @@
 #include "auth/throttle.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "prefork/child_program.h"
 #include "prefork/master.h"
 #include "prefork/run_as.h"
-#include "prefork/child_program.h"
 #include "provisioning/agent.h"
 
 namespace ecom {

@@ -1,11 +1,11 @@
 #include "cart/routes.h"
 
-#include "core/context.h"
 #include "cart/cart_json.h"
 #include "cart/cart_repository.h"
 #include "cart/owner.h"
 #include "common/error.h"
 #include "common/uuid.h"
+#include "core/context.h"
 #include "http/errors.h"
 #include "http/json_reader.h"
 

@@ -1,12 +1,12 @@
 #include "catalog/routes.h"
 
-#include "core/context.h"
 #include "catalog/category_repository.h"
 #include "catalog/product_filter.h"
 #include "catalog/product_json.h"
 #include "catalog/product_repository.h"
 #include "common/error.h"
 #include "common/uuid.h"
+#include "core/context.h"
 #include "http/errors.h"
 
 namespace ecom::catalog {

@@ -1,6 +1,5 @@
 #include "checkout/routes.h"
 
-#include "core/context.h"
 #include "cart/cart_json.h"
 #include "cart/cart_repository.h"
 #include "cart/owner.h"
@@ -11,10 +10,11 @@
 #include "common/error.h"
 #include "common/strings.h"
 #include "common/uuid.h"
+#include "common/validation.h"
+#include "core/context.h"
 #include "http/errors.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"
-#include "common/validation.h"
 
 namespace ecom::checkout {
 namespace {

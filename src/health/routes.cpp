@@ -5,9 +5,9 @@
 #include <cstring>
 #include <ctime>
 
-#include "core/context.h"
 #include "common/clock.h"
 #include "common/error.h"
+#include "core/context.h"
 #include "http/errors.h"
 #include "http/json_writer.h"
 #include "prefork/scoreboard.h"

@@ -2,18 +2,18 @@
 
 #include <ctime>
 
-#include "core/context.h"
 #include "auth/jwt.h"
 #include "common/digest.h"
 #include "common/error.h"
 #include "common/strings.h"
 #include "common/uuid.h"
 #include "common/validation.h"
+#include "core/context.h"
 #include "db/identifier.h"
-#include "provisioning/admin_invite.h"
 #include "http/errors.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"
+#include "provisioning/admin_invite.h"
 #include "provisioning/control_store.h"
 #include "provisioning/signup_limits.h"
 #include "provisioning/signup_validation.h"

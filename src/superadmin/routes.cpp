@@ -2,10 +2,10 @@
 
 #include <cmath>
 
-#include "core/context.h"
 #include "common/error.h"
 #include "common/strings.h"
 #include "common/validation.h"
+#include "core/context.h"
 #include "http/errors.h"
 #include "http/json_reader.h"
 #include "http/json_writer.h"
