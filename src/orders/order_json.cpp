@@ -34,12 +34,22 @@ void write_order_lines(http::JsonWriter& w, const std::vector<OrderLine>& lines)
   w.end_array();
 }
 
-void write_order(http::JsonWriter& w, const Order& o) {
-  w.begin_object();
+namespace {
+
+// The fields every view of an order opens with.
+template <typename OrderLike>
+void write_head(http::JsonWriter& w, const OrderLike& o) {
   w.field("orderId", o.id);
   w.field("orderNumber", o.order_number);
   w.field("status", to_string(o.status));
   w.field("createdAt", o.created_at);
+}
+
+}  // namespace
+
+void write_order(http::JsonWriter& w, const Order& o) {
+  w.begin_object();
+  write_head(w, o);
   w.field("email", o.email);
   w.field("phone", o.phone);
   write_amounts_and_lines(w, o);
@@ -48,10 +58,7 @@ void write_order(http::JsonWriter& w, const Order& o) {
 
 void write_admin_order(http::JsonWriter& w, const Order& o) {
   w.begin_object();
-  w.field("orderId", o.id);
-  w.field("orderNumber", o.order_number);
-  w.field("status", to_string(o.status));
-  w.field("createdAt", o.created_at);
+  write_head(w, o);
   w.field("updatedAt", o.updated_at);
   w.key("customer").begin_object();
   nullable_field(w, "id", o.customer_id);
@@ -67,10 +74,7 @@ void write_admin_order(http::JsonWriter& w, const Order& o) {
 
 void write_order_summary(http::JsonWriter& w, const OrderSummary& s) {
   w.begin_object();
-  w.field("orderId", s.id);
-  w.field("orderNumber", s.order_number);
-  w.field("status", to_string(s.status));
-  w.field("createdAt", s.created_at);
+  write_head(w, s);
   w.key("total").money(s.total);
   w.field("itemCount", s.item_count);
   w.end_object();
@@ -78,10 +82,7 @@ void write_order_summary(http::JsonWriter& w, const OrderSummary& s) {
 
 void write_admin_order_summary(http::JsonWriter& w, const OrderSummary& s) {
   w.begin_object();
-  w.field("orderId", s.id);
-  w.field("orderNumber", s.order_number);
-  w.field("status", to_string(s.status));
-  w.field("createdAt", s.created_at);
+  write_head(w, s);
   w.field("email", s.email);
   w.key("total").money(s.total);
   nullable_field(w, "customerId", s.customer_id);

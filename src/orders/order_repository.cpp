@@ -57,6 +57,10 @@ Order order_at(const db::Rows& r) {
 // "WHERE 1 = 1 AND ..." for the filter, its parameters appended to `params`.
 std::string where_of(const OrderFilter& f, std::vector<db::Param>& params) {
   std::string where = "WHERE 1 = 1";
+  if (f.customer_id) {
+    where += " AND o.customer_id = ?";
+    params.emplace_back(*f.customer_id);
+  }
   if (f.status) {
     where += " AND o.status = ?";
     params.emplace_back(std::string(to_string(*f.status)));
@@ -141,32 +145,6 @@ std::optional<Order> find_by_id(db::Connection& c, const tenancy::Tenant& t, con
   o.customer_name = optional_at(r, 14);
   o.lines = lines_of(c, t, id);
   return o;
-}
-
-int64_t count_for_customer(db::Connection& c, const tenancy::Tenant& t, const std::string& customer_id) {
-  auto r = c.query("SELECT COUNT(*) FROM " + t.table("orders") + " WHERE customer_id = ?", {customer_id});
-  return r.next() ? r.i64(0) : 0;
-}
-
-std::vector<OrderSummary> list_for_customer(db::Connection& c, const tenancy::Tenant& t,
-                                            const std::string& customer_id, int64_t limit, int64_t offset) {
-  auto r = c.query("SELECT id, order_number, status, created_at, total, "
-                   "(SELECT COALESCE(SUM(quantity), 0) FROM " + t.table("order_items") +
-                       " i WHERE i.order_id = o.id) FROM " + t.table("orders") +
-                       " o WHERE customer_id = ? ORDER BY created_at DESC, order_number DESC LIMIT ? OFFSET ?",
-                   {customer_id, limit, offset});
-  std::vector<OrderSummary> list;
-  while (r.next()) {
-    OrderSummary s;
-    s.id = r.str(0);
-    s.order_number = r.str(1);
-    s.status = status_at(r, 2);
-    s.created_at = clock::iso_from_sql(r.str(3));
-    s.total = money_at(r, 4);
-    s.item_count = r.i64(5);
-    list.push_back(std::move(s));
-  }
-  return list;
 }
 
 int64_t count_orders(db::Connection& c, const tenancy::Tenant& t, const OrderFilter& f) {

@@ -56,16 +56,12 @@ std::optional<Order> find_for_owners(db::Connection& c, const tenancy::Tenant& t
 // The order whose id is `id`, with its customer's id and name (the admin's view); nullopt when none.
 std::optional<Order> find_by_id(db::Connection& c, const tenancy::Tenant& t, const std::string& id);
 
-// A customer's orders, newest first.
-int64_t count_for_customer(db::Connection& c, const tenancy::Tenant& t, const std::string& customer_id);
-std::vector<OrderSummary> list_for_customer(db::Connection& c, const tenancy::Tenant& t,
-                                            const std::string& customer_id, int64_t limit, int64_t offset);
-
 // Every order of the store matching the filter, newest first. Times are "YYYY-MM-DD HH:MM:SS" UTC,
 // both ends included.
 struct OrderFilter {
-  std::optional<OrderStatus> status;
-  std::optional<std::string> created_from, created_to;
+  std::optional<std::string> customer_id = std::nullopt;  // one customer's orders (the customer's own list)
+  std::optional<OrderStatus> status = std::nullopt;
+  std::optional<std::string> created_from = std::nullopt, created_to = std::nullopt;
 };
 int64_t count_orders(db::Connection& c, const tenancy::Tenant& t, const OrderFilter& f);
 std::vector<OrderSummary> list_orders(db::Connection& c, const tenancy::Tenant& t, const OrderFilter& f,

@@ -34,10 +34,11 @@ void my_orders(Context& ctx) {
   v.throw_if_any();
   auto& c = ctx.tenant_db();
   const auto& t = ctx.tenant();
-  int64_t total = count_for_customer(c, t, p.account_id);
+  OrderFilter mine{.customer_id = p.account_id};
+  int64_t total = count_orders(c, t, mine);
   http::JsonWriter w(ctx.res.body);
   http::write_paged(w, page, total, [&] {
-    for (const auto& s : list_for_customer(c, t, p.account_id, page.page_size, page.offset()))
+    for (const auto& s : list_orders(c, t, mine, page.page_size, page.offset()))
       write_order_summary(w, s);
   });
 }
