@@ -6,6 +6,8 @@
 #   make bench      benchmark (bench/)
 #   make soak       mixed traffic with injected faults, then the books (tests/soak/)
 #   make fuzz       libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each (default 60)
+#   make install    install under PREFIX (default /usr/local) and /etc, honouring DESTDIR
+#   make deb        build dist/ecom_<version>_<arch>.deb from bin/ (scripts/build-deb.sh)
 
 CXX      ?= g++
 CXXFLAGS ?= -O2 -g
@@ -34,7 +36,7 @@ TOOL_OBJS := $(OBJ)/tests/tools/db_probe.o
 LIB       := $(OBJ)/libecom.a
 JOBS      := -j$(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all run test bench fuzz soak clean setup unit-tests test-tools
+.PHONY: all run test bench fuzz soak clean setup unit-tests test-tools install deb
 all: $(BIN)/ecom-fcgi $(BIN)/ecom-provision
 
 $(OBJ)/%.o: %.cpp
@@ -94,6 +96,53 @@ fuzz:
 	@scripts/fuzz.sh
 
 clean:
-	rm -rf build bin
+	rm -rf build bin dist
+
+# Installation, as hosters do it: `make && sudo make install` (or PREFIX=/usr, DESTDIR=... for
+# a package). The binaries read sql/ from the [paths] of their config (default
+# /usr/share/ecom/sql); the config example installed here names $(DATADIR)/sql, so a
+# configuration made from it finds the SQL whatever the PREFIX. INSTALL_CONF=no leaves
+# $(CONFDIR)/ecom.conf alone (the package's postinst writes it); otherwise it is written from
+# the example only when absent, mode 0600.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+DATADIR     ?= $(PREFIX)/share/ecom
+SYSCONFDIR  ?= /etc
+CONFDIR     ?= $(SYSCONFDIR)/ecom
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+LOCALSTATEDIR ?= /var
+INSTALL_CONF ?= yes
+SQL_FILES   := $(shell find sql -type f | sort)
+APACHE_FILES := $(shell find conf/apache -type f 2>/dev/null | sort)
+SUBST       := sed -e 's|/usr/share/ecom|$(DATADIR)|g'
+UNIT_SUBST  := sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@CONFIG@|$(CONFDIR)/ecom.conf|g'
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/nginx-errors $(DESTDIR)$(DATADIR)/cron \
+	  $(DESTDIR)$(CONFDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/logrotate.d \
+	  $(DESTDIR)$(SYSCONFDIR)/nginx/sites-available
+	install -d -m 0750 $(DESTDIR)$(LOCALSTATEDIR)/log/ecom $(DESTDIR)$(LOCALSTATEDIR)/lib/ecom
+	install -m 0755 $(BIN)/ecom-fcgi $(BIN)/ecom-provision $(DESTDIR)$(BINDIR)/
+	for f in $(SQL_FILES); do install -D -m 0644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
+	install -m 0644 conf/nginx/errors/* $(DESTDIR)$(DATADIR)/nginx-errors/
+	$(SUBST) conf/nginx/ecom-site.conf > $(DESTDIR)$(SYSCONFDIR)/nginx/sites-available/ecom
+	for f in $(APACHE_FILES); do \
+	  install -D -m 0644 $$f $(DESTDIR)$(DATADIR)/apache/$${f#conf/apache/} || exit 1; done
+	if [ -f conf/apache/ecom-site.conf ]; then install -d $(DESTDIR)$(SYSCONFDIR)/apache2/sites-available && \
+	  $(SUBST) conf/apache/ecom-site.conf > $(DESTDIR)$(SYSCONFDIR)/apache2/sites-available/ecom.conf; fi
+	$(SUBST) -e 's|/usr/local/bin:|$(BINDIR):/usr/local/bin:|' conf/cron/ecom-provision \
+	  > $(DESTDIR)$(DATADIR)/cron/ecom-provision
+	install -m 0644 conf/logrotate/ecom $(DESTDIR)$(SYSCONFDIR)/logrotate.d/ecom
+	for u in conf/systemd/*.service conf/systemd/*.timer; do \
+	  $(UNIT_SUBST) $$u > $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done
+	$(SUBST) conf/ecom.conf.example > $(DESTDIR)$(CONFDIR)/ecom.conf.example
+	chmod 0644 $(DESTDIR)$(DATADIR)/cron/ecom-provision $(DESTDIR)$(CONFDIR)/ecom.conf.example \
+	  $(DESTDIR)$(SYSCONFDIR)/nginx/sites-available/ecom $(DESTDIR)$(UNITDIR)/ecom-*
+	if [ "$(INSTALL_CONF)" = yes ] && [ ! -e $(DESTDIR)$(CONFDIR)/ecom.conf ]; then \
+	  install -m 0600 $(DESTDIR)$(CONFDIR)/ecom.conf.example $(DESTDIR)$(CONFDIR)/ecom.conf; fi
+
+# The Debian package, from the binaries in bin/ (built first when missing or stale).
+deb: all
+	@scripts/build-deb.sh
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(TOOL_OBJS:.o=.d) $(OBJ)/src/app/main_fcgi.d $(OBJ)/src/app/main_provision.d
