@@ -110,6 +110,7 @@ DATADIR     ?= $(PREFIX)/share/ecom
 SYSCONFDIR  ?= /etc
 CONFDIR     ?= $(SYSCONFDIR)/ecom
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
+MANDIR      ?= $(PREFIX)/share/man
 LOCALSTATEDIR ?= /var
 INSTALL_CONF ?= yes
 SQL_FILES   := $(shell find sql -type f | sort)
@@ -123,6 +124,9 @@ install: all
 	  $(DESTDIR)$(SYSCONFDIR)/nginx/sites-available
 	install -d -m 0750 $(DESTDIR)$(LOCALSTATEDIR)/log/ecom $(DESTDIR)$(LOCALSTATEDIR)/lib/ecom
 	install -m 0755 $(BIN)/ecom-fcgi $(BIN)/ecom-provision $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(MANDIR)/man1
+	for m in packaging/man/*.1; do gzip -9n < $$m > $(DESTDIR)$(MANDIR)/man1/$${m##*/}.gz || exit 1; done
+	chmod 0644 $(DESTDIR)$(MANDIR)/man1/ecom-*.1.gz
 	for f in $(SQL_FILES); do install -D -m 0644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
 	install -m 0644 conf/nginx/errors/* $(DESTDIR)$(DATADIR)/nginx-errors/
 	$(SUBST) conf/nginx/ecom-site.conf > $(DESTDIR)$(SYSCONFDIR)/nginx/sites-available/ecom
