@@ -15,6 +15,7 @@ PACKAGES=(
   mariadb-server mariadb-client
   nginx-light
   cron wrk curl python3
+  dpkg-dev lintian logrotate systemd
 )
 # `scripts/setup.sh fuzz` (make fuzz) also wants clang with libFuzzer's runtime.
 if [[ ${1:-} == fuzz ]]; then
