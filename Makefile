@@ -116,6 +116,8 @@ INSTALL_CONF ?= yes
 SQL_FILES   := $(shell find sql -type f | sort)
 APACHE_FILES := $(shell find conf/apache -type f 2>/dev/null | sort)
 SUBST       := sed -e 's|/usr/share/ecom|$(DATADIR)|g'
+# the cron lines find ecom-provision through PATH: add BINDIR unless it is already there
+CRON_SUBST  := $(if $(filter /usr/bin /usr/local/bin,$(BINDIR)),,-e 's|^PATH=|PATH=$(BINDIR):|')
 UNIT_SUBST  := sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@CONFIG@|$(CONFDIR)/ecom.conf|g'
 
 install: all
@@ -134,8 +136,7 @@ install: all
 	  install -D -m 0644 $$f $(DESTDIR)$(DATADIR)/apache/$${f#conf/apache/} || exit 1; done
 	if [ -f conf/apache/ecom-site.conf ]; then install -d $(DESTDIR)$(SYSCONFDIR)/apache2/sites-available && \
 	  $(SUBST) conf/apache/ecom-site.conf > $(DESTDIR)$(SYSCONFDIR)/apache2/sites-available/ecom.conf; fi
-	$(SUBST) -e 's|/usr/local/bin:|$(BINDIR):/usr/local/bin:|' conf/cron/ecom-provision \
-	  > $(DESTDIR)$(DATADIR)/cron/ecom-provision
+	$(SUBST) -e 's|/etc/ecom/ecom.conf|$(CONFDIR)/ecom.conf|g' $(CRON_SUBST) conf/cron/ecom-provision > $(DESTDIR)$(DATADIR)/cron/ecom-provision
 	install -m 0644 conf/logrotate/ecom $(DESTDIR)$(SYSCONFDIR)/logrotate.d/ecom
 	for u in conf/systemd/*.service conf/systemd/*.timer; do \
 	  $(UNIT_SUBST) $$u > $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done

@@ -127,6 +127,9 @@ def test_install_lays_out_units_cron_logrotate_and_sites():
     cron = open(f"{s}/usr/local/share/ecom/cron/ecom-provision", encoding="utf-8").read()
     assert re.search(r"^\* \* \* \* \*\s+root\s+.*ecom-provision --config /etc/ecom/ecom.conf run", cron, re.M), cron
     assert re.search(r"^PATH=/usr/local/bin:", cron, re.M), cron
+    rooted = open(f"{ROOTED}/usr/share/ecom/cron/ecom-provision", encoding="utf-8").read()
+    assert re.search(rf"^PATH={ROOTED}/usr/bin:", rooted, re.M), "the cron lines find the installed binary"
+    assert f"--config {ROOTED}/etc/ecom/ecom.conf run" in rooted, rooted
     with open(f"{s}/etc/logrotate.d/ecom", "rb") as a, open(f"{REPO}/conf/logrotate/ecom", "rb") as b:
         assert a.read() == b.read()
     site = open(f"{s}/etc/nginx/sites-available/ecom", encoding="utf-8").read()
