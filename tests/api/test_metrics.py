@@ -120,9 +120,15 @@ def test_metrics_exposition_is_strict_prometheus_text():
     kinds = {dict(k[1])["kind"] for k in fams["ecom_database_errors_total"]["samples"]}
     assert kinds == {"unavailable", "deadlock", "lock_wait", "other"}, kinds
     assert value(fams, "ecom_control_database_up") == 1
-    # The scrape itself is busy; the workers add up to what the master runs.
-    busy, idle = value(fams, "ecom_workers", state="busy"), value(fams, "ecom_workers", state="idle")
-    assert busy >= 1 and busy + idle == len(ecom.child_pids(ecom.master_pid()))
+
+    # The scrape itself is busy; the workers add up to what the master runs (a worker that is
+    # recycling may be between its exit and its replacement: asked again shortly).
+    def workers_add_up():
+        f = scrape()
+        busy, idle = value(f, "ecom_workers", state="busy"), value(f, "ecom_workers", state="idle")
+        assert busy >= 1 and busy + idle == len(ecom.child_pids(ecom.master_pid())), (busy, idle)
+
+    ecom.eventually(workers_add_up, timeout=5)
 
 
 def test_known_traffic_moves_the_right_counters():
