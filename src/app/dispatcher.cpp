@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "health/metrics.h"
 #include "http/errors.h"
 #include "http/problem.h"
 #include "superadmin/auth.h"
@@ -64,6 +65,12 @@ ApiError refusal_error(const tenancy::Resolution& r) {
 
 // A database failure the client can retry gets 503 with Retry-After; anything else is a 500.
 void write_database_error(const db::Error& e, const http::Request& req, http::Response& res) {
+  switch (e.kind()) {
+    case db::ErrorKind::Unavailable: health::count_db_error(health::DbErrorKind::kUnavailable); break;
+    case db::ErrorKind::Deadlock: health::count_db_error(health::DbErrorKind::kDeadlock); break;
+    case db::ErrorKind::LockWait: health::count_db_error(health::DbErrorKind::kLockWait); break;
+    default: health::count_db_error(health::DbErrorKind::kOther); break;
+  }
   if (e.kind() == db::ErrorKind::Unavailable) {
     log::error("request " + req.request_id + ": database unavailable: " + e.what());
     http::write_problem(res, http::unavailable("The database is unavailable; try again shortly.", 2), req.path);
@@ -152,7 +159,9 @@ void Dispatcher::handle(http::Request& req, http::Response& res) {
     http::write_problem(res, ApiError(500, "Internal Server Error", "An unexpected error occurred."), req.path);
   }
   res.add_header("X-Request-Id", req.request_id);
-  write_log_line(req, res, tenant_for_log, (clock::mono_seconds() - started) * 1000.0);
+  double took = clock::mono_seconds() - started;
+  health::count_request(req.path, res.status, took);
+  write_log_line(req, res, tenant_for_log, took * 1000.0);
 }
 
 }  // namespace ecom

@@ -10,8 +10,9 @@ Services::Services(const Config& c)
       pool(db::ConnectOptions{c.db_url, c.db_user, c.db_password, c.control_schema,
                               static_cast<int>(c.db_connect_timeout), static_cast<int>(c.db_read_timeout),
                               static_cast<int>(c.db_write_timeout), static_cast<size_t>(c.db_statement_cache)}),
-      registry(c.tenant_cache_ttl_ms,
-               prefork::scoreboard() ? &prefork::scoreboard()->tenancy_generation : nullptr),
+      registry(c.tenant_cache_ttl_ms, prefork::scoreboard() ? &prefork::scoreboard()->tenancy_generation : nullptr,
+               prefork::scoreboard() ? &prefork::scoreboard()->metrics.tenant_cache_hits : nullptr,
+               prefork::scoreboard() ? &prefork::scoreboard()->metrics.tenant_cache_misses : nullptr),
       trusted_proxies(net::parse_cidr_list(c.trusted_proxies).value_or(std::vector<net::Cidr>{})) {}
 
 void Services::tenants_changed() {

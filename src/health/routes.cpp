@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "core/context.h"
 #include "http/errors.h"
+#include "health/metrics.h"
 #include "http/json_writer.h"
 #include "prefork/scoreboard.h"
 
@@ -89,11 +90,37 @@ void get_status(Context& ctx) {
   ctx.res.add_header("Cache-Control", "no-store");
 }
 
+// Provisioning jobs and stores by status: two small grouped counts on the control database.
+ControlCounts control_counts(Context& ctx) {
+  ControlCounts c = zero_control_counts();
+  try {
+    auto jobs = ctx.control_db().query("SELECT status, COUNT(*) FROM provisioning_jobs GROUP BY status");
+    while (jobs.next()) add_count(c.jobs, job_state_label(jobs.str(0)), jobs.i64(1));
+    auto tenants = ctx.control_db().query("SELECT status, COUNT(*) FROM tenants GROUP BY status");
+    while (tenants.next()) add_count(c.tenants, tenant_state_label(tenants.str(0)), tenants.i64(1));
+    c.ok = true;
+  } catch (const std::exception&) {
+    c = zero_control_counts();  // reported as ecom_control_database_up 0
+  }
+  return c;
+}
+
+// GET /metrics — the same counters for Prometheus (text format 0.0.4); localhost only, like /status.
+void get_metrics(Context& ctx) {
+  if (!loopback(ctx.req.remote_addr)) throw http::forbidden("The metrics are available from localhost only.");
+  const prefork::Scoreboard* sb = prefork::scoreboard();
+  if (!sb) throw http::unavailable("No scoreboard in this process.");
+  ctx.res.body = render_metrics(*sb, control_counts(ctx));
+  ctx.res.content_type = kMetricsContentType;
+  ctx.res.add_header("Cache-Control", "no-store");
+}
+
 }  // namespace
 
 void add_routes(http::Router& r) {
   r.add("GET", "/health", get_health);
   r.add("GET", "/status", get_status);
+  r.add("GET", "/metrics", get_metrics);
 }
 
 }  // namespace ecom::health

@@ -1,4 +1,4 @@
-// GET /health (document §8, CONTRACT §10).
+// GET /health, /status and /metrics (document §8, CONTRACT §10).
 #pragma once
 
 #include "http/router.h"

@@ -34,6 +34,22 @@ struct WorkerSlot {
   char request_id[65];
 };
 
+// Counters for /metrics, shared by every process of the tree so that they survive a worker's
+// restart. Workers add to them with relaxed atomics (a few adds per request); the exposition
+// reads them. Indexes: the route groups and database error kinds of health/metrics.h.
+struct Metrics {
+  static constexpr int kGroups = 11;       // route groups (catalog, cart, ... other)
+  static constexpr int kClasses = 5;       // status classes 1xx..5xx
+  static constexpr int kBuckets = 14;      // latency buckets, the last one +Inf
+  static constexpr int kDbErrorKinds = 4;  // unavailable, deadlock, lock_wait, other
+  std::atomic<uint64_t> requests[kGroups][kClasses];
+  std::atomic<uint64_t> latency[kBuckets];  // per bucket (not cumulative)
+  std::atomic<uint64_t> latency_sum_us;
+  std::atomic<uint64_t> db_errors[kDbErrorKinds];
+  std::atomic<uint64_t> tenant_cache_hits;
+  std::atomic<uint64_t> tenant_cache_misses;
+};
+
 struct Scoreboard {
   std::atomic<int64_t> master_started_unix;
   std::atomic<uint64_t> accepted;        // requests served by every worker since start
@@ -46,6 +62,7 @@ struct Scoreboard {
   // master). Each worker compares it with the value its store cache was filled under, once per
   // lookup, and starts afresh when it moved.
   std::atomic<uint64_t> tenancy_generation;
+  alignas(64) Metrics metrics;
   WorkerSlot slots[kMaxSlots];
 };
 

@@ -71,7 +71,11 @@ std::shared_ptr<const Tenant> Registry::find(db::Connection& c, const std::strin
   }
   int64_t now = clock::mono_ms();
   auto it = cache_.find(slug);
-  if (it != cache_.end() && it->second.expires_ms > now) return it->second.tenant;
+  if (it != cache_.end() && it->second.expires_ms > now) {
+    if (hits_) hits_->fetch_add(1, std::memory_order_relaxed);
+    return it->second.tenant;
+  }
+  if (misses_) misses_->fetch_add(1, std::memory_order_relaxed);
   auto t = load_tenant(c, slug);
   if (cache_.size() >= kMaxEntries) cache_.clear();
   cache_[slug] = Entry{t, now + ttl_ms_};

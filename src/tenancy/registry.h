@@ -18,8 +18,11 @@ class Registry {
  public:
   // `generation`: a counter shared by the processes of this host, bumped when a store's control
   // data changes here; when it moves, everything cached is read again. nullptr: the TTL only.
-  explicit Registry(int64_t ttl_ms, const std::atomic<uint64_t>* generation = nullptr)
-      : ttl_ms_(ttl_ms), generation_(generation) {}
+  // `hits`/`misses` (optional, shared counters for /metrics): lookups answered from the cache /
+  // that queried the control database.
+  explicit Registry(int64_t ttl_ms, const std::atomic<uint64_t>* generation = nullptr,
+                    std::atomic<uint64_t>* hits = nullptr, std::atomic<uint64_t>* misses = nullptr)
+      : ttl_ms_(ttl_ms), generation_(generation), hits_(hits), misses_(misses) {}
 
   // nullptr when no store has this slug. Throws db::Error on database failure.
   std::shared_ptr<const Tenant> find(db::Connection& control, const std::string& slug);
@@ -34,6 +37,8 @@ class Registry {
   static constexpr size_t kMaxEntries = 20000;
   int64_t ttl_ms_;
   const std::atomic<uint64_t>* generation_;
+  std::atomic<uint64_t>* hits_;
+  std::atomic<uint64_t>* misses_;
   uint64_t seen_generation_ = 0;
   std::unordered_map<std::string, Entry> cache_;
 };

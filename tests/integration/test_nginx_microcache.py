@@ -53,8 +53,8 @@ def enable_microcache(lines, nginx):
     block = "\n".join(lines[starts[0]:end + 1])
     for directive in ("fastcgi_cache ", "fastcgi_cache_key", "fastcgi_cache_valid", "add_header X-Cache-Status"):
         assert directive in block, f"the catalog block lost {directive!r}:\n{block}"
-    # 3. The machine's paths: three fastcgi_pass lines once the cache is enabled, and the cache's.
-    return {"cache_dir": os.path.join(nginx.dir, "cache"), "passes": 3}
+    # 3. The machine's paths: four fastcgi_pass lines once the cache is enabled, and the cache's.
+    return {"cache_dir": os.path.join(nginx.dir, "cache"), "passes": 4}
 
 
 NG = nginx_site.PrivateNginx("ecom-microcache-", enable_microcache)

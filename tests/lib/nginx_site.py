@@ -35,10 +35,10 @@ def is_comment(line):
     return line.lstrip().startswith("#")
 
 
-def localize(lines, port, fcgi, log_dir, errors_dir, cache_dir=None, passes=2):
+def localize(lines, port, fcgi, log_dir, errors_dir, cache_dir=None, passes=3):
     """The site file's lines with the machine-specific values of its active lines replaced.
 
-    passes: how many active fastcgi_pass lines the file has (2 as shipped); cache_dir: where an active
+    passes: how many active fastcgi_pass lines the file has (3 as shipped: /, /status, /metrics); cache_dir: where an active
     fastcgi_cache_path goes (None: there must be none). Fails (AssertionError) when the file no
     longer has the expected shape, and when an active line still names a production path."""
     out = list(lines)
