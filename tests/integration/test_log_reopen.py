@@ -4,13 +4,15 @@ on, no line is lost, doubled or cut, and no process is restarted."""
 
 import collections
 import os
+import sys
 import re
 import signal
 import subprocess
 import threading
 import time
 
-import ecom  # noqa: E402  (tests/lib is on the path: test_master imports it)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import ecom  # noqa: E402
 import fcgi_client  # noqa: E402
 from test_master import Master  # noqa: E402
 
