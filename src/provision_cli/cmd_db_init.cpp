@@ -189,6 +189,78 @@ std::vector<std::string> account_sql(const Config& cfg, const std::string& host,
   };
 }
 
+struct Passwords {
+  std::string admin, app;
+  std::vector<std::string> written;  // password files generated now
+};
+
+// The administrative password: admin_database.password, else its password_file — read with the
+// usual checks (a regular file, mode 0600), or generated into it when it does not exist yet.
+bool admin_secret(const Config& cfg, Passwords& out, std::string& error) {
+  struct stat st {};
+  bool missing = cfg.admin_password.empty() && !cfg.admin_password_file.empty() &&
+                 stat(cfg.admin_password_file.c_str(), &st) != 0 && errno == ENOENT;
+  auto pw = missing ? generate_secret(cfg.admin_password_file, error) : admin_password(cfg, error);
+  if (!pw) return false;
+  out.admin = *pw;
+  if (missing) out.written.push_back(cfg.admin_password_file);
+  return true;
+}
+
+// The application's password: database.password, and/or --app-password-file (read, or generated).
+bool app_secret(const Config& cfg, const Options& opts, Passwords& out, std::string& error) {
+  out.app = cfg.db_password;
+  if (!opts.app_password_file.empty()) {
+    bool generated = false;
+    auto pw = read_or_generate(opts.app_password_file, generated, error);
+    if (!pw) return false;
+    if (!out.app.empty() && out.app != *pw) {
+      error = "database.password and " + opts.app_password_file + " differ";
+      return false;
+    }
+    out.app = *pw;
+    if (generated) out.written.push_back(opts.app_password_file);
+  }
+  if (out.app.empty()) error = "no password for " + cfg.db_user + ": set database.password or give --app-password-file";
+  return !out.app.empty();
+}
+
+db::ConnectOptions server_login(const Config& cfg, const Options& opts, std::string& error, bool& ok) {
+  db::ConnectOptions o;
+  o.url = cfg.db_url;
+  o.user = opts.server_user;
+  o.connect_timeout = static_cast<int>(cfg.db_connect_timeout);
+  ok = true;
+  if (!opts.server_password_file.empty()) {
+    auto pw = read_secret(opts.server_password_file, error);
+    ok = pw.has_value();
+    if (ok) o.password = *pw;
+  }
+  return o;
+}
+
+void report(const CliContext& ctx, const Options& opts, const Passwords& pw) {
+  const Config& cfg = ctx.cfg;
+  if (ctx.json) {
+    std::string out;
+    http::JsonWriter w(out);
+    w.begin_object().field("controlSchema", cfg.control_schema).field("adminUser", cfg.admin_user);
+    w.field("appUser", cfg.db_user).key("hosts").begin_array();
+    for (const auto& h : opts.hosts) w.string(h);
+    w.end_array().key("passwordFilesWritten").begin_array();
+    for (const auto& f : pw.written) w.string(f);
+    w.end_array().end_object();
+    print_json(out);
+    return;
+  }
+  std::string hosts;
+  for (const auto& h : opts.hosts) hosts += (hosts.empty() ? "" : ", ") + h;
+  std::printf("control database %s and accounts %s, %s ready (hosts: %s)\n", cfg.control_schema.c_str(),
+              cfg.admin_user.c_str(), cfg.db_user.c_str(), hosts.c_str());
+  for (const auto& f : pw.written) std::printf("new password written to %s (mode 0600)\n", f.c_str());
+  std::printf("next: ecom-provision setup\n");
+}
+
 }  // namespace
 
 int cmd_db_init(CliContext& ctx) {
@@ -204,94 +276,19 @@ int cmd_db_init(CliContext& ctx) {
     print_error(ctx, "admin_database.user and database.user must be two different plain account names");
     return kExitUsage;
   }
-
-  std::vector<std::string> written;  // password files generated now
-  std::string admin_pw;
-  if (!cfg.admin_password.empty() || cfg.admin_password_file.empty()) {
-    auto pw = admin_password(cfg, error);
-    if (!pw) {
-      print_error(ctx, error);
-      return kExitFailure;
-    }
-    admin_pw = *pw;
-  } else {
-    bool generated = false;
-    struct stat st {};
-    if (stat(cfg.admin_password_file.c_str(), &st) != 0 && errno == ENOENT) {
-      auto pw = generate_secret(cfg.admin_password_file, error);
-      if (!pw) {
-        print_error(ctx, error);
-        return kExitFailure;
-      }
-      admin_pw = *pw;
-      generated = true;
-    } else {
-      auto pw = admin_password(cfg, error);  // with its checks (a regular file, mode 0600)
-      if (!pw) {
-        print_error(ctx, error);
-        return kExitFailure;
-      }
-      admin_pw = *pw;
-    }
-    if (generated) written.push_back(cfg.admin_password_file);
-  }
-
-  std::string app_pw = cfg.db_password;
-  if (!opts->app_password_file.empty()) {
-    bool generated = false;
-    auto pw = read_or_generate(opts->app_password_file, generated, error);
-    if (!pw) {
-      print_error(ctx, error);
-      return kExitFailure;
-    }
-    if (!app_pw.empty() && app_pw != *pw) {
-      print_error(ctx, "database.password and " + opts->app_password_file + " differ");
-      return kExitFailure;
-    }
-    app_pw = *pw;
-    if (generated) written.push_back(opts->app_password_file);
-  }
-  if (app_pw.empty()) {
-    print_error(ctx, "no password for " + cfg.db_user + ": set database.password or give --app-password-file");
+  Passwords pw;
+  bool ok = admin_secret(cfg, pw, error) && app_secret(cfg, *opts, pw, error);
+  db::ConnectOptions login = ok ? server_login(cfg, *opts, error, ok) : db::ConnectOptions{};
+  if (!ok) {
+    print_error(ctx, error);
     return kExitFailure;
   }
-
-  db::ConnectOptions o;
-  o.url = cfg.db_url;
-  o.user = opts->server_user;
-  o.connect_timeout = static_cast<int>(cfg.db_connect_timeout);
-  if (!opts->server_password_file.empty()) {
-    auto pw = read_secret(opts->server_password_file, error);
-    if (!pw) {
-      print_error(ctx, error);
-      return kExitFailure;
-    }
-    o.password = *pw;
-  }
-  db::Connection server(o);
+  db::Connection server(login);
   server.execute("CREATE DATABASE IF NOT EXISTS " + db::quote_identifier(cfg.control_schema) +
                  " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
   for (const auto& host : opts->hosts)
-    for (const auto& sql : account_sql(cfg, host, admin_pw, app_pw)) server.execute(sql);
-
-  if (ctx.json) {
-    std::string out;
-    http::JsonWriter w(out);
-    w.begin_object().field("controlSchema", cfg.control_schema).field("adminUser", cfg.admin_user);
-    w.field("appUser", cfg.db_user).key("hosts").begin_array();
-    for (const auto& h : opts->hosts) w.string(h);
-    w.end_array().key("passwordFilesWritten").begin_array();
-    for (const auto& f : written) w.string(f);
-    w.end_array().end_object();
-    print_json(out);
-  } else {
-    std::string hosts;
-    for (const auto& h : opts->hosts) hosts += (hosts.empty() ? "" : ", ") + h;
-    std::printf("control database %s and accounts %s, %s ready (hosts: %s)\n", cfg.control_schema.c_str(),
-                cfg.admin_user.c_str(), cfg.db_user.c_str(), hosts.c_str());
-    for (const auto& f : written) std::printf("new password written to %s (mode 0600)\n", f.c_str());
-    std::printf("next: ecom-provision setup\n");
-  }
+    for (const auto& sql : account_sql(cfg, host, pw.admin, pw.app)) server.execute(sql);
+  report(ctx, *opts, pw);
   return kExitOk;
 }
 
