@@ -1,6 +1,7 @@
 #include "common/log.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +16,9 @@ int g_fd = 2;
 // Kept in static storage so that reopen() needs no allocation (it may run in a signal handler).
 char g_path[4096] = "";
 bool g_same_as_stdout = false, g_same_as_stderr = false;
+// errno of a reopen that failed (in a signal handler, where nothing can be logged), said by the
+// next line written.
+volatile sig_atomic_t g_reopen_errno = 0;
 
 bool same_file(int a, int b) {
   struct stat sa {}, sb {};
@@ -57,7 +61,10 @@ bool reopen() {
     return false;
   }
   int fd = open_log(g_path);
-  if (fd < 0) return false;
+  if (fd < 0) {
+    g_reopen_errno = errno ? errno : EIO;
+    return false;
+  }
   // dup2 replaces the descriptor in one step: a write(2) in flight keeps the old file, the next
   // one gets the new file. dup2 clears FD_CLOEXEC on g_fd; put it back.
   bool ok = dup2(fd, g_fd) >= 0;
@@ -73,6 +80,10 @@ bool reopen() {
 const char* path() { return g_path; }
 
 void raw(std::string_view line) {
+  if (int e = g_reopen_errno) {
+    g_reopen_errno = 0;
+    emit("error", std::string("log: cannot reopen ") + g_path + ": " + std::strerror(e) + "; still writing to the old file");
+  }
   std::string buf(line);
   buf.push_back('\n');
   ssize_t r = ::write(g_fd, buf.data(), buf.size());

@@ -16,7 +16,8 @@ bool open(const std::string& path);
 // put in place of the old descriptor with dup2(2) — and of stdout/stderr when they were that file —
 // so that every line, each one write(2), lands whole in the old file or the new one, none lost.
 // Async-signal-safe (open, fstat, dup2, close only): a signal handler may call it. False when no
-// file was opened or it cannot be opened now (the old one stays in use; errno says why).
+// file was opened or it cannot be opened now (the old one stays in use; errno says why, and the
+// next line logged is preceded by one that says so).
 bool reopen();
 
 // The path given to open() ("" for stderr).

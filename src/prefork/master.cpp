@@ -196,9 +196,8 @@ void Master::begin_reload() {
 // (each reopens in its SIGUSR1 handler; a child forked from now on inherits the new file). Nobody
 // restarts. In any state: a stopping child logs too.
 void Master::reopen_logs() {
-  if (!log::reopen()) {
-    if (log::path()[0] != '\0')
-      log::error(std::string("master: cannot reopen the log file ") + log::path() + ": " + std::strerror(errno));
+  if (!log::reopen()) {  // the reason is logged with the next line
+    if (log::path()[0] != '\0') log::error("master: SIGUSR1: the log file was not reopened; children not told");
     return;
   }
   hand_log_to_server_user(*config_);

@@ -26,13 +26,15 @@ class LoggingMaster(Master):
     """A master whose log file ([log] file) is also its stdout and stderr, as scripts/stack.sh and
     a service manager arrange it: both descriptors must follow the rotation."""
 
-    def __init__(self, workers):
+    def __init__(self, workers, log_subdir=""):
         import tempfile
         self.dir = tempfile.mkdtemp(prefix="ecom-logrotate-")
         os.chmod(self.dir, 0o711)
         self.sock = os.path.join(self.dir, "fcgi.sock")
         self.pid_file = os.path.join(self.dir, "fcgi.pid")
-        self.log_path = os.path.join(self.dir, "fcgi.log")
+        if log_subdir:
+            os.mkdir(os.path.join(self.dir, log_subdir))
+        self.log_path = os.path.join(self.dir, log_subdir, "fcgi.log")
         env = dict(os.environ, ECOM_SERVER_LISTEN=self.sock, ECOM_SERVER_PID_FILE=self.pid_file,
                    ECOM_SERVER_WORKERS=str(workers), ECOM_LOG_FILE=self.log_path)
         self.log = open(self.log_path, "ab")
@@ -172,5 +174,26 @@ def test_sigusr1_without_a_log_file_keeps_every_process():
         assert status == 200
         assert m.proc.poll() is None
         assert sorted(m.workers() + m.agents()) == before
+    finally:
+        m.stop()
+
+
+def test_a_log_that_cannot_be_reopened_is_said_in_the_old_one_and_nothing_stops():
+    m = LoggingMaster(workers=2, log_subdir="logs")
+    try:
+        before = m.all_children()
+        old_dir = os.path.join(m.dir, "logs.gone")
+        os.rename(os.path.dirname(m.log_path), old_dir)  # the new file cannot be created there now
+        m.proc.send_signal(signal.SIGUSR1)
+        old_log = os.path.join(old_dir, "fcgi.log")
+        ecom.wait_until(lambda: "log: cannot reopen " + m.log_path in open(old_log).read(), timeout=5,
+                        what="the failure in the old log")
+        text = open(old_log).read()
+        assert "master: SIGUSR1: the log file was not reopened; children not told" in text, text[-2000:]
+        status, _, _ = fcgi_client.request(m.sock, "GET", "/health", headers={"X-Request-Id": "after-failed-reopen"})
+        assert status == 200
+        ecom.wait_until(lambda: " request id=after-failed-reopen " in open(old_log).read(), timeout=5,
+                        what="the request's line, in the old file")
+        assert m.all_children() == before and m.proc.poll() is None
     finally:
         m.stop()
