@@ -121,6 +121,10 @@ def test_sigusr1_reopens_the_log_in_master_and_children_under_load_losing_no_lin
             return not bad or None
         ecom.wait_until(all_on_new_file, timeout=5, what="every process writing to the new log file")
         assert m.all_children() == before, (before, m.all_children(), m.read_log()[-2000:])
+        # Workers running as another user (server.user, when started as root) own the new file, or
+        # they could not have opened it.
+        worker_uid = os.stat(f"/proc/{m.workers()[0]}").st_uid
+        assert os.stat(m.log_path).st_uid == worker_uid
 
         # Three requests held at once reach three different workers; their lines land in the new file.
         held = [m.hold_request(headers={"X-Request-Id": f"held-{k}"}) for k in range(3)]
