@@ -414,6 +414,7 @@ write_my_cnf() {
 # given a password since). Set once by find_db_superuser.
 DB_SUPER=()
 DB_SUPER_PASSWORD=
+DB_SUPER_USER=
 
 find_db_superuser() {
   local -a base=(mariadb --no-defaults "--socket=$DB_SOCK" --connect-timeout=5 --batch)
@@ -421,11 +422,13 @@ find_db_superuser() {
   for user in root "$(id -un)"; do
     if "${base[@]}" -u "$user" -e 'SELECT 1' >/dev/null 2>&1 </dev/null; then
       DB_SUPER=("${base[@]}" -u "$user")
+      DB_SUPER_USER=$user
       return 0
     fi
   done
   if MYSQL_PWD=$ADMIN_PASSWORD "${base[@]}" -u ecom_admin -e 'SELECT 1' >/dev/null 2>&1 </dev/null; then
     DB_SUPER=("${base[@]}" -u ecom_admin)
+    DB_SUPER_USER=ecom_admin
     DB_SUPER_PASSWORD=$ADMIN_PASSWORD
     return 0
   fi
@@ -488,33 +491,13 @@ ensure_accounts() {
     db_super_sql <<<"DROP USER IF EXISTS '$user'@'$host';"
   done < <(db_super_sql --skip-column-names <<<"SELECT User, Host FROM mysql.user
     WHERE User = '' OR (User = 'root' AND Host NOT IN ('localhost', '127.0.0.1', '::1'));")
-  # Passwords are hex (openssl rand -hex): nothing to escape. The privileges are exactly those
-  # README "Database accounts" lists. The administrative account may create, change and drop
-  # store schemas (ecom_tenant_*) and the control schema, grant table privileges in the control
-  # schema, and read mysql.db (to find the application account's hosts); nothing on any other
-  # schema. The application account may read the control schema (`ecom-provision setup` adds its
-  # few table privileges there) and read and write the rows of every store schema, nothing
-  # more. Both are revoked first, so that a stack created with broader rights is narrowed on its
-  # next start.
-  local host sql=""
-  for host in localhost 127.0.0.1; do
-    sql+="CREATE USER IF NOT EXISTS 'ecom_admin'@'$host' IDENTIFIED BY '$ADMIN_PASSWORD';
-ALTER USER 'ecom_admin'@'$host' IDENTIFIED BY '$ADMIN_PASSWORD';
-REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'ecom_admin'@'$host';
-GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, TRIGGER, REFERENCES
-  ON \`ecom\\_tenant\\_%\`.* TO 'ecom_admin'@'$host';
-GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, TRIGGER, REFERENCES
-  ON \`ecom\\_control\`.* TO 'ecom_admin'@'$host' WITH GRANT OPTION;
-GRANT SELECT ON mysql.db TO 'ecom_admin'@'$host';
-CREATE USER IF NOT EXISTS 'ecom_app'@'$host' IDENTIFIED BY '$APP_PASSWORD';
-ALTER USER 'ecom_app'@'$host' IDENTIFIED BY '$APP_PASSWORD';
-GRANT SELECT ON \`ecom_control\`.* TO 'ecom_app'@'$host';
-REVOKE INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, REFERENCES, TRIGGER
-  ON \`ecom_control\`.* FROM 'ecom_app'@'$host';
-GRANT SELECT, INSERT, UPDATE, DELETE ON \`ecom\\_tenant\\_%\`.* TO 'ecom_app'@'$host';
-"
-  done
-  db_super_sql <<<"$sql" || fail "creating the database accounts failed"
+  # The control database and both accounts with exactly the privileges README "Security" lists,
+  # as an operator creates them (`ecom-provision db-init`; the passwords come from ecom.conf and
+  # the administrative password file, never from the command line). The administrative account
+  # is narrowed again on every start, so that a stack created with broader rights is not left so.
+  local -a init=(db-init --server-user "$DB_SUPER_USER" --hosts localhost,127.0.0.1)
+  [[ -n $DB_SUPER_PASSWORD ]] && init+=(--server-password-file "$ADMIN_PASSWORD_FILE")
+  provision "${init[@]}" || fail "ecom-provision db-init failed (see $LOG_DIR/provision.log)"
 }
 
 write_ecom_conf() {
@@ -627,11 +610,12 @@ core_running() {
 }
 
 cmd_start() {
+  local b
+  for b in "$PROVISION_BIN" "$FCGI_BIN"; do # ecom-provision creates the accounts (db-init)
+    ((DB_ONLY)) && [[ $b == "$FCGI_BIN" ]] && continue
+    [[ -x $b ]] || fail "$b not found or not executable (build first: make; or set ECOM_BIN_DIR)"
+  done
   if ((!DB_ONLY)); then
-    local b
-    for b in "$FCGI_BIN" "$PROVISION_BIN"; do
-      [[ -x $b ]] || fail "$b not found or not executable (build first: make; or set ECOM_BIN_DIR)"
-    done
     command -v nginx >/dev/null || fail "nginx not installed (scripts/setup.sh)"
   fi
   command -v mariadbd >/dev/null || fail "mariadbd not installed (scripts/setup.sh)"
@@ -677,8 +661,8 @@ cmd_start() {
 
   load_secrets
   start_mariadb
-  ensure_accounts
   write_ecom_conf
+  ensure_accounts
   if ((DB_ONLY)); then
     STARTING=0
     echo "MariaDB ready: socket $DB_SOCK, port $DB_PORT; config $ECOM_CONF (ECOM_STACK_DB_ONLY=1)"

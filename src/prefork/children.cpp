@@ -190,6 +190,13 @@ void Children::kill_all() {
     if (c.pid > 0) kill(c.pid, SIGKILL);
 }
 
+int Children::signal_running(int sig) {
+  int n = 0;
+  for (auto& c : list_)
+    if (c.pid > 0 && kill(c.pid, sig) == 0) ++n;
+  return n;
+}
+
 bool Children::any_retiring() const {
   for (const auto& c : list_)
     if (c.life == Child::Life::Retiring) return true;

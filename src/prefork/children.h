@@ -86,6 +86,9 @@ class Children {
   // KILL to every child (the graceful stop's timeout).
   void kill_all();
 
+  // `sig` to every running child; returns how many were sent it.
+  int signal_running(int sig);
+
   bool empty() const { return list_.empty(); }
   bool any_retiring() const;
   std::vector<RunningWorker> running_workers() const;

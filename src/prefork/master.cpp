@@ -63,6 +63,17 @@ bool hand_to_server_user(const Config& c, const Sockets& s) {
   return true;
 }
 
+// The log file too belongs to the workers' account when they run as another user: a worker opens
+// it again by name on SIGUSR1 (the file logrotate left or the master created may be root's).
+void hand_log_to_server_user(const Config& c) {
+  if (log::path()[0] == '\0') return;
+  std::string run_as_error;
+  auto run_as = resolve_run_as(c, run_as_error);
+  if (!run_as || !run_as->switch_user) return;
+  if (chown(log::path(), run_as->uid, run_as->gid) != 0)
+    log::warn(std::string("master: cannot hand ") + log::path() + " to server.user: " + std::strerror(errno));
+}
+
 void close_sockets(const Config& c, const Sockets& s) {
   close(s.fds.listen_fd);
   listener_cleanup(c.listen);
@@ -93,12 +104,14 @@ class Master {
     else if (sig == SIGINT) begin_stop("SIGINT");
     else if (sig == SIGQUIT) begin_stop("SIGQUIT");
     else if (sig == SIGHUP) reload_requested_ = true;
+    else if (sig == SIGUSR1) reopen_requested_ = true;
   }
 
   // What time (and the signals since the last step) asks for in the current state.
   void step(double now) {
     children_.reap(now);
     bool reload = std::exchange(reload_requested_, false);
+    if (std::exchange(reopen_requested_, false)) reopen_logs();
     switch (state_) {
       case State::Running:
       case State::Reloading:
@@ -117,6 +130,7 @@ class Master {
   void step_stopping(double now);
   void begin_stop(const char* why);
   void begin_reload();
+  void reopen_logs();
 
   std::shared_ptr<const Config> config_;  // the current generation
   const ConfigLoader& loader_;
@@ -125,6 +139,7 @@ class Master {
   Children children_;
   State state_ = State::Running;
   bool reload_requested_ = false;  // SIGHUP seen; acted on at the next step
+  bool reopen_requested_ = false;  // SIGUSR1 seen; acted on at the next step
   double stop_deadline_ = 0;
 };
 
@@ -177,6 +192,19 @@ void Master::begin_reload() {
   log::info("master: reloaded configuration; " + std::to_string(worker_count(*config_)) + " workers");
 }
 
+// SIGUSR1 (logrotate moved the log): the master's own log file first, then every running child
+// (each reopens in its SIGUSR1 handler; a child forked from now on inherits the new file). Nobody
+// restarts. In any state: a stopping child logs too.
+void Master::reopen_logs() {
+  if (!log::reopen()) {  // the reason is logged with the next line
+    if (log::path()[0] != '\0') log::error("master: SIGUSR1: the log file was not reopened; children not told");
+    return;
+  }
+  hand_log_to_server_user(*config_);
+  int told = children_.signal_running(SIGUSR1);
+  log::info("master: reopened the log file; " + std::to_string(told) + " children told to");
+}
+
 }  // namespace
 
 int master_run(const Config& initial, const ConfigLoader& reload, const WorkerProgram& worker,
@@ -196,6 +224,7 @@ int master_run(const Config& initial, const ConfigLoader& reload, const WorkerPr
     return 1;
   }
   prctl(PR_SET_NAME, "ecom: master");
+  hand_log_to_server_user(*config);
   if (!config->pid_file.empty()) std::ofstream(config->pid_file) << getpid() << "\n";
   log::info("master: listening on " + config->listen + ", " + std::to_string(worker_count(*config)) + " workers");
 

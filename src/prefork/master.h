@@ -4,7 +4,8 @@
 // reports slow requests from the scoreboard, reloads on SIGHUP (new workers
 // with the new configuration first, then the old ones stop gracefully — the
 // socket never closes, so no request is refused) and stops gracefully on
-// TERM/INT/QUIT. It never serves requests itself.
+// TERM/INT/QUIT. SIGUSR1 reopens the log file (logrotate) in the master and every child,
+// restarting none. It never serves requests itself.
 //
 // Its state: Running → Reloading (SIGHUP; until the old generation's children are gone) →
 // Running …, and from either, Stopping (TERM/INT/QUIT; until every child is gone).

@@ -1,5 +1,6 @@
 #include "prefork/signals.h"
 
+#include "common/log.h"
 #include "prefork/scoreboard.h"
 
 #include <fcntl.h>
@@ -37,6 +38,14 @@ void on_stores_changed(int, siginfo_t* info, void*) {
   errno = saved;
 }
 
+// SIGUSR1 in a child: the log file again, right here (log::reopen is async-signal-safe and swaps
+// the descriptor in one dup2, so no line is lost or split whatever the child is doing).
+void on_reopen_logs(int) {
+  int saved = errno;
+  log::reopen();
+  errno = saved;
+}
+
 }  // namespace
 
 int signals_install_master() {
@@ -45,7 +54,7 @@ int signals_install_master() {
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESTART;
-  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP}) sigaction(s, &sa, nullptr);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1}) sigaction(s, &sa, nullptr);
   struct sigaction changed {};
   changed.sa_sigaction = on_stores_changed;
   sigemptyset(&changed.sa_mask);
@@ -66,6 +75,11 @@ void signals_reset_in_child() {
   if (g_pipe[0] >= 0) close(g_pipe[0]);
   if (g_pipe[1] >= 0) close(g_pipe[1]);
   g_pipe[0] = g_pipe[1] = -1;
+  struct sigaction reopen {};
+  reopen.sa_handler = on_reopen_logs;
+  sigemptyset(&reopen.sa_mask);
+  reopen.sa_flags = SA_RESTART;
+  sigaction(SIGUSR1, &reopen, nullptr);
 }
 
 }  // namespace ecom::prefork

@@ -8,7 +8,7 @@ namespace ecom::prefork {
 // same value) once the generation has moved.
 inline constexpr int kStoresChangedMarker = 0x65636f6d;  // "ecom"
 
-// Installs handlers for CHLD, TERM, INT, QUIT, HUP (through the pipe) and USR2 (stores
+// Installs handlers for CHLD, TERM, INT, QUIT, HUP, USR1 (through the pipe) and USR2 (stores
 // changed: bumps the scoreboard's tenancy generation at once), and ignores PIPE.
 // Returns the read end of the pipe (non-blocking), or -1.
 int signals_install_master();
@@ -16,7 +16,9 @@ int signals_install_master();
 // Reads one pending signal number, or 0 when none is pending.
 int signals_next(int fd);
 
-// Restores default dispositions and closes the pipe (in a freshly forked worker).
+// Restores default dispositions and closes the pipe (in a freshly forked child, signals still
+// blocked), and makes SIGUSR1 reopen the log file at once (log::reopen): installed before the
+// child can receive it, so the master's SIGUSR1 never finds a child it would end.
 void signals_reset_in_child();
 
 }  // namespace ecom::prefork

@@ -122,18 +122,27 @@ int worker_run(const WorkerOptions& o, const RequestHandler& handle) {
   // an interrupted select() makes libfcgi drop the connection).
   int flags = fcntl(o.listen_fd, F_GETFL);
   if (flags >= 0) fcntl(o.listen_fd, F_SETFL, flags | O_NONBLOCK);
+  // SIGUSR1 (reopen the log, prefork/signals.h) waits while a request is in hand and is taken
+  // between requests: it interrupts only the idle poll(), never a select() or poll() in libfcgi
+  // or the database client. An idle worker still reopens at once.
+  sigset_t usr1;
+  sigemptyset(&usr1);
+  sigaddset(&usr1, SIGUSR1);
   for (;;) {
     int fd = next_connection(o.listen_fd);
     if (fd == kStop) break;
     if (fd == kFailed) return 1;
+    sigprocmask(SIG_BLOCK, &usr1, nullptr);
     int rc = conn.accept(fd);
     if (rc < 0) {
+      sigprocmask(SIG_UNBLOCK, &usr1, nullptr);
       if (stop_requested()) break;
       log::error("worker: reading a request failed (" + std::to_string(rc) + ")");
       conn.finish();
       continue;
     }
     serve(conn, o, handle, sb, slot);
+    sigprocmask(SIG_UNBLOCK, &usr1, nullptr);
     if (limit > 0 && ++served >= limit) {
       log::info("worker: recycling after " + std::to_string(served) + " requests (max_requests)");
       break;

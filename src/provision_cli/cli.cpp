@@ -12,6 +12,9 @@ namespace ecom::provision_cli {
 namespace {
 
 const Command kCommands[] = {
+    {"db-init", "db-init [--server-user U] [--server-password-file F] [--hosts H,..] [--app-password-file F]",
+     "create the control database and both database accounts (as the server's administrator)", 0, 0, false,
+     cmd_db_init},
     {"setup", "setup", "create or upgrade the control database and register the default database server", 0, 0,
      true, cmd_setup},
     {"create", "create SLUG NAME PLANCODE [--admin-email E]", "create a store now (CreateDatabase, ApplyMigrations, SeedData)", 3, 3,

@@ -45,6 +45,7 @@ int exit_code_for(const provisioning::ProvisionError& e);
 void notify_master(const Config& cfg);
 
 // Subcommands (one file each).
+int cmd_db_init(CliContext&);
 int cmd_setup(CliContext&);
 int cmd_create(CliContext&);
 int cmd_repair(CliContext&);
