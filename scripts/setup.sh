@@ -13,7 +13,7 @@ PACKAGES=(
   g++ make
   libfcgi-dev libmysqlcppconn-dev libcjson-dev libssl-dev libboost-test-dev
   mariadb-server mariadb-client
-  nginx-light
+  nginx-light apache2-bin
   cron wrk curl python3
 )
 # `scripts/setup.sh fuzz` (make fuzz) also wants clang with libFuzzer's runtime.
