@@ -6,7 +6,8 @@
 #   scripts/apache.sh start|stop|status
 #
 #   ECOM_VAR_DIR       the stack's var dir (default var/); Apache's config, pid, mutexes and logs
-#                      go to apache/, run/apache.pid, log/apache-{error,access}.log under it
+#                      go to apache/, run/apache.pid, log/apache-error.log (the server) and
+#                      log/ecom-{access,error}.log (the site) under it
 #   ECOM_APACHE_PORT   port on 127.0.0.1 (default: ECOM_HTTP_PORT + 1, or 8081)
 #
 # Prints "apache on http://127.0.0.1:PORT" when started. Exit status 0 on success.
