@@ -114,7 +114,6 @@ MANDIR      ?= $(PREFIX)/share/man
 LOCALSTATEDIR ?= /var
 INSTALL_CONF ?= yes
 SQL_FILES   := $(shell find sql -type f | sort)
-APACHE_FILES := $(shell find conf/apache -type f 2>/dev/null | sort)
 SUBST       := sed -e 's|/usr/share/ecom|$(DATADIR)|g'
 # the cron lines find ecom-provision through PATH: add BINDIR unless it is already there
 CRON_SUBST  := $(if $(filter /usr/bin /usr/local/bin,$(BINDIR)),,-e 's|^PATH=|PATH=$(BINDIR):|')
@@ -132,17 +131,17 @@ install: all
 	for f in $(SQL_FILES); do install -D -m 0644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
 	install -m 0644 conf/nginx/errors/* $(DESTDIR)$(DATADIR)/nginx-errors/
 	$(SUBST) conf/nginx/ecom-site.conf > $(DESTDIR)$(SYSCONFDIR)/nginx/sites-available/ecom
-	for f in $(APACHE_FILES); do \
-	  install -D -m 0644 $$f $(DESTDIR)$(DATADIR)/apache/$${f#conf/apache/} || exit 1; done
-	if [ -f conf/apache/ecom-site.conf ]; then install -d $(DESTDIR)$(SYSCONFDIR)/apache2/sites-available && \
-	  $(SUBST) conf/apache/ecom-site.conf > $(DESTDIR)$(SYSCONFDIR)/apache2/sites-available/ecom.conf; fi
+	install -d $(DESTDIR)$(DATADIR)/apache-errors $(DESTDIR)$(SYSCONFDIR)/apache2/sites-available
+	install -m 0644 conf/apache/errors/* $(DESTDIR)$(DATADIR)/apache-errors/
+	$(SUBST) conf/apache/ecom-site.conf > $(DESTDIR)$(SYSCONFDIR)/apache2/sites-available/ecom.conf
 	$(SUBST) -e 's|/etc/ecom/ecom.conf|$(CONFDIR)/ecom.conf|g' $(CRON_SUBST) conf/cron/ecom-provision > $(DESTDIR)$(DATADIR)/cron/ecom-provision
 	install -m 0644 conf/logrotate/ecom $(DESTDIR)$(SYSCONFDIR)/logrotate.d/ecom
 	for u in conf/systemd/*.service conf/systemd/*.timer; do \
 	  $(UNIT_SUBST) $$u > $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done
 	$(SUBST) conf/ecom.conf.example > $(DESTDIR)$(CONFDIR)/ecom.conf.example
 	chmod 0644 $(DESTDIR)$(DATADIR)/cron/ecom-provision $(DESTDIR)$(CONFDIR)/ecom.conf.example \
-	  $(DESTDIR)$(SYSCONFDIR)/nginx/sites-available/ecom $(DESTDIR)$(UNITDIR)/ecom-*
+	  $(DESTDIR)$(SYSCONFDIR)/nginx/sites-available/ecom $(DESTDIR)$(SYSCONFDIR)/apache2/sites-available/ecom.conf \
+	  $(DESTDIR)$(UNITDIR)/ecom-*
 	if [ "$(INSTALL_CONF)" = yes ] && [ ! -e $(DESTDIR)$(CONFDIR)/ecom.conf ]; then \
 	  install -m 0600 $(DESTDIR)$(CONFDIR)/ecom.conf.example $(DESTDIR)$(CONFDIR)/ecom.conf; fi
 

@@ -13,7 +13,7 @@ PACKAGES=(
   g++ make
   libfcgi-dev libmysqlcppconn-dev libcjson-dev libssl-dev libboost-test-dev
   mariadb-server mariadb-client
-  nginx-light
+  nginx-light apache2-bin
   cron wrk curl python3
   dpkg-dev lintian logrotate systemd
 )

@@ -3,6 +3,8 @@
 #   1. unit tests (Boost.Test, no database)
 #   2. integration tests (ecom-provision against a real, throwaway MariaDB)
 #   3. API tests (HTTP through real nginx into the real ecom-fcgi)
+#   4. a part of them again through Apache httpd (conf/apache/, scripts/apache.sh), with
+#      tests/apache
 #   (and the source rules of docs/architecture.md, tests/source: no stack needed)
 # Suites 2 and 3 share one private stack under a temporary ECOM_VAR_DIR on free
 # ports, stopped and removed at the end (kept, with its logs, when a test failed).
@@ -43,7 +45,33 @@ export ECOM_DB_PORT=$((ECOM_HTTP_PORT + 10000))
 export ECOM_BIN_DIR="$bin" ECOM_WORKERS="${ECOM_WORKERS:-2}" ECOM_REPO_DIR="$repo"
 export ECOM_BASE_URL="http://127.0.0.1:$ECOM_HTTP_PORT" ECOM_CONFIG="$ECOM_VAR_DIR/ecom.conf"
 
-cleanup() { "$repo/scripts/stack.sh" stop >/dev/null 2>&1 || true; }
+# The same stack behind a private Apache httpd (conf/apache/ecom-site.conf): its own tests and
+# the API tests that do not depend on nginx (auth, super admin, cart, checkout, hostile input,
+# global rules). nginx's rate limits and micro-cache are nginx's alone.
+APACHE_TESTS=(tests/apache tests/api/test_accounts.py tests/api/test_superadmin.py tests/api/test_cart.py
+  tests/api/test_checkout_quote.py tests/api/test_hostile_input.py tests/api/test_global.py)
+run_through_apache() {
+  local port out rc t
+  port=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import processes; print(processes.free_port())' \
+    "$repo/tests/lib")
+  echo "== the same stack through Apache httpd on port $port"
+  if ! ECOM_APACHE_PORT=$port "$repo/scripts/apache.sh" start; then
+    echo "Apache did not start"
+    failed=$((failed + 1))
+    return
+  fi
+  out="$ECOM_VAR_DIR/pytest-apache.out"
+  local -a files=()
+  for t in "${APACHE_TESTS[@]}"; do files+=("$repo/$t"); done
+  ECOM_BASE_URL="http://127.0.0.1:$port" python3 "$repo/tests/lib/runner.py" "$@" "${files[@]}" 2>&1 | tee "$out"
+  add_counts "$(tail -n 1 "$out")"
+  "$repo/scripts/apache.sh" stop || failed=$((failed + 1))
+}
+
+cleanup() {
+  "$repo/scripts/apache.sh" stop >/dev/null 2>&1 || true
+  "$repo/scripts/stack.sh" stop >/dev/null 2>&1 || true
+}
 trap cleanup EXIT
 
 echo "== starting a throwaway stack in $ECOM_VAR_DIR on port $ECOM_HTTP_PORT"
@@ -54,6 +82,7 @@ if "$repo/scripts/stack.sh" start; then
   py_out_file="$ECOM_VAR_DIR/pytest.out"
   python3 "$repo/tests/lib/runner.py" "${args[@]}" "$repo/tests/source" "$repo/tests/integration" "$repo/tests/api" 2>&1 | tee "$py_out_file"
   add_counts "$(tail -n 1 "$py_out_file")"
+  run_through_apache "${args[@]}"
 else
   echo "the stack did not start"
   failed=$((failed + 1))

@@ -135,9 +135,10 @@ def test_install_lays_out_units_cron_logrotate_and_sites():
     site = open(f"{s}/etc/nginx/sites-available/ecom", encoding="utf-8").read()
     assert "alias /usr/local/share/ecom/nginx-errors/;" in site, "the site names where the error pages went"
     assert sorted(os.listdir(f"{s}/usr/local/share/ecom/nginx-errors")) == NGINX_ERRORS
-    apache = os.path.join(REPO, "conf", "apache", "ecom-site.conf")
-    if os.path.exists(apache):
-        assert os.path.isfile(f"{s}/etc/apache2/sites-available/ecom.conf"), "the Apache site"
+    apache = open(f"{s}/etc/apache2/sites-available/ecom.conf", encoding="utf-8").read()
+    assert "Define ECOM_ERRORS_DIR /usr/local/share/ecom/apache-errors" in apache, "the Apache site names its errors"
+    assert sorted(os.listdir(f"{s}/usr/local/share/ecom/apache-errors")) == \
+        sorted(os.listdir(f"{REPO}/conf/apache/errors"))
 
 
 def test_install_keeps_an_existing_config():
