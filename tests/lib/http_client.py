@@ -151,8 +151,12 @@ def _record(method, path, request_headers, response):
         "headers": [[k.lower(), v] for k, v in response.headers.items()],
         "body": response.text,
     })
-    with open(target, "a", encoding="utf-8") as f:  # one write per line: lines of parallel tests stay whole
-        f.write(line + "\n")
+    # One write(2) per line on an O_APPEND descriptor: lines of parallel tests never interleave.
+    fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, (line + "\n").encode("utf-8"))
+    finally:
+        os.close(fd)
 
 
 def url(path, **params):
