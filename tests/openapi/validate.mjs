@@ -182,6 +182,12 @@ for (const line of lines) {
     else if (rec.status === 413) responseRef = { obj: { $ref: "#/components/responses/PayloadTooLarge" } };
     else problems.push(`expected 404 for an undocumented path, got ${rec.status}`);
   }
+  // What nginx answers before any route is chosen, on any path (x-any-request).
+  const anyRequest = (spec["x-any-request"] || {})[String(rec.status)];
+  if (!responseRef && anyRequest) {
+    problems = [];
+    responseRef = { obj: anyRequest };
+  }
   if (responseRef) problems = problems.concat(checkResponse(responseRef, rec, headers, rec.body || ""));
   note(group, problems, rec);
 }
