@@ -131,3 +131,16 @@ def test_path_parameters_and_literal_segments_pick_the_right_operation():
                        ["www-authenticate", "Bearer"]]}
     out = check(rec)
     assert out.returncode == 0 and "PASS GET /superadmin/tenants/{slug}" in out.stdout, out.stdout
+
+
+def test_a_header_off_its_schema_fails():
+    order = {"orderId": "f47ac10b-58cc-4372-a567-0e02b2c3d479", "orderNumber": "ORD-20261201-123456",
+             "total": 10, "status": "PENDING", "createdAt": "2026-12-01T15:30:00Z"}
+    rec = {"method": "POST", "path": "/api/checkout/place-order", "status": 200, "body": json.dumps(order),
+           "headers": _headers(idempotent_replayed="true")}
+    out = check(rec)
+    assert out.returncode == 0, out.stdout + out.stderr
+    out = check(dict(rec, headers=_headers(idempotent_replayed="yes")))
+    assert out.returncode == 1 and "header Idempotent-Replayed" in out.stdout, out.stdout
+    out = check(dict(rec, headers=[["x-request-id", "not an id!"]] + _headers()[1:]))
+    assert out.returncode == 1 and "header X-Request-Id" in out.stdout, out.stdout

@@ -94,7 +94,7 @@ function checkResponse(responseRef, rec, headers, bodyText) {
       continue;
     }
     if (hdr.schema) {
-      const v = validatorFor((hdrPointer || ptr(...base.slice(2).split("/"), "headers", name)) + "/schema");
+      const v = validatorFor((hdrPointer || base + "/headers/" + name.replace(/~/g, "~0").replace(/\//g, "~1")) + "/schema");
       if (!v(value)) problems.push(`header ${name}: ${JSON.stringify(value)} ${ajv.errorsText(v.errors)}`);
     }
   }
