@@ -179,7 +179,6 @@ for (const line of lines) {
   } else {
     group = "404 (unknown path)";
     if (rec.status === 404) responseRef = { obj: { $ref: "#/components/responses/NotFound" } };
-    else if (rec.status === 413) responseRef = { obj: { $ref: "#/components/responses/PayloadTooLarge" } };
     else problems.push(`expected 404 for an undocumented path, got ${rec.status}`);
   }
   // What nginx answers before any route is chosen, on any path (x-any-request).
