@@ -8,6 +8,7 @@
 #   make fuzz       libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each (default 60)
 #   make install    install under PREFIX (default /usr/local) and /etc, honouring DESTDIR
 #   make deb        build dist/ecom_<version>_<arch>.deb from bin/ (scripts/build-deb.sh)
+#   make docs       the API reference page from docs/openapi.yaml (build/docs/api/, served at /docs)
 
 CXX      ?= g++
 CXXFLAGS ?= -O2 -g
@@ -36,7 +37,7 @@ TOOL_OBJS := $(OBJ)/tests/tools/db_probe.o
 LIB       := $(OBJ)/libecom.a
 JOBS      := -j$(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all run test bench fuzz soak clean setup unit-tests test-tools install deb
+.PHONY: all run test bench fuzz soak clean setup unit-tests test-tools install deb docs
 all: $(BIN)/ecom-fcgi $(BIN)/ecom-provision
 
 $(OBJ)/%.o: %.cpp
@@ -76,11 +77,22 @@ setup:
 	@scripts/setup.sh
 
 run: setup
-	@$(MAKE) --no-print-directory $(JOBS) all
+	@$(MAKE) --no-print-directory $(JOBS) all docs
 	@scripts/stack.sh run
 
+# The API reference page (static HTML, nothing fetched at view time), served at /docs by the
+# dev stack: build/docs/api/index.html, with the document itself beside it.
+DOCS := build/docs/api
+docs: $(DOCS)/index.html $(DOCS)/openapi.yaml
+$(DOCS)/index.html: docs/openapi.yaml tests/openapi/render.mjs tests/openapi/package-lock.json
+	@tests/openapi/install.sh
+	@node tests/openapi/render.mjs $@
+$(DOCS)/openapi.yaml: docs/openapi.yaml
+	@mkdir -p $(@D)
+	@cp $< $@
+
 test: setup
-	@$(MAKE) --no-print-directory $(JOBS) all unit-tests test-tools
+	@$(MAKE) --no-print-directory $(JOBS) all unit-tests test-tools docs
 	@ECOM_BIN_DIR=$(CURDIR)/$(BIN) scripts/test.sh
 
 bench: setup
@@ -146,7 +158,7 @@ install: all
 	  install -m 0600 $(DESTDIR)$(CONFDIR)/ecom.conf.example $(DESTDIR)$(CONFDIR)/ecom.conf; fi
 
 # The Debian package, from the binaries in bin/ (built first when missing or stale).
-deb: all
+deb: all docs
 	@scripts/build-deb.sh
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(TOOL_OBJS:.o=.d) $(OBJ)/src/app/main_fcgi.d $(OBJ)/src/app/main_provision.d

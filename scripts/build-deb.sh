@@ -38,6 +38,9 @@ done
 doc="$root/usr/share/doc/ecom"
 install -d "$doc" "$root/usr/share/lintian/overrides"
 install -m 0644 packaging/deb/README.Debian packaging/deb/copyright "$doc/"
+# The API reference (`make docs`: one static page and the OpenAPI document it was built from).
+install -d "$doc/api"
+install -m 0644 build/docs/api/index.html build/docs/api/openapi.yaml "$doc/api/"
 {
   echo "ecom ($version) unstable; urgency=medium"
   echo

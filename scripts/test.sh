@@ -44,6 +44,8 @@ export ECOM_HTTP_PORT="${ECOM_HTTP_PORT:-$(free_port)}"
 export ECOM_DB_PORT=$((ECOM_HTTP_PORT + 10000))
 export ECOM_BIN_DIR="$bin" ECOM_WORKERS="${ECOM_WORKERS:-2}" ECOM_REPO_DIR="$repo"
 export ECOM_BASE_URL="http://127.0.0.1:$ECOM_HTTP_PORT" ECOM_CONFIG="$ECOM_VAR_DIR/ecom.conf"
+# tests/lib/http_client.py appends every response to this file (checked after the API tests).
+export ECOM_RECORD_RESPONSES="$ECOM_VAR_DIR/responses.jsonl"
 
 # The same stack behind a private Apache httpd (conf/apache/ecom-site.conf): its own tests and
 # the API tests that do not depend on nginx (auth, super admin, cart, checkout, hostile input,
@@ -80,9 +82,18 @@ if "$repo/scripts/stack.sh" start; then
   args=()
   [[ -n "${TEST_FILTER:-}" ]] && args=(-k "$TEST_FILTER")
   py_out_file="$ECOM_VAR_DIR/pytest.out"
-  python3 "$repo/tests/lib/runner.py" "${args[@]}" "$repo/tests/source" "$repo/tests/integration" "$repo/tests/api" 2>&1 | tee "$py_out_file"
+  python3 "$repo/tests/lib/runner.py" "${args[@]}" "$repo/tests/source" "$repo/tests/openapi" "$repo/tests/integration" "$repo/tests/api" 2>&1 | tee "$py_out_file"
   add_counts "$(tail -n 1 "$py_out_file")"
-  run_through_apache "${args[@]}"
+  # Every response those tests received, against docs/openapi.yaml (one count per endpoint).
+  if [[ -s "$ECOM_RECORD_RESPONSES" ]]; then
+    echo "== responses against docs/openapi.yaml"
+    oa_out_file="$ECOM_VAR_DIR/openapi.out"
+    { "$repo/tests/openapi/install.sh" && node "$repo/tests/openapi/validate.mjs" "$ECOM_RECORD_RESPONSES"; } 2>&1 |
+      tee "$oa_out_file"
+    add_counts "$(tail -n 1 "$oa_out_file")"
+  fi
+  # Apache answers its own errors in its own words (see README): its run is not recorded.
+  ECOM_RECORD_RESPONSES="" run_through_apache "${args[@]}"
 else
   echo "the stack did not start"
   failed=$((failed + 1))

@@ -306,7 +306,8 @@ def test_deb_has_the_files_conffiles_and_depends():
               "/lib/systemd/system/ecom-gc.timer", "/etc/logrotate.d/ecom", "/etc/nginx/sites-available/ecom",
               "/usr/share/ecom/cron/ecom-provision", "/usr/share/doc/ecom/README.Debian",
               "/usr/share/doc/ecom/copyright", "/usr/share/doc/ecom/changelog.Debian.gz",
-              "/usr/share/man/man1/ecom-fcgi.1.gz"):
+              "/usr/share/man/man1/ecom-fcgi.1.gz", "/usr/share/doc/ecom/api/index.html",
+              "/usr/share/doc/ecom/api/openapi.yaml", "/etc/apache2/sites-available/ecom.conf"):
         assert f in files, f"{f} is not in the package"
     assert {f"/usr/share/ecom/{f}" for f in sql_files()} <= files, "sql/ is not all in the package"
     assert "/etc/ecom/ecom.conf" not in files, "the package must not ship the secrets' file"

@@ -4,6 +4,7 @@ Standard library only.
 
 import http.client as httpclient
 import json
+import os
 import random
 import urllib.parse
 from decimal import Decimal
@@ -128,9 +129,34 @@ def http(method, path, headers=None, body=None, raw_body=None, timeout=HTTP_TIME
             if send_error is not None:
                 raise send_error
             raise
-        return Response(method, path, resp.status, Headers(resp.getheaders()), raw)
+        response = Response(method, path, resp.status, Headers(resp.getheaders()), raw)
+        _record(method, path, hdrs, response)
+        return response
     finally:
         conn.close()
+
+
+def _record(method, path, request_headers, response):
+    """Appends the exchange as one JSON line to $ECOM_RECORD_RESPONSES when it is set; the
+    OpenAPI check (tests/openapi/validate.mjs) validates every recorded response against
+    docs/openapi.yaml."""
+    target = os.environ.get("ECOM_RECORD_RESPONSES")
+    if not target:
+        return
+    line = json.dumps({
+        "method": method,
+        "path": path,
+        "requestHeaders": sorted(k.lower() for k in request_headers),
+        "status": response.status,
+        "headers": [[k.lower(), v] for k, v in response.headers.items()],
+        "body": response.text,
+    })
+    # One write(2) per line on an O_APPEND descriptor: lines of parallel tests never interleave.
+    fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, (line + "\n").encode("utf-8"))
+    finally:
+        os.close(fd)
 
 
 def url(path, **params):
