@@ -111,7 +111,10 @@ function checkResponse(responseRef, rec, headers, bodyText) {
     return problems;
   }
   let body;
-  try {
+  const isJson = mediaType === "application/json" || mediaType.endsWith("+json");
+  if (!isJson) {
+    body = bodyText;  // a text body (the Prometheus exposition) is validated as a string
+  } else try {
     body = JSON.parse(bodyText);
   } catch (e) {
     problems.push(`body is not JSON: ${JSON.stringify(bodyText.slice(0, 120))}`);
