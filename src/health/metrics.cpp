@@ -45,6 +45,12 @@ void sample(std::string& out, const char* name, const std::string& labels, uint6
 
 uint64_t get(const std::atomic<uint64_t>& a) { return a.load(std::memory_order_relaxed); }
 
+// A family of one unlabelled sample: its HELP, its TYPE and its value.
+void single(std::string& out, const char* name, const char* type, const char* help, uint64_t value) {
+  header(out, name, type, help);
+  sample(out, name, "", value);
+}
+
 void render_requests(std::string& out, const Metrics& m) {
   header(out, "ecom_http_requests_total", "counter", "Requests answered, by route group and status class.");
   for (int g = 0; g < Metrics::kGroups; ++g)
@@ -77,29 +83,25 @@ void render_workers(std::string& out, const prefork::Scoreboard& sb) {
   header(out, "ecom_workers", "gauge", "Workers by state.");
   sample(out, "ecom_workers", "state=\"busy\"", static_cast<uint64_t>(busy));
   sample(out, "ecom_workers", "state=\"idle\"", static_cast<uint64_t>(idle));
-  header(out, "ecom_worker_restarts_total", "counter", "Workers respawned after an exit.");
-  sample(out, "ecom_worker_restarts_total", "", get(sb.restarts));
-  header(out, "ecom_slow_requests_total", "counter", "Requests over server.slow_request_ms.");
-  sample(out, "ecom_slow_requests_total", "", get(sb.slow_requests));
-  header(out, "ecom_request_timeouts_total", "counter", "Workers killed for exceeding server.request_timeout.");
-  sample(out, "ecom_request_timeouts_total", "", get(sb.timeouts));
-  header(out, "ecom_reloads_total", "counter", "Configuration reloads (SIGHUP).");
-  sample(out, "ecom_reloads_total", "", get(sb.reloads));
+  single(out, "ecom_worker_restarts_total", "counter", "Workers respawned after an exit.", get(sb.restarts));
+  single(out, "ecom_slow_requests_total", "counter", "Requests over server.slow_request_ms.", get(sb.slow_requests));
+  single(out, "ecom_request_timeouts_total", "counter", "Workers killed for exceeding server.request_timeout.",
+         get(sb.timeouts));
+  single(out, "ecom_reloads_total", "counter", "Configuration reloads (SIGHUP).", get(sb.reloads));
 }
 
 void render_data(std::string& out, const Metrics& m) {
   header(out, "ecom_database_errors_total", "counter", "Database errors that ended a request, by kind.");
   for (int k = 0; k < Metrics::kDbErrorKinds; ++k)
     sample(out, "ecom_database_errors_total", std::string("kind=\"") + kDbErrorLabels[k] + "\"", get(m.db_errors[k]));
-  header(out, "ecom_tenant_cache_hits_total", "counter", "Store lookups answered from a worker's cache.");
-  sample(out, "ecom_tenant_cache_hits_total", "", get(m.tenant_cache_hits));
-  header(out, "ecom_tenant_cache_misses_total", "counter", "Store lookups that queried the control database.");
-  sample(out, "ecom_tenant_cache_misses_total", "", get(m.tenant_cache_misses));
+  single(out, "ecom_tenant_cache_hits_total", "counter", "Store lookups answered from a worker's cache.",
+         get(m.tenant_cache_hits));
+  single(out, "ecom_tenant_cache_misses_total", "counter", "Store lookups that queried the control database.",
+         get(m.tenant_cache_misses));
 }
 
 void render_control(std::string& out, const ControlCounts& c) {
-  header(out, "ecom_control_database_up", "gauge", "1 when the control database answered this scrape.");
-  sample(out, "ecom_control_database_up", "", c.ok ? 1 : 0);
+  single(out, "ecom_control_database_up", "gauge", "1 when the control database answered this scrape.", c.ok ? 1 : 0);
   if (!c.ok) return;
   header(out, "ecom_provisioning_jobs", "gauge", "Provisioning jobs by state.");
   for (const auto& j : c.jobs)

@@ -9,6 +9,9 @@
 namespace ecom::provisioning {
 namespace {
 
+// NULL for an empty text.
+db::Param optional_text(const std::string& s) { return s.empty() ? db::Param(nullptr) : db::Param(s); }
+
 // A slug is taken when its row exists, or when another slug gives the same schema name.
 bool slug_taken(const db::Error& e) {
   return e.is_duplicate_of("uq_tenants_slug") || e.is_duplicate_of("uq_tenants_schema");
@@ -124,21 +127,11 @@ int64_t ControlStore::count() {
 }
 
 bool ControlStore::insert_tenant(const TenantRecord& t) {
-  db::Transaction tx(c_);
-  auto opt = [](const std::string& s) { return s.empty() ? db::Param(nullptr) : db::Param(s); };
-  try {
-    c_.exec(
-        "INSERT INTO tenants (id, slug, name, plan_code, status, db_server_id, schema_name, admin_email, "
-        "admin_activation_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {t.id, t.slug, t.name, t.plan_code, t.status, t.server_id, t.schema, opt(t.admin_email),
-         opt(t.admin_activation_hash)});
-  } catch (const db::Error& e) {
-    if (slug_taken(e)) return false;
-    throw;
-  }
-  insert_steps(t.id);
-  tx.commit();
-  return true;
+  return insert_with_steps(t.id,
+                           "INSERT INTO tenants (id, slug, name, plan_code, status, db_server_id, schema_name, "
+                           "admin_email, admin_activation_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           {t.id, t.slug, t.name, t.plan_code, t.status, t.server_id, t.schema,
+                            optional_text(t.admin_email), optional_text(t.admin_activation_hash)});
 }
 
 void ControlStore::set_status(const std::string& tenant_id, const std::string& status) {
@@ -160,20 +153,27 @@ void ControlStore::set_plan(const std::string& tenant_id, const std::string& pla
 }
 
 bool ControlStore::insert_pending(const TenantRecord& t, int64_t expires_unix) {
+  return insert_with_steps(
+      t.id,
+      "INSERT INTO tenants (id, slug, name, plan_code, status, db_server_id, schema_name, admin_email, "
+      "admin_activation_hash, confirm_expires_at, created_by, signup_client) VALUES (?, ?, ?, ?, "
+      "'PendingConfirmation', ?, ?, ?, ?, FROM_UNIXTIME(?), 'signup', ?)",
+      {t.id, t.slug, t.name, t.plan_code, t.server_id, t.schema, optional_text(t.admin_email),
+       optional_text(t.admin_activation_hash), expires_unix, optional_text(t.signup_client)});
+}
+
+// The tenant row and its three steps, in one transaction; false (nothing written) when the slug
+// is taken.
+bool ControlStore::insert_with_steps(const std::string& tenant_id, const std::string& insert_sql,
+                                     const std::vector<db::Param>& params) {
   db::Transaction tx(c_);
-  auto opt = [](const std::string& s) { return s.empty() ? db::Param(nullptr) : db::Param(s); };
   try {
-    c_.exec(
-        "INSERT INTO tenants (id, slug, name, plan_code, status, db_server_id, schema_name, admin_email, "
-        "admin_activation_hash, confirm_expires_at, created_by, signup_client) VALUES (?, ?, ?, ?, "
-        "'PendingConfirmation', ?, ?, ?, ?, FROM_UNIXTIME(?), 'signup', ?)",
-        {t.id, t.slug, t.name, t.plan_code, t.server_id, t.schema, opt(t.admin_email), opt(t.admin_activation_hash),
-         expires_unix, opt(t.signup_client)});
+    c_.exec(insert_sql, params);
   } catch (const db::Error& e) {
     if (slug_taken(e)) return false;
     throw;
   }
-  insert_steps(t.id);
+  insert_steps(tenant_id);
   tx.commit();
   return true;
 }

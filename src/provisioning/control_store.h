@@ -89,6 +89,8 @@ class ControlStore {
 
  private:
   std::optional<TenantRecord> find(const std::string& where, const std::string& value);
+  bool insert_with_steps(const std::string& tenant_id, const std::string& insert_sql,
+                         const std::vector<db::Param>& params);
   void insert_steps(const std::string& tenant_id);
   db::Connection& c_;
 };
