@@ -7,6 +7,7 @@ import glob
 import gzip
 import json
 import os
+import re
 import shutil
 import stat
 import sys
@@ -347,6 +348,7 @@ def invalid_backups():
     write("corrupt.gz", data[:mid] + bytes(b ^ 0x5A for b in data[mid:mid + 64]) + data[mid + 64:])
     write("plain.txt", b"-- ecom-store-backup format 1\nhello\n")
     write("empty.gz", gzip.compress(b""))
+    files["header.gz"] = rewrite_backup(os.path.join(d, "header.gz"), lambda t: t.replace("-- header {", "-- header [", 1))
     files["format.gz"] = rewrite_backup(os.path.join(d, "format.gz"),
                                         lambda t: t.replace("format 1\n", "format 2\n", 1))
     files["newer.gz"] = rewrite_backup(os.path.join(d, "newer.gz"), lambda t: t.replace(
@@ -422,6 +424,67 @@ def test_restore_on_a_named_server_and_an_unknown_one():
     assert proc.returncode == 1, describe(proc)
     assert "no database server named" in proc.stderr, proc.stderr
     assert stores_and_schemas() == before
+
+
+SHIM = """#!/bin/sh
+# records how ecom-provision runs the program, then runs it
+name=$(basename "$0")
+{
+  printf 'ARGS %s\\n' "$*"
+  env | sed 's/^/ENV /'
+  for a in "$@"; do
+    case "$a" in --defaults-file=*)
+      f=${a#--defaults-file=}
+      printf 'MODE %s\\n' "$(stat -c %a "$f")"
+      printf 'FILE %s\\n' "$(tr '\\n' ' ' < "$f")";;
+    esac
+  done
+} >> "$LOGDIR/$name.log"
+exec /usr/bin/$name "$@"
+"""
+
+
+def test_credentials_reach_the_tools_in_a_private_file_only():
+    shims = tempfile.mkdtemp(prefix="shims-", dir=DIR)
+    for name in ("mariadb-dump", "mariadb", "gzip"):
+        path = os.path.join(shims, name)
+        with open(path, "w") as f:
+            f.write(SHIM.replace("$LOGDIR", shims))
+        os.chmod(path, 0o755)
+    password = ecom.secrets()["ECOM_DB_ADMIN_PASSWORD"]
+    env = {"PATH": shims + ":" + os.environ["PATH"], "ECOM_ADMIN_DATABASE_PASSWORD": password}
+    slug = ecom.unique_slug("cred")
+    try:
+        proc = run("backup", STORE, os.path.join(shims, "b.gz"), env=env)
+        assert proc.returncode == 0, describe(proc)
+        proc = run("restore", os.path.join(shims, "b.gz"), "--as", slug, env=env)
+        assert proc.returncode == 0, describe(proc)
+        for name in ("mariadb-dump", "mariadb", "gzip"):
+            with open(os.path.join(shims, f"{name}.log")) as f:
+                lines = f.read().splitlines()
+            env_lines = [ln for ln in lines if ln.startswith("ENV ")]
+            assert {ln.split("=", 1)[0] for ln in env_lines} <= {"ENV PATH", "ENV PWD", "ENV SHLVL", "ENV _"}, env_lines
+            for ln in lines:
+                if ln.startswith(("ARGS ", "ENV ")):
+                    assert password not in ln, (name, ln)
+            if name != "gzip":
+                args = [ln for ln in lines if ln.startswith("ARGS ")]
+                assert args and all(a.startswith("ARGS --defaults-file=") for a in args), args
+                assert {ln for ln in lines if ln.startswith("MODE ")} == {"MODE 600"}, lines
+                assert all(password in ln for ln in lines if ln.startswith("FILE ")), name
+        assert ecom.get("/api/catalog/products", slug).status == 200
+    finally:
+        delete_store(slug)
+
+
+def test_the_administrative_account_needs_nothing_more():
+    """Backup and restore ran as the account db-init makes, whose grants README "Security" lists
+    (tests/integration/test_db_init.py): none of what dump tools often ask for."""
+    assert ecom.config_value("admin_database", "user") == "ecom_admin"
+    grants = " ".join(r[0] for r in sql("SHOW GRANTS FOR 'ecom_admin'@'localhost'"))
+    for priv in ("LOCK TABLES", "RELOAD", "SUPER", "PROCESS", "SHOW VIEW", "EVENT", "ALL PRIVILEGES"):
+        assert priv not in grants, (priv, grants)
+    assert not re.search(r"GRANT (?!USAGE ON)[A-Z ,]+ ON \*\.\*", grants), grants
 
 
 def test_bad_arguments_exit_2():
