@@ -487,6 +487,35 @@ def test_the_administrative_account_needs_nothing_more():
     assert not re.search(r"GRANT (?!USAGE ON)[A-Z ,]+ ON \*\.\*", grants), grants
 
 
+def stack_db_port():
+    with open(os.path.join(ecom.var_dir(), "mysql", "my.cnf")) as f:
+        return re.search(r"^port\s*=\s*(\d+)", f.read(), re.M).group(1)
+
+
+def test_restore_and_backup_over_tcp_on_another_server_row():
+    """A db_servers row reaching the same MariaDB over TCP: the tools get host and port instead of
+    the socket, and the workers serve the store there."""
+    server = "backup-tcp-" + ecom.unique_slug("s")[2:]
+    sql(f"INSERT INTO db_servers (name, url) VALUES ({q(server)}, 'tcp://127.0.0.1:{stack_db_port()}')",
+        db=ecom.control_db())
+    slug = ecom.unique_slug("tcp")
+    try:
+        proc = run("restore", BACKUP, "--as", slug, "--server", server)
+        assert proc.returncode == 0, describe(proc)
+        assert ecom.tenant_row(slug, "db_server_id")[0] == sql_value(
+            f"SELECT id FROM db_servers WHERE name = {q(server)}", db=ecom.control_db())
+        assert ecom.get("/api/catalog/products", slug).status == 200
+        assert table_checksums(slug) == BEFORE["tables"]
+        again = os.path.join(DIR, "tcp.gz")
+        proc = run("--json", "backup", slug, again)
+        assert proc.returncode == 0, describe(proc)
+        assert json.loads(proc.stdout)["slug"] == slug
+        os.unlink(again)
+    finally:
+        delete_store(slug)
+        sql(f"DELETE FROM db_servers WHERE name = {q(server)}", db=ecom.control_db())
+
+
 def test_bad_arguments_exit_2():
     before = stores_and_schemas()
     for args in (["backup"], ["backup", STORE], ["backup", STORE, "a", "b"], ["backup", STORE, "x", "--bogus"],
