@@ -30,6 +30,10 @@ const Command kCommands[] = {
      cmd_token},
     {"admin", "admin create SLUG EMAIL", "invite a store admin; prints the activation token (48 hours)", 3, 3, true,
      cmd_admin},
+    {"backup", "backup SLUG FILE", "write a store's data and control rows to FILE (gzip, mode 0600)", 2, 2, true,
+     cmd_backup},
+    {"restore", "restore FILE [--as NEWSLUG] [--server NAME]", "create a store from a backup, Ready at once", 1, 1,
+     true, cmd_restore, true},
     {"gc", "gc", "delete expired sign-ups and old limit records; list sign-ups never activated", 0, 0, true,
      cmd_gc},
 };

@@ -56,5 +56,7 @@ int cmd_run(CliContext&);
 int cmd_token(CliContext&);
 int cmd_gc(CliContext&);
 int cmd_admin(CliContext&);
+int cmd_backup(CliContext&);
+int cmd_restore(CliContext&);
 
 }  // namespace ecom::provision_cli
