@@ -5,6 +5,7 @@
 #   3. API tests (HTTP through real nginx into the real ecom-fcgi)
 #   4. a part of them again through Apache httpd (conf/apache/, scripts/apache.sh), with
 #      tests/apache
+#   5. the control database on a three-node Galera cluster (tests/galera, scripts/galera.sh)
 #   (and the source rules of docs/architecture.md, tests/source: no stack needed)
 # Suites 2 and 3 share one private stack under a temporary ECOM_VAR_DIR on free
 # ports, stopped and removed at the end (kept, with its logs, when a test failed).
@@ -76,11 +77,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+args=()
+[[ -n "${TEST_FILTER:-}" ]] && args=(-k "$TEST_FILTER")
 echo "== starting a throwaway stack in $ECOM_VAR_DIR on port $ECOM_HTTP_PORT"
 if "$repo/scripts/stack.sh" start; then
   echo "== integration and API tests"
-  args=()
-  [[ -n "${TEST_FILTER:-}" ]] && args=(-k "$TEST_FILTER")
   py_out_file="$ECOM_VAR_DIR/pytest.out"
   python3 "$repo/tests/lib/runner.py" "${args[@]}" "$repo/tests/source" "$repo/tests/openapi" "$repo/tests/integration" "$repo/tests/api" 2>&1 | tee "$py_out_file"
   add_counts "$(tail -n 1 "$py_out_file")"
@@ -101,6 +102,14 @@ fi
 
 cleanup
 trap - EXIT
+
+# The control database on a three-node Galera cluster (tests/galera): a stage of its own, whose
+# module starts its own cluster (scripts/galera.sh) and ecom-fcgi masters and stops them after.
+echo "== the control database on a Galera cluster"
+galera_started=$SECONDS
+python3 "$repo/tests/lib/runner.py" "${args[@]}" "$repo/tests/galera" 2>&1 | tee "$ECOM_VAR_DIR/galera.out"
+add_counts "$(tail -n 1 "$ECOM_VAR_DIR/galera.out")"
+echo "== Galera stage: $((SECONDS - galera_started)) s"
 # A sanitizer report in any log (a worker's stderr goes to log/ecom-fcgi.log) fails the run,
 # even when the request it happened in was retried or not looked at.
 if grep -lE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$ECOM_VAR_DIR"/log/*.log 2>/dev/null; then

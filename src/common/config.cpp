@@ -110,6 +110,7 @@ void apply(Config& c, const Key& k, const std::string& value, const std::string&
 void validate(const Config& c, std::vector<std::string>& errors) {
   if (c.listen.empty()) errors.push_back("server.listen must not be empty");
   auto addresses = database_addresses(c.db_url);
+  if (addresses.size() != split(c.db_url, ',').size()) errors.push_back("database.url: an address is empty");
   if (addresses.empty() || addresses.size() > kMaxDatabaseAddresses || c.db_url.size() > 255)
     errors.push_back("database.url must hold 1 to " + std::to_string(kMaxDatabaseAddresses) +
                      " addresses separated by commas (255 characters at most)");
