@@ -126,6 +126,8 @@ MANDIR      ?= $(PREFIX)/share/man
 LOCALSTATEDIR ?= /var
 INSTALL_CONF ?= yes
 SQL_FILES   := $(shell find sql -type f | sort)
+# The storefront's static files (and the code it shares), served by the nginx and Apache sites.
+WEB_FILES   := $(shell find web -type f | sort)
 SUBST       := sed -e 's|/usr/share/ecom|$(DATADIR)|g'
 # the cron lines find ecom-provision through PATH: add BINDIR unless it is already there
 CRON_SUBST  := $(if $(filter /usr/bin /usr/local/bin,$(BINDIR)),,-e 's|^PATH=|PATH=$(BINDIR):|')
@@ -142,6 +144,7 @@ install: all
 	chmod 0644 $(DESTDIR)$(MANDIR)/man1/ecom-*.1.gz
 	for f in $(SQL_FILES); do install -D -m 0644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
 	install -m 0644 conf/nginx/errors/* $(DESTDIR)$(DATADIR)/nginx-errors/
+	for f in $(WEB_FILES); do install -D -m 0644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
 	$(SUBST) conf/nginx/ecom-site.conf > $(DESTDIR)$(SYSCONFDIR)/nginx/sites-available/ecom
 	install -d $(DESTDIR)$(DATADIR)/apache-errors $(DESTDIR)$(SYSCONFDIR)/apache2/sites-available
 	install -m 0644 conf/apache/errors/* $(DESTDIR)$(DATADIR)/apache-errors/

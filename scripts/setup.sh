@@ -14,7 +14,7 @@ PACKAGES=(
   libfcgi-dev libmysqlcppconn-dev libcjson-dev libssl-dev libboost-test-dev
   mariadb-server mariadb-client
   nginx-light apache2-bin
-  cron wrk curl python3
+  cron wrk curl python3 chromium
   dpkg-dev lintian logrotate systemd
 )
 # `scripts/setup.sh fuzz` (make fuzz) also wants clang with libFuzzer's runtime.
