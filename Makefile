@@ -8,6 +8,7 @@
 #   make fuzz       libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each (default 60)
 #   make install    install under PREFIX (default /usr/local) and /etc, honouring DESTDIR
 #   make deb        build dist/ecom_<version>_<arch>.deb from bin/ (scripts/build-deb.sh)
+#   make screenshots  the README's storefront pictures (docs/images/), in headless Chromium
 #   make docs       the API reference page from docs/openapi.yaml (build/docs/api/, served at /docs)
 
 CXX      ?= g++
@@ -37,7 +38,7 @@ TOOL_OBJS := $(OBJ)/tests/tools/db_probe.o
 LIB       := $(OBJ)/libecom.a
 JOBS      := -j$(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all run test bench fuzz soak clean setup unit-tests test-tools install deb docs
+.PHONY: all run test bench fuzz soak clean setup unit-tests test-tools install deb docs screenshots
 all: $(BIN)/ecom-fcgi $(BIN)/ecom-provision
 
 $(OBJ)/%.o: %.cpp
@@ -102,6 +103,11 @@ bench: setup
 soak: setup
 	@$(MAKE) --no-print-directory $(JOBS) all
 	@tests/soak/run.sh
+
+# The README's storefront pictures (docs/images/), taken in headless Chromium on a throwaway stack.
+screenshots: setup
+	@$(MAKE) --no-print-directory $(JOBS) all
+	@scripts/screenshots.sh
 
 fuzz:
 	@scripts/setup.sh fuzz

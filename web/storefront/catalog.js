@@ -204,7 +204,7 @@ export async function productPage(params) {
         buyForm(p),
         attrs.length > 0 && h('section', { 'aria-labelledby': 'attr-title' },
           h('h2', { id: 'attr-title' }, 'Details'),
-          h('dl', { class: 'attributes' }, attrs.map(([k, v]) => [h('dt', {}, k.replace(/([a-z])([A-Z])/g, '$1 $2')),
+          h('dl', { class: 'attributes' }, attrs.map(([k, v]) => [h('dt', {}, k.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2')),
             h('dd', {}, typeof v === 'boolean' ? (v ? 'Yes' : 'No') : String(v))]))))),
   ];
 }
