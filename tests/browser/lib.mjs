@@ -132,6 +132,7 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
  * serious or critical violation, naming the rule and the first elements.
  */
 export async function checkAccessibility(page, label) {
+  const t0 = Date.now();
   await page.addScriptTag({ content: axeSource });
   const result = await page.evaluate(async () => window.axe.run(document, {
     runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
@@ -139,6 +140,7 @@ export async function checkAccessibility(page, label) {
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert(bad.length === 0, `accessibility (${label}): ` + bad.map((v) =>
     `${v.id} [${v.impact}] ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`).join('; '));
+  if (process.env.ECOM_BROWSER_TIMING) console.log(`    axe ${label}: ${Date.now() - t0} ms`);
   return result;
 }
 

@@ -144,6 +144,14 @@ export async function test_product_cart_and_guest_checkout_retried_once(browser)
   await page.click('button:text-is("Add to cart")');
   await page.waitForSelector('.buy-form .notice');
   await page.waitForFunction(() => document.getElementById('cart-count').textContent === '2');
+  // The guest's session id is in localStorage: the cart outlives a reload.
+  const session = await page.evaluate((s) => localStorage.getItem(`ecom.${s}.session`), slug);
+  assert(/^[0-9a-f-]{36}$/.test(session || ''), `session id in localStorage: ${session}`);
+  await page.reload();
+  await waitForPage(page, 'product');
+  await page.waitForFunction(() => document.getElementById('cart-count').textContent === '2');
+  const cart = await http('GET', '/api/cart', { headers: { 'X-Tenant-Slug': slug, 'X-Session-Id': session } });
+  assertEqual(cart.body.itemCount, 2, 'the cart of that session');
   await step(page, 'product', () => page.goto(shopUrl(slug, { view: 'product', id: p2.id })));
   await page.click('button:text-is("Add to cart")');
   await page.waitForFunction(() => document.getElementById('cart-count').textContent === '3');

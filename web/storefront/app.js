@@ -109,6 +109,7 @@ function renderNav(view) {
 export async function render({ focus = true } = {}) {
   if (closed) return;
   const seq = ++renderSeq;
+  shownUrl = location.pathname + location.search;
   const params = new URLSearchParams(location.search);
   const view = routes[params.get('view')] ? params.get('view') : 'home';
   renderNav(view);
@@ -147,7 +148,11 @@ document.addEventListener('click', (ev) => {
   ev.preventDefault();
   navigate(url.pathname + url.search);
 });
-window.addEventListener('popstate', () => render());
+// Back and forward. A change of the fragment alone (the skip link's #main) is not a new page.
+let shownUrl = location.pathname + location.search;
+window.addEventListener('popstate', () => {
+  if (location.pathname + location.search !== shownUrl) render();
+});
 
 async function start() {
   try {
