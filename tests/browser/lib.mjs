@@ -67,11 +67,16 @@ export async function createStore(prefix = 'web', extra = {}) {
   return { slug, name, adminActivationToken: res.body.adminActivationToken };
 }
 
-export async function setStoreStatus(slug, status) {
+/** PATCH /superadmin/tenants/{slug} with body ({status}, {features}, ...). */
+export async function patchStore(slug, body) {
   const res = await http('PATCH', `/superadmin/tenants/${slug}`, {
-    body: { status }, headers: { Authorization: `Bearer ${superAdminToken()}` },
+    body, headers: { Authorization: `Bearer ${superAdminToken()}` },
   });
-  assertEqual(res.status, 200, `setting ${slug} to ${status}`);
+  assertEqual(res.status, 200, `changing ${slug} with ${JSON.stringify(body)}`);
+}
+
+export async function setStoreStatus(slug, status) {
+  await patchStore(slug, { status });
 }
 
 /** The store's products as the API lists them (first 100). */

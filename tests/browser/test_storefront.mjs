@@ -4,7 +4,7 @@
 // a suspended store, theme and SEO, a phone-sized screen. Each page is saved as a screenshot and
 // the main pages pass axe-core with no serious or critical violation.
 import {
-  assert, assertEqual, checkAccessibility, createStore, gridNames, gridPrices, http, newPage, products,
+  assert, assertEqual, checkAccessibility, createStore, gridNames, gridPrices, http, newPage, patchStore, products,
   screenshot, setStoreStatus, shopUrl, waitForPage,
 } from './lib.mjs';
 
@@ -281,6 +281,37 @@ export async function test_suspended_store_shows_closed(browser) {
   await setStoreStatus(slug, 'Ready');
   await page.reload();
   await waitForPage(page, 'products');
+  await page.context().close();
+}
+
+export async function test_guest_checkout_off_asks_to_log_in(browser) {
+  const { slug } = await createStore('members');
+  await patchStore(slug, { features: { guestCheckout: false } });
+  const email = `member-${Date.now()}@example.com`;
+  const reg = await http('POST', '/api/auth/register', { body: { email, password: 'member password' }, headers: { 'X-Tenant-Slug': slug } });
+  assertEqual(reg.status, 201, 'customer registered');
+  const product = (await products(slug)).items.find((p) => p.stock >= 5);
+  const page = await newPage(browser);
+  await page.goto(shopUrl(slug, { view: 'product', id: product.id }));
+  await waitForPage(page, 'product');
+  await page.click('button:text-is("Add to cart")');
+  await page.waitForFunction(() => document.getElementById('cart-count').textContent === '1');
+  await step(page, 'checkout', () => page.goto(shopUrl(slug, { view: 'checkout' })));
+  await page.fill('#f-email', email);
+  await page.fill('#f-phone', '555 0100 300');
+  await page.fill('#f-shippingAddress', '3 Member Lane, Clubtown');
+  await page.click('#place-order');
+  await page.waitForSelector('#checkout-form .problem');
+  await screenshot(page, 'checkout-members-only');
+  // The refusal links to the log-in, which comes back to the checkout; the guest's cart follows.
+  await step(page, 'login', () => page.click('a:text-is("Log in to place your order")'));
+  await page.fill('#f-email', email);
+  await page.fill('#f-password', 'member password');
+  await step(page, 'checkout', () => page.click('#login-form button[type="submit"]'));
+  await page.fill('#f-phone', '555 0100 300');
+  await page.fill('#f-shippingAddress', '3 Member Lane, Clubtown');
+  await step(page, 'order', () => page.click('#place-order'));
+  assert(/^ORD-\d{8}-\d{6}$/.test((await page.textContent('#order-number')).trim()), 'the order is placed once logged in');
   await page.context().close();
 }
 

@@ -3,7 +3,7 @@
 // back and forward work (history.pushState + popstate).
 import { h, mount } from '/shared/dom.js';
 import { problemBox } from '/shared/problem.js';
-import { api, customer, link, onApiError, storeSlug } from './context.js';
+import { api, customer, link, onApiError, signOut, storeSlug } from './context.js';
 import { homePage, productsPage, productPage } from './catalog.js';
 import { cartPage, checkoutPage, orderPage, refreshCartCount } from './cart.js';
 import { loginPage, signupPage, ordersPage } from './account.js';
@@ -27,6 +27,8 @@ let renderSeq = 0;
 
 /** The store is suspended: any API answer 423 turns the whole page into the "closed" page. */
 onApiError((err) => {
+  // A refused token (expired, or the store's secret changed): carry on as a guest.
+  if (err.status === 401 && customer()) signOut();
   if (err.status === 423 && !closed) {
     closed = true;
     showClosed();

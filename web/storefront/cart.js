@@ -174,6 +174,9 @@ async function placeOrder(form) {
     }
     setPendingOrder(null);  // a definite refusal stores nothing: the next attempt is a new one
     showFormProblem(form, err);
+    if (err.status === 401) {  // this store sells to signed-in customers only
+      box.append(h('p', {}, h('a', { href: link('login', { next: 'checkout' }), 'data-nav': 'login' }, 'Log in to place your order')));
+    }
   }
 }
 
