@@ -1,8 +1,8 @@
 // Runs the browser tests: every exported async function named test_* of the test_*.mjs files in
 // this folder, one fresh page (browser context) each, in one headless Chromium. Prints a line
-// per test and, last, "N passed, N failed". TEST_FILTER (a substring of the file or test name)
-// picks tests, as in the other suites.
-import { readdirSync } from 'node:fs';
+// per test and, last, "N passed, N failed". TEST_FILTER (a substring of
+// "tests/browser/FILE::TEST") picks tests, as in the other suites.
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SHOT_DIR, launch } from './lib.mjs';
@@ -15,6 +15,9 @@ async function closeContexts(browser) {
   for (const c of browser.contexts()) await c.close().catch(() => {});
 }
 
+// The pictures of an earlier run's failures would mislead.
+for (const f of readdirSync(SHOT_DIR)) if (f.startsWith('FAILED-')) rmSync(path.join(SHOT_DIR, f));
+
 let passed = 0;
 let failed = 0;
 const browser = await launch();
@@ -23,7 +26,7 @@ try {
     const mod = await import(pathToFileURL(path.join(dir, file)).href);
     for (const [name, fn] of Object.entries(mod)) {
       if (!name.startsWith('test_') || typeof fn !== 'function') continue;
-      if (filter && !file.includes(filter) && !name.includes(filter)) continue;
+      if (filter && !`tests/browser/${file}::${name}`.includes(filter)) continue;
       const started = Date.now();
       try {
         await fn(browser);
