@@ -8,6 +8,7 @@
 #   make fuzz       libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each (default 60)
 #   make install    install under PREFIX (default /usr/local) and /etc, honouring DESTDIR
 #   make deb        build dist/ecom_<version>_<arch>.deb from bin/ (scripts/build-deb.sh)
+#   make screenshots  the README's storefront pictures (docs/images/), in headless Chromium
 #   make docs       the API reference page from docs/openapi.yaml (build/docs/api/, served at /docs)
 
 CXX      ?= g++
@@ -37,7 +38,7 @@ TOOL_OBJS := $(OBJ)/tests/tools/db_probe.o
 LIB       := $(OBJ)/libecom.a
 JOBS      := -j$(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all run test bench fuzz soak clean setup unit-tests test-tools install deb docs
+.PHONY: all run test bench fuzz soak clean setup unit-tests test-tools install deb docs screenshots
 all: $(BIN)/ecom-fcgi $(BIN)/ecom-provision
 
 $(OBJ)/%.o: %.cpp
@@ -103,6 +104,11 @@ soak: setup
 	@$(MAKE) --no-print-directory $(JOBS) all
 	@tests/soak/run.sh
 
+# The README's storefront pictures (docs/images/), taken in headless Chromium on a throwaway stack.
+screenshots: setup
+	@$(MAKE) --no-print-directory $(JOBS) all
+	@scripts/screenshots.sh
+
 fuzz:
 	@scripts/setup.sh fuzz
 	@scripts/fuzz.sh
@@ -126,6 +132,8 @@ MANDIR      ?= $(PREFIX)/share/man
 LOCALSTATEDIR ?= /var
 INSTALL_CONF ?= yes
 SQL_FILES   := $(shell find sql -type f | sort)
+# The storefront's static files (and the code it shares), served by the nginx and Apache sites.
+WEB_FILES   := $(shell find web -type f | sort)
 SUBST       := sed -e 's|/usr/share/ecom|$(DATADIR)|g'
 # the cron lines find ecom-provision through PATH: add BINDIR unless it is already there
 CRON_SUBST  := $(if $(filter /usr/bin /usr/local/bin,$(BINDIR)),,-e 's|^PATH=|PATH=$(BINDIR):|')
@@ -142,6 +150,7 @@ install: all
 	chmod 0644 $(DESTDIR)$(MANDIR)/man1/ecom-*.1.gz
 	for f in $(SQL_FILES); do install -D -m 0644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
 	install -m 0644 conf/nginx/errors/* $(DESTDIR)$(DATADIR)/nginx-errors/
+	for f in $(WEB_FILES); do install -D -m 0644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
 	$(SUBST) conf/nginx/ecom-site.conf > $(DESTDIR)$(SYSCONFDIR)/nginx/sites-available/ecom
 	install -d $(DESTDIR)$(DATADIR)/apache-errors $(DESTDIR)$(SYSCONFDIR)/apache2/sites-available
 	install -m 0644 conf/apache/errors/* $(DESTDIR)$(DATADIR)/apache-errors/

@@ -14,7 +14,7 @@ PACKAGES=(
   libfcgi-dev libmysqlcppconn-dev libcjson-dev libssl-dev libboost-test-dev
   mariadb-server mariadb-client
   nginx-light apache2-bin
-  cron wrk curl python3
+  cron wrk curl python3 chromium
   dpkg-dev lintian logrotate systemd
   galera-4 rsync iproute2  # scripts/galera.sh: the provider, its state transfers (rsync, ss)
 )

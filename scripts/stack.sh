@@ -713,6 +713,8 @@ print_examples() {
   local url="http://127.0.0.1:$HTTP_PORT" h="-H 'X-Tenant-Slug: demo-store'"
   cat <<EOF
 
+The demo store's shop: $url/
+
 Try:
   curl -s $url/health
   curl -s $h $url/public/tenant-config

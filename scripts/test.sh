@@ -6,7 +6,8 @@
 #   4. a part of them again through Apache httpd (conf/apache/, scripts/apache.sh), with
 #      tests/apache
 #   5. the upgrade from the previous release (tests/upgrade, a stack of its own)
-#   6. the control database on a three-node Galera cluster (tests/galera, scripts/galera.sh)
+#   6. the storefront in headless Chromium (tests/browser), through the same stack's nginx
+#   7. the control database on a three-node Galera cluster (tests/galera, scripts/galera.sh)
 #   (and the source rules of docs/architecture.md, tests/source: no stack needed)
 # Suites 2 and 3 share one private stack under a temporary ECOM_VAR_DIR on free
 # ports, stopped and removed at the end (kept, with its logs, when a test failed).
@@ -72,6 +73,20 @@ run_through_apache() {
   "$repo/scripts/apache.sh" stop || failed=$((failed + 1))
 }
 
+# The storefront in Debian's headless Chromium (tests/browser: playwright-core and axe-core from
+# npm), through the stack's nginx. Screenshots of every page go to build/browser-screenshots/.
+run_browser_tests() {
+  if [[ -n ${TEST_FILTER:-} ]] && ! grep -qF -- "$TEST_FILTER" "$repo"/tests/browser/test_*.mjs &&
+     [[ tests/browser/ != *"$TEST_FILTER"* ]]; then
+    return
+  fi
+  echo "== browser tests (headless Chromium)"
+  local out="$ECOM_VAR_DIR/browser.out"
+  { "$repo/tests/browser/install.sh" &&
+    ECOM_SCREENSHOT_DIR="$repo/build/browser-screenshots" node "$repo/tests/browser/run.mjs"; } 2>&1 | tee "$out"
+  add_counts "$(tail -n 1 "$out")"
+}
+
 cleanup() {
   "$repo/scripts/apache.sh" stop >/dev/null 2>&1 || true
   "$repo/scripts/stack.sh" stop >/dev/null 2>&1 || true
@@ -110,6 +125,7 @@ if "$repo/scripts/stack.sh" start; then
   fi
   # Apache answers its own errors in its own words (see README): its run is not recorded.
   ECOM_RECORD_RESPONSES="" run_through_apache "${args[@]}"
+  run_browser_tests
 else
   echo "the stack did not start"
   failed=$((failed + 1))

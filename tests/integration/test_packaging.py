@@ -54,6 +54,13 @@ def sql_files():
     return sorted(out)
 
 
+def web_files():
+    out = []
+    for base, _, files in os.walk(os.path.join(REPO, "web")):
+        out += [os.path.relpath(os.path.join(base, f), REPO) for f in files]
+    return sorted(out)
+
+
 def read_ini(path):
     cp = configparser.ConfigParser(interpolation=None, strict=False)
     cp.optionxform = str
@@ -137,6 +144,13 @@ def test_install_lays_out_units_cron_logrotate_and_sites():
     assert sorted(os.listdir(f"{s}/usr/local/share/ecom/nginx-errors")) == NGINX_ERRORS
     apache = open(f"{s}/etc/apache2/sites-available/ecom.conf", encoding="utf-8").read()
     assert "Define ECOM_ERRORS_DIR /usr/local/share/ecom/apache-errors" in apache, "the Apache site names its errors"
+    # The storefront: every file of web/, byte for byte, where both sites look for it.
+    assert site.count("root /usr/local/share/ecom/web;") == 2, "the nginx site names where the storefront went"
+    assert "Define ECOM_WEB_DIR /usr/local/share/ecom/web" in apache, "the Apache site names the storefront"
+    assert web_files() and "web/storefront/index.html" in web_files()
+    for f in web_files():
+        with open(os.path.join(REPO, f), "rb") as a, open(f"{s}/usr/local/share/ecom/{f}", "rb") as b:
+            assert a.read() == b.read(), f"{f} differs once installed"
     assert sorted(os.listdir(f"{s}/usr/local/share/ecom/apache-errors")) == \
         sorted(os.listdir(f"{REPO}/conf/apache/errors"))
 
@@ -310,6 +324,7 @@ def test_deb_has_the_files_conffiles_and_depends():
               "/usr/share/doc/ecom/api/openapi.yaml", "/etc/apache2/sites-available/ecom.conf"):
         assert f in files, f"{f} is not in the package"
     assert {f"/usr/share/ecom/{f}" for f in sql_files()} <= files, "sql/ is not all in the package"
+    assert {f"/usr/share/ecom/{f}" for f in web_files()} <= files, "web/ is not all in the package"
     assert "/etc/ecom/ecom.conf" not in files, "the package must not ship the secrets' file"
     control = os.path.join(TMP, "control")
     assert run(["dpkg-deb", "-e", deb, control]).returncode == 0

@@ -35,14 +35,17 @@ def is_comment(line):
     return line.lstrip().startswith("#")
 
 
-def localize(lines, port, fcgi, log_dir, errors_dir, cache_dir=None, passes=3):
+def localize(lines, port, fcgi, log_dir, errors_dir, cache_dir=None, passes=3, web_dir=None):
     """The site file's lines with the machine-specific values of its active lines replaced.
 
     passes: how many active fastcgi_pass lines the file has (3 as shipped: /, /status, /metrics); cache_dir: where an active
-    fastcgi_cache_path goes (None: there must be none). Fails (AssertionError) when the file no
+    fastcgi_cache_path goes (None: there must be none); web_dir: the storefront's files (default: the
+    checkout's web/). Fails (AssertionError) when the file no
     longer has the expected shape, and when an active line still names a production path."""
     out = list(lines)
-    counts = {"listen": 0, "listen6": 0, "pass": 0, "access_log": 0, "error_log": 0, "cache": 0, "alias": 0}
+    web_dir = web_dir or os.path.join(ecom.repo_dir(), "web")
+    counts = {"listen": 0, "listen6": 0, "pass": 0, "access_log": 0, "error_log": 0, "cache": 0, "alias": 0,
+              "root": 0}
     for i, ln in enumerate(out):
         if is_comment(ln):
             continue
@@ -69,8 +72,11 @@ def localize(lines, port, fcgi, log_dir, errors_dir, cache_dir=None, passes=3):
         elif body == "alias /usr/share/ecom/nginx-errors/;":
             out[i] = f"{indent}alias {errors_dir}/;"
             counts["alias"] += 1
+        elif body == "root /usr/share/ecom/web;":
+            out[i] = f"{indent}root {web_dir};"
+            counts["root"] += 1
     expected = {"listen": 1, "listen6": 1, "pass": passes, "access_log": 1, "error_log": 1,
-                "cache": 1 if cache_dir else 0, "alias": 1}
+                "cache": 1 if cache_dir else 0, "alias": 1, "root": 2}
     assert counts == expected, f"rewritten lines {counts}, expected {expected}"
 
     # Nothing active may still point at the production paths.
@@ -194,7 +200,9 @@ class PrivateNginx:
         data = json.dumps(body).encode("utf-8") if body is not None else None
         conn = httpclient.HTTPConnection(base.hostname, base.port, timeout=ecom.HTTP_TIMEOUT)
         try:
-            conn.putrequest(method, path, skip_accept_encoding=True)
+            # A Host of the caller's replaces the one http.client would add.
+            own_host = any(name.lower() == "host" for name, _ in pairs)
+            conn.putrequest(method, path, skip_host=own_host, skip_accept_encoding=True)
             for name, value in pairs:
                 conn.putheader(name, value)
             if data is not None:

@@ -1,0 +1,53 @@
+// Runs the browser tests: every exported async function named test_* of the test_*.mjs files in
+// this folder, one fresh page (browser context) each, in one headless Chromium. Prints a line
+// per test and, last, "N passed, N failed". TEST_FILTER (a substring of
+// "tests/browser/FILE::TEST") picks tests, as in the other suites.
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SHOT_DIR, launch } from './lib.mjs';
+
+const dir = path.dirname(fileURLToPath(import.meta.url));
+const filter = process.env.TEST_FILTER || '';
+const files = readdirSync(dir).filter((f) => /^test_.*\.mjs$/.test(f)).sort();
+
+async function closeContexts(browser) {
+  for (const c of browser.contexts()) await c.close().catch(() => {});
+}
+
+// The pictures of an earlier run's failures would mislead.
+for (const f of readdirSync(SHOT_DIR)) if (f.startsWith('FAILED-')) rmSync(path.join(SHOT_DIR, f));
+
+let passed = 0;
+let failed = 0;
+const browser = await launch();
+try {
+  for (const file of files) {
+    const mod = await import(pathToFileURL(path.join(dir, file)).href);
+    for (const [name, fn] of Object.entries(mod)) {
+      if (!name.startsWith('test_') || typeof fn !== 'function') continue;
+      if (filter && !`tests/browser/${file}::${name}`.includes(filter)) continue;
+      const started = Date.now();
+      try {
+        await fn(browser);
+        await closeContexts(browser);
+        passed += 1;
+        console.log(`PASS tests/browser/${file}::${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      } catch (err) {
+        failed += 1;
+        // What the browser showed when the test failed, for inspection.
+        for (const [i, page] of browser.contexts().flatMap((c) => c.pages()).entries()) {
+          await page.screenshot({ path: path.join(SHOT_DIR, `FAILED-${name}-${i}.png`), fullPage: true }).catch(() => {});
+        }
+        console.log(`FAIL tests/browser/${file}::${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        await closeContexts(browser);
+        console.log(String(err && err.stack ? err.stack : err).split('\n').slice(0, 8).map((l) => `    ${l}`).join('\n'));
+      }
+    }
+  }
+} finally {
+  await browser.close();
+}
+console.log(`screenshots in ${SHOT_DIR}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed === 0 ? 0 : 1;
