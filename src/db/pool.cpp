@@ -2,11 +2,15 @@
 
 namespace ecom::db {
 
-Connection& Pool::get(const std::string& url) {
+Connection& Pool::get(const std::string& url) { return get(url, base_.user, base_.password); }
+
+Connection& Pool::get(const std::string& url, const std::string& user, const std::string& password) {
   auto it = conns_.find(url);
   if (it != conns_.end()) return *it->second;
   ConnectOptions o = base_;
   o.url = url;
+  o.user = user;
+  o.password = password;
   auto [ins, _] = conns_.emplace(url, std::make_unique<Connection>(std::move(o)));
   return *ins->second;
 }

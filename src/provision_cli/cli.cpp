@@ -17,8 +17,8 @@ const Command kCommands[] = {
      cmd_db_init},
     {"setup", "setup", "create or upgrade the control database and register the default database server", 0, 0,
      true, cmd_setup},
-    {"create", "create SLUG NAME PLANCODE [--admin-email E]", "create a store now (CreateDatabase, ApplyMigrations, SeedData)", 3, 3,
-     true, cmd_create, true},
+    {"create", "create SLUG NAME PLANCODE [--admin-email E] [--server NAME]",
+     "create a store now (CreateDatabase, ApplyMigrations, SeedData)", 3, 3, true, cmd_create, true},
     {"repair", "repair SLUG", "re-run whatever is missing for a store (schema, migrations, seed)", 1, 1, true,
      cmd_repair, true},
     {"migrate", "migrate [--jobs N]", "apply pending tenant migrations to every Ready or Suspended store (N at once)", 0, 0, true,
@@ -30,6 +30,10 @@ const Command kCommands[] = {
      cmd_token},
     {"admin", "admin create SLUG EMAIL", "invite a store admin; prints the activation token (48 hours)", 3, 3, true,
      cmd_admin},
+    {"server", "server add|list|drain|resume|capacity|remove ...",
+     "database servers for stores: add NAME URL [--capacity N], list, drain NAME, resume NAME, capacity NAME N, "
+     "remove NAME",
+     1, 3, true, cmd_server},
     {"gc", "gc", "delete expired sign-ups and old limit records; list sign-ups never activated", 0, 0, true,
      cmd_gc},
 };
@@ -68,13 +72,16 @@ std::string tenant_json(const provisioning::TenantRecord& t, const std::vector<p
   w.begin_object();
   w.field("id", t.id);
   provisioning::write_tenant_summary(w, t);
+  w.field("server", t.server_name);
   if (steps) provisioning::write_steps(w, *steps, provisioning::StepDetail::Full);
   w.end_object();
   return out;
 }
 
 int exit_code_for(const provisioning::ProvisionError& e) {
-  return e.kind() == provisioning::ProvisionError::Invalid ? kExitUsage : kExitFailure;
+  return e.kind() == provisioning::ProvisionError::Invalid || e.kind() == provisioning::ProvisionError::UnknownServer
+             ? kExitUsage
+             : kExitFailure;
 }
 
 namespace {

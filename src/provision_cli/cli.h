@@ -56,5 +56,6 @@ int cmd_run(CliContext&);
 int cmd_token(CliContext&);
 int cmd_gc(CliContext&);
 int cmd_admin(CliContext&);
+int cmd_server(CliContext&);
 
 }  // namespace ecom::provision_cli

@@ -20,7 +20,7 @@ bool slug_taken(const db::Error& e) {
 const char* kTenantColumns =
     "SELECT t.id, t.slug, t.name, t.plan_code, p.name, t.status, t.schema_name, s.url, t.created_at, s.id, "
     "COALESCE(t.admin_email, ''), COALESCE(t.admin_activation_hash, ''), t.suspended, t.created_by, "
-    "COALESCE(t.signup_client, '') "
+    "COALESCE(t.signup_client, ''), s.name "
     "FROM tenants t JOIN plans p ON p.code = t.plan_code JOIN db_servers s ON s.id = t.db_server_id ";
 
 TenantRecord read_tenant(db::Rows& r) {
@@ -44,6 +44,7 @@ TenantRecord read_tenant(db::Rows& r) {
   t.admin_activation_hash = r.str(11);
   t.created_by = r.str(13);
   t.signup_client = r.str(14);
+  t.server_name = r.str(15);
   return t;
 }
 

@@ -18,7 +18,7 @@ struct TenantRecord {
   std::string status;               // what the store shows: "Suspended" when suspended, else provisioning_status
   std::string provisioning_status;  // PendingConfirmation|Queued|Provisioning|Ready|Failed (the steps' outcome)
   bool suspended = false;           // the super admin's decision; only PATCH changes it
-  std::string schema, server_url, created_at;
+  std::string schema, server_url, server_name, created_at;
   std::string created_at_sql;  // "YYYY-MM-DD HH:MM:SS" (UTC), as stored
   std::string admin_email, admin_activation_hash;  // "" when no admin was asked for
   std::string created_by = "operator";  // "operator" | "signup"

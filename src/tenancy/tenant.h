@@ -27,6 +27,7 @@ struct Tenant {
   std::string schema;         // ecom_tenant_<slug>
   std::string quoted_schema;  // `ecom_tenant_<slug>`, for SQL text
   std::string server_url;     // the database server holding the schema
+  std::string server_name;    // its name (db_servers.name; its accounts: [db_server.NAME])
   std::set<std::string> features;          // enabled, snake_case
   std::map<std::string, int64_t> limits;   // camelCase → value
 
