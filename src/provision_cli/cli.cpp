@@ -12,7 +12,7 @@ namespace ecom::provision_cli {
 namespace {
 
 const Command kCommands[] = {
-    {"db-init", "db-init [--server-user U] [--server-password-file F] [--hosts H,..] [--app-password-file F]",
+    {"db-init", "db-init [--server-user U] [--server-password-file F] [--hosts H,..] [--app-password-file F] [--db-server NAME [--url URL]]",
      "create the control database and both database accounts (as the server's administrator)", 0, 0, false,
      cmd_db_init},
     {"setup", "setup", "create or upgrade the control database and register the default database server", 0, 0,
