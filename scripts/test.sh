@@ -5,6 +5,7 @@
 #   3. API tests (HTTP through real nginx into the real ecom-fcgi)
 #   4. a part of them again through Apache httpd (conf/apache/, scripts/apache.sh), with
 #      tests/apache
+#   5. the upgrade from the previous release (tests/upgrade, a stack of its own)
 #   (and the source rules of docs/architecture.md, tests/source: no stack needed)
 # Suites 2 and 3 share one private stack under a temporary ECOM_VAR_DIR on free
 # ports, stopped and removed at the end (kept, with its logs, when a test failed).
@@ -76,13 +77,27 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The upgrade test (tests/upgrade) runs the previous release, built here from its own commit
+# (build/releases/, shared by the release and sanitizer runs) unless TEST_FILTER leaves it out.
+previous=$(awk '{print $2}' "$repo/tests/upgrade/PREVIOUS_RELEASE")
+if [[ -z ${TEST_FILTER:-} || tests/upgrade/test_upgrade.py == *"$TEST_FILTER"* ]] ||
+  grep -qF -- "$TEST_FILTER" "$repo/tests/upgrade/test_upgrade.py"; then
+  echo "== the previous release ($(cat "$repo/tests/upgrade/PREVIOUS_RELEASE")), for the upgrade test"
+  if ECOM_PREVIOUS_RELEASE_DIR=$("$repo/scripts/build-release.sh" "$previous"); then
+    export ECOM_PREVIOUS_RELEASE_DIR
+  else
+    echo "the previous release did not build: the upgrade test will fail"
+  fi
+fi
+
 echo "== starting a throwaway stack in $ECOM_VAR_DIR on port $ECOM_HTTP_PORT"
 if "$repo/scripts/stack.sh" start; then
   echo "== integration and API tests"
   args=()
   [[ -n "${TEST_FILTER:-}" ]] && args=(-k "$TEST_FILTER")
   py_out_file="$ECOM_VAR_DIR/pytest.out"
-  python3 "$repo/tests/lib/runner.py" "${args[@]}" "$repo/tests/source" "$repo/tests/openapi" "$repo/tests/integration" "$repo/tests/api" 2>&1 | tee "$py_out_file"
+  python3 "$repo/tests/lib/runner.py" "${args[@]}" "$repo/tests/source" "$repo/tests/openapi" "$repo/tests/integration" "$repo/tests/api" \
+    "$repo/tests/upgrade" 2>&1 | tee "$py_out_file"
   add_counts "$(tail -n 1 "$py_out_file")"
   # Every response those tests received, against docs/openapi.yaml (one count per endpoint).
   if [[ -s "$ECOM_RECORD_RESPONSES" ]]; then
