@@ -34,6 +34,10 @@ const Command kCommands[] = {
      "database servers for stores: add NAME URL [--capacity N], list, drain NAME, resume NAME, capacity NAME N, "
      "remove NAME",
      1, 3, true, cmd_server},
+    {"move", "move SLUG SERVER [--drop-source] | move SLUG --abort",
+     "move a store to another database server (423 only while it switches); run again to finish an "
+     "interrupted move, --abort to roll it back",
+     1, 2, true, cmd_move, true},
     {"gc", "gc", "delete expired sign-ups and old limit records; list sign-ups never activated", 0, 0, true,
      cmd_gc},
 };
@@ -148,13 +152,17 @@ std::optional<int> load_configuration(const Command& cmd, const std::string& pat
   return std::nullopt;
 }
 
+// Flags that take no value, wherever they stand.
+bool is_switch(const std::string& flag) { return flag == "--abort" || flag == "--drop-source"; }
+
 // The subcommand's words after its name: "--flag" (with the value that follows it, unless that
-// is a flag too) into ctx.flags, the others into ctx.args.
+// is a flag too or the flag is a switch) into ctx.flags, the others into ctx.args.
 void split_arguments(const std::vector<std::string>& rest, CliContext& ctx) {
   for (size_t i = 1; i < rest.size(); ++i) {
     if (rest[i].rfind("--", 0) == 0) {
       ctx.flags.push_back(rest[i]);
-      if (i + 1 < rest.size() && rest[i + 1].rfind("--", 0) != 0) ctx.flags.push_back(rest[++i]);
+      if (!is_switch(rest[i]) && i + 1 < rest.size() && rest[i + 1].rfind("--", 0) != 0)
+        ctx.flags.push_back(rest[++i]);
     } else {
       ctx.args.push_back(rest[i]);
     }

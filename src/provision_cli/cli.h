@@ -57,5 +57,6 @@ int cmd_token(CliContext&);
 int cmd_gc(CliContext&);
 int cmd_admin(CliContext&);
 int cmd_server(CliContext&);
+int cmd_move(CliContext&);
 
 }  // namespace ecom::provision_cli
