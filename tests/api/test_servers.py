@@ -238,6 +238,14 @@ def test_requests_reach_the_server_holding_the_store():
     assert users and 1 <= int(users[0][1]) <= STACK.workers, users
 
 
+def test_migrate_and_gc_reach_the_stores_of_every_server():
+    # Each server's own administrative account ([db_server.second] has another password).
+    DB2.sql("DELETE FROM schema_migrations ORDER BY version DESC LIMIT 1", db=ecom.schema_of(STORES["second"]))
+    proc = ok(ecom.provision("migrate"))
+    assert f"{STORES['second']}: applied" in proc.stdout, ecom.describe(proc)
+    ok(ecom.provision("gc"))
+
+
 def test_a_server_down_affects_only_its_own_stores_and_health_says_which():
     on_default, on_second = STORES["default"], STORES["second"]
     assert ecom.get("/api/catalog/products", on_second).status == 200
