@@ -19,7 +19,7 @@ class Pool {
 
   Connection& get(const std::string& url);
   // The connection to `url` with an account of that server's own (its [db_server.NAME] section);
-  // opened with it on first use. Still one connection per URL.
+  // opened with it on first use, without a default schema. Still one connection per URL.
   Connection& get(const std::string& url, const std::string& user, const std::string& password);
   size_t size() const { return conns_.size(); }
 

@@ -40,7 +40,7 @@ int cmd_gc(CliContext& ctx) {
   int64_t carts = 0, attempts = 0, failures = 0, failed = 0;
   for (const auto& t : p.store().list_with_status({tenancy::state::kReady, tenancy::state::kSuspended})) {
     try {
-      auto& c = p.admin(t.server_url);
+      auto& c = p.admin(t.server_url, t.server_name);
       tenancy::Tenant store = schema_of(t);
       carts += cart::delete_idle_guest_carts(c, store);
       attempts += checkout::delete_old_attempts(c, store);
@@ -54,7 +54,7 @@ int cmd_gc(CliContext& ctx) {
   std::vector<provisioning::TenantRecord> unactivated;
   for (const auto& t : p.store().signups_older_than(ctx.cfg.unactivated_signup_days)) {
     try {
-      auto& c = p.admin(t.server_url);
+      auto& c = p.admin(t.server_url, t.server_name);
       if (accounts::count_activated_admins(c, schema_of(t)) == 0) unactivated.push_back(t);
     } catch (const std::exception& e) {
       ++failed;
