@@ -4,9 +4,10 @@
 //   - guest carts idle for 30 days, in every store;
 //   - place-order attempts older than the rate limit's one-hour window;
 //   - failed-login records older than the 15-minute lockout window.
+//   - the schemas finished moves left on their source server (`move` without --drop-source).
 // It also lists (deleting nothing) the stores created by sign-up more than
-// provisioning.unactivated_signup_days ago whose admin never activated the account: an
-// operator decides whether to suspend or delete them.
+// provisioning.unactivated_signup_days ago whose admin never activated the account, and the
+// store schemas on any database server that no store owns: an operator decides about them.
 #include <cstdio>
 
 #include "accounts/account_repository.h"
@@ -16,6 +17,7 @@
 #include "http/json_writer.h"
 #include "provision_cli/cli.h"
 #include "provisioning/signup_limits.h"
+#include "provisioning/store_move.h"
 #include "tenancy/tenant.h"
 
 namespace ecom::provision_cli {
@@ -29,6 +31,25 @@ tenancy::Tenant schema_of(const provisioning::TenantRecord& r) {
   t.schema = r.schema;
   t.quoted_schema = db::quote_identifier(r.schema);
   return t;
+}
+
+void write_leftovers(http::JsonWriter& w, const std::vector<provisioning::LeftoverSchema>& leftovers) {
+  w.key("leftoverSchemas").begin_array();
+  for (const auto& l : leftovers)
+    w.begin_object()
+        .field("server", l.server)
+        .field("schema", l.schema)
+        .field("reason", l.reason)
+        .field("dropped", l.dropped)
+        .end_object();
+  w.end_array();
+}
+
+void print_leftovers(const std::vector<provisioning::LeftoverSchema>& leftovers) {
+  std::printf("%zu store schema(s) no store is served from%s\n", leftovers.size(), leftovers.empty() ? "" : ":");
+  for (const auto& l : leftovers)
+    std::printf("  %s on %s  (%s)%s\n", l.schema.c_str(), l.server.c_str(), l.reason.c_str(),
+                l.dropped ? " dropped" : "");
 }
 
 }  // namespace
@@ -62,6 +83,9 @@ int cmd_gc(CliContext& ctx) {
     }
   }
 
+  int64_t unreachable = 0;
+  auto leftovers = provisioning::leftover_schemas(p, true, unreachable);
+  failed += unreachable;
   if (ctx.json) {
     std::string out;
     http::JsonWriter w(out);
@@ -80,7 +104,9 @@ int cmd_gc(CliContext& ctx) {
       else w.field("adminEmail", t.admin_email);
       w.field("signupClient", t.signup_client).end_object();
     }
-    w.end_array().end_object();
+    w.end_array();
+    write_leftovers(w, leftovers);
+    w.end_object();
     print_json(out);
   } else {
     std::printf("%lld expired sign-up(s), %lld idle guest cart(s), %lld old checkout attempt(s) removed\n",
@@ -92,6 +118,7 @@ int cmd_gc(CliContext& ctx) {
     for (const auto& t : unactivated)
       std::printf("  %s  %s  created %s  admin %s  from %s\n", t.slug.c_str(), t.status.c_str(), t.created_at.c_str(),
                   t.admin_email.empty() ? "-" : t.admin_email.c_str(), t.signup_client.c_str());
+    print_leftovers(leftovers);
   }
   return failed ? kExitFailure : kExitOk;
 }

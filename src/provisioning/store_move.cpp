@@ -1,6 +1,7 @@
 #include "provisioning/store_move.h"
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -181,6 +182,45 @@ MoveReport move_store(Provisioner& p, const std::string& slug, const std::string
   // 5. finish.
   finish(p, t, from, o, report);
   return report;
+}
+
+std::vector<LeftoverSchema> leftover_schemas(Provisioner& p, bool drop_moved, int64_t& unreachable) {
+  auto& control = p.control();
+  struct Home {
+    std::string id;
+    int64_t server_id;
+    bool moving;
+  };
+  std::map<std::string, Home> homes;  // schema name -> its store
+  auto r = control.query(
+      "SELECT t.schema_name, t.id, t.db_server_id, m.tenant_id IS NOT NULL FROM tenants t "
+      "LEFT JOIN store_moves m ON m.tenant_id = t.id");
+  while (r.next()) homes[r.str(0)] = Home{r.str(1), r.i64(2), r.i64(3) != 0};
+  std::vector<LeftoverSchema> out;
+  unreachable = 0;
+  for (const auto& s : list_db_servers(control)) {
+    try {
+      auto& admin = p.admin(s.url, s.name);
+      auto schemas = admin.query(
+          "SELECT SCHEMA_NAME, SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'ecom\\_tenant\\_%' "
+          "ORDER BY SCHEMA_NAME");
+      std::vector<std::pair<std::string, std::string>> found;
+      while (schemas.next()) found.emplace_back(schemas.str(0), schemas.is_null(1) ? "" : schemas.str(1));
+      for (const auto& [schema, comment] : found) {
+        auto home = homes.find(schema);
+        if (home != homes.end() && (home->second.server_id == s.id || home->second.moving)) continue;
+        LeftoverSchema l{s.name, schema, home == homes.end() ? "no store" : "moved", false};
+        if (l.reason == std::string("moved") && drop_moved && comment == owner_of(home->second.id)) {
+          admin.execute("DROP DATABASE " + db::quote_identifier(schema));
+          l.dropped = true;
+        }
+        out.push_back(std::move(l));
+      }
+    } catch (const db::Error&) {
+      ++unreachable;
+    }
+  }
+  return out;
 }
 
 std::string abort_move(Provisioner& p, const std::string& slug, const MoveOptions& o) {

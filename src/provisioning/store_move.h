@@ -22,6 +22,7 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "common/config.h"
 #include "provisioning/provisioner.h"
@@ -61,5 +62,18 @@ MoveReport move_store(Provisioner& p, const std::string& slug, const std::string
 // Rolls back a move that has not switched: the copy dropped, the lock lifted, the row deleted.
 // Returns the server the copy was on.
 std::string abort_move(Provisioner& p, const std::string& slug, const MoveOptions& o);
+
+// A store schema on a database server that no store is served from.
+struct LeftoverSchema {
+  std::string server, schema;
+  std::string reason;    // "moved": a finished move's source (the store lives on another server);
+                         // "no store": owned by no store of the control database
+  bool dropped = false;  // only "moved" ones, and only when asked
+};
+
+// Every server's ecom_tenant_* schemas that no store is served from (`gc`). With `drop_moved`,
+// the sources that finished moves left behind are dropped (a move under way is left alone); the
+// others are only listed, for an operator to look at. `unreachable` counts servers not reached.
+std::vector<LeftoverSchema> leftover_schemas(Provisioner& p, bool drop_moved, int64_t& unreachable);
 
 }  // namespace ecom::provisioning
