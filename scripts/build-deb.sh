@@ -69,7 +69,7 @@ Architecture: $arch
 Maintainer: $maintainer
 Installed-Size: $size
 Depends: $shlibs, adduser
-Recommends: nginx-light | nginx | apache2, logrotate
+Recommends: nginx-light | nginx | apache2, logrotate, mariadb-client
 Suggests: mariadb-server
 Section: web
 Priority: optional

@@ -16,6 +16,7 @@ PACKAGES=(
   nginx-light apache2-bin
   cron wrk curl python3
   dpkg-dev lintian logrotate systemd
+  galera-4 rsync iproute2  # scripts/galera.sh: the provider, its state transfers (rsync, ss)
 )
 # `scripts/setup.sh fuzz` (make fuzz) also wants clang with libFuzzer's runtime.
 if [[ ${1:-} == fuzz ]]; then

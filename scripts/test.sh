@@ -6,6 +6,7 @@
 #   4. a part of them again through Apache httpd (conf/apache/, scripts/apache.sh), with
 #      tests/apache
 #   5. the upgrade from the previous release (tests/upgrade, a stack of its own)
+#   6. the control database on a three-node Galera cluster (tests/galera, scripts/galera.sh)
 #   (and the source rules of docs/architecture.md, tests/source: no stack needed)
 # Suites 2 and 3 share one private stack under a temporary ECOM_VAR_DIR on free
 # ports, stopped and removed at the end (kept, with its logs, when a test failed).
@@ -77,6 +78,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+args=()
+[[ -n "${TEST_FILTER:-}" ]] && args=(-k "$TEST_FILTER")
 # The upgrade test (tests/upgrade) runs the previous release, built here from its own commit
 # (build/releases/, shared by the release and sanitizer runs) unless TEST_FILTER leaves it out.
 previous=$(awk '{print $2}' "$repo/tests/upgrade/PREVIOUS_RELEASE")
@@ -93,8 +96,6 @@ fi
 echo "== starting a throwaway stack in $ECOM_VAR_DIR on port $ECOM_HTTP_PORT"
 if "$repo/scripts/stack.sh" start; then
   echo "== integration and API tests"
-  args=()
-  [[ -n "${TEST_FILTER:-}" ]] && args=(-k "$TEST_FILTER")
   py_out_file="$ECOM_VAR_DIR/pytest.out"
   python3 "$repo/tests/lib/runner.py" "${args[@]}" "$repo/tests/source" "$repo/tests/openapi" "$repo/tests/integration" "$repo/tests/api" \
     "$repo/tests/upgrade" 2>&1 | tee "$py_out_file"
@@ -116,6 +117,14 @@ fi
 
 cleanup
 trap - EXIT
+
+# The control database on a three-node Galera cluster (tests/galera): a stage of its own, whose
+# module starts its own cluster (scripts/galera.sh) and ecom-fcgi masters and stops them after.
+echo "== the control database on a Galera cluster"
+galera_started=$SECONDS
+python3 "$repo/tests/lib/runner.py" "${args[@]}" "$repo/tests/galera" 2>&1 | tee "$ECOM_VAR_DIR/galera.out"
+add_counts "$(tail -n 1 "$ECOM_VAR_DIR/galera.out")"
+echo "== Galera stage: $((SECONDS - galera_started)) s"
 # A sanitizer report in any log (a worker's stderr goes to log/ecom-fcgi.log) fails the run,
 # even when the request it happened in was retried or not looked at.
 if grep -lE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$ECOM_VAR_DIR"/log/*.log 2>/dev/null; then

@@ -152,8 +152,14 @@ void db_server_section(Config& c, const std::string& section, const std::map<std
 
 void validate(const Config& c, std::vector<std::string>& errors) {
   if (c.listen.empty()) errors.push_back("server.listen must not be empty");
-  if (c.db_url.rfind("unix://", 0) != 0 && c.db_url.rfind("tcp://", 0) != 0)
-    errors.push_back("database.url must start with unix:// or tcp://");
+  auto addresses = database_addresses(c.db_url);
+  if (addresses.size() != split(c.db_url, ',').size()) errors.push_back("database.url: an address is empty");
+  if (addresses.empty() || addresses.size() > kMaxDatabaseAddresses || c.db_url.size() > 255)
+    errors.push_back("database.url must hold 1 to " + std::to_string(kMaxDatabaseAddresses) +
+                     " addresses separated by commas (255 characters at most)");
+  for (const auto& a : addresses)
+    if ((a.rfind("unix://", 0) != 0 && a.rfind("tcp://", 0) != 0) || a.size() <= 7)
+      errors.push_back("database.url: every address must start with unix:// or tcp://, got '" + a + "'");
   if (c.control_schema.empty() || c.control_schema.size() > 64) errors.push_back("database.control_schema is invalid");
   for (char ch : c.control_schema)
     if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'))
@@ -164,6 +170,13 @@ void validate(const Config& c, std::vector<std::string>& errors) {
 }
 
 }  // namespace
+
+std::vector<std::string> database_addresses(std::string_view url) {
+  std::vector<std::string> out;
+  for (const auto& part : split(url, ','))
+    if (auto t = trim(part); !t.empty()) out.emplace_back(t);
+  return out;
+}
 
 ConfigResult parse_config(const std::string& text, bool use_env) {
   ConfigResult r;

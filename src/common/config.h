@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ecom {
@@ -56,7 +57,8 @@ struct Config {
   // name the client (see http/client_address.h). Empty: REMOTE_ADDR is the client.
   std::string trusted_proxies;
 
-  // [database] — the web workers' account; also locates the control database.
+  // [database] — the web workers' account; also locates the control database. One address, or
+  // several separated by commas (the nodes of a Galera cluster): see database_addresses.
   std::string db_url = "unix:///run/mysqld/mysqld.sock";
   std::string control_schema = "ecom_control";
   std::string db_user = "ecom_app";
@@ -130,6 +132,11 @@ std::vector<std::string> secret_problems(const Config& c);
 
 // The agent socket path in effect ("" when the agent is off).
 std::string agent_socket_path(const Config& c);
+
+// The addresses of a database.url: "tcp://a:1, tcp://b:2" → {"tcp://a:1", "tcp://b:2"} (a
+// connection tries them in order and stays on the first that serves; db/connection.h).
+inline constexpr size_t kMaxDatabaseAddresses = 8;
+std::vector<std::string> database_addresses(std::string_view url);
 
 // The config path: --config value, else $ECOM_CONFIG, else /etc/ecom/ecom.conf.
 std::string default_config_path();

@@ -6,6 +6,10 @@
 #include <cppconn/statement.h>
 #include <mysql_connection.h>
 #include <mysql_driver.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <map>
 
 namespace ecom::db {
 namespace {
@@ -20,6 +24,7 @@ constexpr int kAccessDeniedToDatabase = 1044;  // ER_DBACCESS_DENIED_ERROR
 constexpr int kAccessDenied = 1045;            // ER_ACCESS_DENIED_ERROR
 constexpr int kTooManyConnections = 1040;      // ER_CON_COUNT_ERROR
 constexpr int kServerShutdown = 1053;          // ER_SERVER_SHUTDOWN
+constexpr int kWsrepNotReady = 1047;           // ER_UNKNOWN_COM_ERROR: a Galera node not in the primary component
 constexpr int kDuplicateKey = 1062;            // ER_DUP_ENTRY
 constexpr int kLockWaitTimeout = 1205;         // ER_LOCK_WAIT_TIMEOUT
 constexpr int kDeadlock = 1213;                // ER_LOCK_DEADLOCK
@@ -38,6 +43,7 @@ ErrorKind kind_of(int c) {
     case code::kNoSocket: case code::kNoHost: case code::kUnknownHost: case code::kServerGone:
     case code::kServerLost: case code::kServerLostExtended: case code::kTooManyConnections:
     case code::kServerShutdown: case code::kConnectionKilled: case code::kClientInactive:
+    case code::kWsrepNotReady:
       return ErrorKind::Unavailable;
     default: return ErrorKind::Other;
   }
@@ -64,11 +70,52 @@ std::string duplicate_key_of(const std::string& message) {
   throw Error(kind_of(c), c, message + " (error " + std::to_string(c) + ")", std::move(key));
 }
 
-// The connection itself is gone (reconnect and retry once), not just the statement.
+// The connection itself is gone (reconnect and retry once), not just the statement — or its node
+// left the cluster's primary component (reconnect: to another node).
 bool is_lost(const sql::SQLException& e) {
   int c = e.getErrorCode();
   return c == code::kServerGone || c == code::kServerLost || c == code::kServerLostExtended ||
-         c == code::kClientInactive || c == code::kConnectionKilled;
+         c == code::kClientInactive || c == code::kConnectionKilled || c == code::kWsrepNotReady;
+}
+
+// An autocommit statement refused by a deadlock or, on Galera, a certification conflict (both
+// 1213; nothing of it was kept) runs again, this many times in all, after a pause that doubles
+// (2 ms, 4 ms, ... with as much again at random: writers to one row through two nodes fall out
+// of step instead of colliding again; about half a second at most in all).
+constexpr int kAutocommitAttempts = 8;
+
+useconds_t conflict_pause(int attempt) {
+  useconds_t base = 1000u << attempt;
+  return base + static_cast<useconds_t>(std::rand()) % base;
+}
+
+std::string value(sql::ResultSet& rs, int col) {
+  sql::SQLString v = rs.getString(static_cast<uint32_t>(col));
+  return std::string(v.c_str(), v.length());
+}
+
+// Empty when the server is not a Galera node, or is a Synced member of the primary component (the
+// session then waits for causality on reads); else why the node must not be used.
+std::string galera_refusal(sql::Connection& c) {
+  std::unique_ptr<sql::Statement> st(c.createStatement());
+  {
+    std::unique_ptr<sql::ResultSet> on(st->executeQuery("SHOW VARIABLES LIKE 'wsrep_on'"));
+    if (!on->next() || value(*on, 2) != "ON") return {};
+  }
+  std::map<std::string, std::string> v;
+  {
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery(
+        "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_cluster_status', "
+        "'wsrep_local_state_comment')"));
+    while (rs->next()) v[value(*rs, 1)] = value(*rs, 2);
+  }
+  if (v["wsrep_ready"] != "ON" || v["wsrep_cluster_status"] != "Primary" || v["wsrep_local_state_comment"] != "Synced")
+    return "Galera node not ready (wsrep_ready " + v["wsrep_ready"] + ", " + v["wsrep_cluster_status"] + ", " +
+           v["wsrep_local_state_comment"] + ")";
+  // A read waits until this node has applied every write set committed before it anywhere: a
+  // store read after a write made through another node (another worker) sees it.
+  st->execute("SET SESSION wsrep_sync_wait = 1");
+  return {};
 }
 
 }  // namespace
@@ -113,7 +160,10 @@ bool Rows::is_null(int col) const {
   }
 }
 
-Connection::Connection(ConnectOptions options) : options_(std::move(options)) {}
+Connection::Connection(ConnectOptions options)
+    : options_(std::move(options)), addresses_(database_addresses(options_.url)) {
+  if (addresses_.empty()) addresses_.push_back(options_.url);
+}
 
 Connection::~Connection() {
   cache_.clear();
@@ -135,9 +185,29 @@ void Connection::drop() {
 
 void Connection::connect() {
   drop();
+  // From the node in use: a worker stays on the node it reached while that node serves.
+  std::string failures;
+  ErrorKind kind = ErrorKind::Other;
+  int last_code = 0;
+  for (size_t k = 0; k < addresses_.size(); ++k) {
+    size_t i = (current_ + k) % addresses_.size();
+    try {
+      open(addresses_[i]);
+      current_ = i;
+      return;
+    } catch (const Error& e) {
+      failures += (failures.empty() ? "" : "; ") + std::string(e.what());
+      if (e.kind() == ErrorKind::Unavailable) kind = ErrorKind::Unavailable;
+      last_code = e.code();
+    }
+  }
+  throw Error(kind, last_code, "cannot connect to " + failures);
+}
+
+void Connection::open(const std::string& address) {
   try {
     sql::ConnectOptionsMap o;
-    o["hostName"] = sql::SQLString(options_.url);
+    o["hostName"] = sql::SQLString(address);
     o["userName"] = sql::SQLString(options_.user);
     o["password"] = sql::SQLString(options_.password);
     if (!options_.schema.empty()) o["schema"] = sql::SQLString(options_.schema);
@@ -154,33 +224,43 @@ void Connection::connect() {
     st->execute("SET SESSION time_zone = '+00:00', SESSION tx_isolation = 'READ-COMMITTED', SESSION sql_mode = '" +
                 std::string(kSqlMode) + "'");
     conn_->setAutoCommit(true);
+    std::string refusal = galera_refusal(*conn_);
+    if (!refusal.empty()) {
+      drop();
+      throw Error(ErrorKind::Unavailable, code::kWsrepNotReady, address + ": " + refusal);
+    }
   } catch (const sql::SQLException& e) {
     drop();
     int c = e.getErrorCode();
     // Failing to connect is an outage whatever the driver's code says (0 for bad sockets).
     ErrorKind k = (c == code::kAccessDenied || c == code::kAccessDeniedToDatabase) ? ErrorKind::Other
                                                                                    : ErrorKind::Unavailable;
-    throw Error(k, c, std::string("cannot connect to ") + options_.url + ": " + e.what());
+    throw Error(k, c, address + ": " + e.what());
   }
 }
 
 template <typename F>
 auto Connection::with_retry(F&& f) -> decltype(f()) {
   if (!conn_) connect();
-  try {
-    return f();
-  } catch (const sql::SQLException& e) {
-    if (!in_tx_ && is_lost(e)) {
-      connect();
-      try {
-        return f();
-      } catch (const sql::SQLException& e2) {
-        if (is_lost(e2)) drop();
-        rethrow(e2);
+  bool reconnected = false;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return f();
+    } catch (const sql::SQLException& e) {
+      // Outside a transaction the statement may run again: once on a new connection when this
+      // one was lost (another node's, when its node is gone), a few times after a deadlock.
+      bool lost = is_lost(e);
+      bool again = !in_tx_ && (lost ? !reconnected
+                                    : e.getErrorCode() == code::kDeadlock && attempt < kAutocommitAttempts);
+      if (lost) drop();
+      if (!again) rethrow(e);
+      if (lost) {
+        reconnected = true;
+        connect();
+      } else {
+        usleep(conflict_pause(attempt));
       }
     }
-    if (is_lost(e)) drop();
-    rethrow(e);
   }
 }
 

@@ -46,8 +46,13 @@ class Error : public std::runtime_error {
   std::string duplicate_key_;
 };
 
+// Several addresses ("tcp://a:1,tcp://b:2", the nodes of a Galera cluster): a connection tries
+// them in order, gives up on a node that does not answer or is not a Synced member of the primary
+// component (wsrep_ready ON, Primary, Synced), and keeps the node it reached until that node
+// fails; then the next address is tried. On a Galera node the session waits for causality on
+// reads (wsrep_sync_wait = 1): a read sees every write committed before it on any node.
 struct ConnectOptions {
-  std::string url;  // unix:///path or tcp://host:port
+  std::string url;  // unix:///path or tcp://host:port, or several separated by commas
   std::string user;
   std::string password;
   std::string schema;  // optional default schema
@@ -107,9 +112,12 @@ class Connection {
   // Cheap liveness check: one COM_PING round trip (reconnects once if the server dropped us).
   bool ping();
 
+  // The address in use (or last used) among options.url's; the first before any connection.
+  const std::string& address() const { return addresses_[current_]; }
 
  private:
   void connect();
+  void open(const std::string& address);
   void drop();
   sql::PreparedStatement* prepare(const std::string& sql);
   void evict(size_t n);  // the n least recently used statements
@@ -118,6 +126,8 @@ class Connection {
   auto with_retry(F&& f) -> decltype(f());
 
   ConnectOptions options_;
+  std::vector<std::string> addresses_;
+  size_t current_ = 0;
   std::unique_ptr<sql::Connection> conn_;
   bool in_tx_ = false;
 

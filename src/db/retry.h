@@ -1,5 +1,8 @@
 // Runs a transaction body again when InnoDB chose it as a deadlock victim or a
 // lock wait timed out — a bounded number of times, with a short jittered pause.
+// On a Galera cluster a certification conflict (another node committed a write to
+// the same rows first) is the same error 1213, at COMMIT or at any statement, and
+// is retried the same way.
 #pragma once
 
 #include <unistd.h>

@@ -38,6 +38,10 @@ const Command kCommands[] = {
      "move a store to another database server (423 only while it switches); run again to finish an "
      "interrupted move, --abort to roll it back",
      1, 2, true, cmd_move, true},
+    {"backup", "backup SLUG FILE", "write a store's data and control rows to FILE (gzip, mode 0600)", 2, 2, true,
+     cmd_backup},
+    {"restore", "restore FILE [--as NEWSLUG] [--server NAME]", "create a store from a backup, Ready at once", 1, 1,
+     true, cmd_restore, true},
     {"gc", "gc", "delete expired sign-ups and old limit records; list sign-ups never activated", 0, 0, true,
      cmd_gc},
 };

@@ -58,5 +58,7 @@ int cmd_gc(CliContext&);
 int cmd_admin(CliContext&);
 int cmd_server(CliContext&);
 int cmd_move(CliContext&);
+int cmd_backup(CliContext&);
+int cmd_restore(CliContext&);
 
 }  // namespace ecom::provision_cli

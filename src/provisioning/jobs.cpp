@@ -1,6 +1,7 @@
 #include "provisioning/jobs.h"
 
 #include "common/uuid.h"
+#include "db/retry.h"
 
 namespace ecom::provisioning {
 
@@ -9,23 +10,23 @@ void JobQueue::enqueue(const std::string& tenant_id) {
 }
 
 std::optional<Job> JobQueue::claim() {
-  db::Transaction tx(c_);
-  auto rows = c_.query(
-      "SELECT id, tenant_id, attempts FROM provisioning_jobs "
-      "WHERE status = 'Queued' OR (status = 'Running' AND lease_until < UTC_TIMESTAMP()) "
-      "ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED");
-  if (!rows.next()) {
-    tx.commit();
-    return std::nullopt;
-  }
-  Job j{rows.str(0), rows.str(1), rows.i64(2) + 1};
-  c_.exec(
-      "UPDATE provisioning_jobs SET status = 'Running', lease_owner = ?, "
-      "lease_until = UTC_TIMESTAMP() + INTERVAL ? SECOND, attempts = attempts + 1, updated_at = UTC_TIMESTAMP() "
-      "WHERE id = ?",
-      {owner_, lease_seconds_, j.id});
-  tx.commit();
-  return j;
+  // On a Galera cluster, SKIP LOCKED holds on one node only: two runners on two nodes may both
+  // take the same row, and the second to commit gets a certification conflict (1213) — it then
+  // claims again and, reading after the first's commit, finds the job Running and takes the next.
+  return db::retry_transaction(c_, [&]() -> std::optional<Job> {
+    auto rows = c_.query(
+        "SELECT id, tenant_id, attempts FROM provisioning_jobs "
+        "WHERE status = 'Queued' OR (status = 'Running' AND lease_until < UTC_TIMESTAMP()) "
+        "ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED");
+    if (!rows.next()) return std::nullopt;
+    Job j{rows.str(0), rows.str(1), rows.i64(2) + 1};
+    c_.exec(
+        "UPDATE provisioning_jobs SET status = 'Running', lease_owner = ?, "
+        "lease_until = UTC_TIMESTAMP() + INTERVAL ? SECOND, attempts = attempts + 1, updated_at = UTC_TIMESTAMP() "
+        "WHERE id = ?",
+        {owner_, lease_seconds_, j.id});
+    return j;
+  });
 }
 
 void JobQueue::renew(const Job& j) {

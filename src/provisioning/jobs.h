@@ -1,6 +1,7 @@
 // The provisioning job queue in the control database. Jobs are claimed with
 // SELECT … FOR UPDATE SKIP LOCKED, so overlapping runners never take the same
-// job, and held by a lease: a job whose runner died is claimable again once
+// job (on a Galera cluster: the node-local lock is backed by certification and a retry, see
+// claim), and held by a lease: a job whose runner died is claimable again once
 // its lease has expired.
 #pragma once
 

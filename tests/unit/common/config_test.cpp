@@ -163,6 +163,25 @@ BOOST_AUTO_TEST_CASE(validates_database_url_and_schema) {
   BOOST_TEST(any_error_contains(r3, "server.listen"), all_errors(r3));
 }
 
+BOOST_AUTO_TEST_CASE(database_url_takes_several_addresses) {
+  auto r = parse_config("[database]\nurl = tcp://127.0.0.1:3306, tcp://127.0.0.1:3307,unix:///run/n3.sock\n", false);
+  BOOST_TEST(r.ok(), all_errors(r));
+  auto a = ecom::database_addresses(r.config.db_url);
+  BOOST_TEST(a.size() == 3u);
+  BOOST_TEST(a[0] == "tcp://127.0.0.1:3306");
+  BOOST_TEST(a[1] == "tcp://127.0.0.1:3307");
+  BOOST_TEST(a[2] == "unix:///run/n3.sock");
+  BOOST_TEST(ecom::database_addresses("tcp://db:1").size() == 1u);
+  for (const char* bad : {"tcp://a:1,http://b", "tcp://a:1,,", ",", "tcp://", "tcp://a:1,tcp://"}) {
+    auto rb = parse_config(std::string("[database]\nurl = ") + bad + "\n", false);
+    BOOST_TEST(!rb.ok(), bad);
+    BOOST_TEST(any_error_contains(rb, "database.url"), all_errors(rb));
+  }
+  std::string nine;
+  for (int i = 0; i < 9; ++i) nine += (i ? "," : "") + std::string("tcp://h:") + std::to_string(3300 + i);
+  BOOST_TEST(!parse_config("[database]\nurl = " + nine + "\n", false).ok());
+}
+
 BOOST_AUTO_TEST_CASE(ini_syntax_error_is_reported_with_line) {
   auto r = parse_config("[server]\nworkers 4\n", false);
   BOOST_TEST(!r.ok());
