@@ -198,6 +198,10 @@ def test_a_sign_up_is_placed_too_and_no_room_anywhere_is_a_503():
         r = ecom.http("POST", "/provision/tenants/init",
                       body={"slug": ecom.unique_slug("q"), "name": "No room", "plan": "Basic"})
         ecom.assert_problem(r, 503)
+        sa = ecom.SuperAdmin()
+        r = sa("POST", sa.TENANTS, body={"slug": ecom.unique_slug("sa"), "name": "No room", "planCode": "BASIC"})
+        ecom.assert_problem(r, 503)
+        assert r.headers.get("Retry-After"), r.headers
     finally:
         ok(ecom.provision("server", "resume", "default"))
         ok(ecom.provision("server", "resume", "second"))
