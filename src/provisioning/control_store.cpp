@@ -57,12 +57,6 @@ std::optional<std::string> opt(db::Rows& r, int col) {
 
 bool TenantRecord::schema_is_derived() const { return !slug.empty() && schema == db::tenant_schema_name(slug); }
 
-std::optional<std::pair<int64_t, std::string>> ControlStore::default_server() {
-  auto r = c_.query("SELECT id, url FROM db_servers ORDER BY is_default DESC, id LIMIT 1");
-  if (!r.next()) return std::nullopt;
-  return std::make_pair(r.i64(0), r.str(1));
-}
-
 void ControlStore::register_default_server(const std::string& url) {
   c_.exec(
       "INSERT INTO db_servers (name, url, is_default) VALUES ('default', ?, 1) "

@@ -39,8 +39,7 @@ class ControlStore {
  public:
   explicit ControlStore(db::Connection& c) : c_(c) {}
 
-  // The default database server's id and URL; nullopt when none is registered.
-  std::optional<std::pair<int64_t, std::string>> default_server();
+  // Where new stores go: provisioning/db_servers.h (place_store).
   void register_default_server(const std::string& url);
 
   // Plan code as stored (upper case) for a case-insensitive code; nullopt if unknown.

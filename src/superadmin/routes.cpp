@@ -102,8 +102,14 @@ void write_in_progress(Context& ctx, const std::string& slug, const char* key) {
 }
 
 // The database server a create names (`server`, optional): registered, and taking new stores.
+// Without one, some active server must have room.
 std::string requested_server(Context& ctx, const std::optional<std::string>& server) {
-  if (!server) return "";
+  if (!server) {
+    // Placed by the agent; when no server takes new stores at all, say so now (503, not a 500).
+    if (provisioning::place_store(ctx.control_db()).outcome != provisioning::Placement::Placed)
+      throw http::unavailable("No database server can take a new store right now.", 30);
+    return "";
+  }
   auto s = provisioning::find_db_server(ctx.control_db(), *server);
   if (!s) throw unknown_server("No database server is named '" + *server + "'.");
   if (s->state != provisioning::kServerActive)

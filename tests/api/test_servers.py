@@ -10,6 +10,7 @@ import json
 import os
 import secrets as pysecrets
 import signal
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -21,6 +22,7 @@ DB2 = None
 APP_PASSWORD_2 = "app2-" + pysecrets.token_hex(12)
 ADMIN_PASSWORD_2 = "admin2-" + pysecrets.token_hex(12)
 STORES = {}  # what the tests made: name -> slug
+LOOPS = []  # the provisioner loop this module started again (stopped by stack.sh stop, reaped here)
 
 
 def setup_module():
@@ -36,6 +38,7 @@ def setup_module():
     with open(ecom.config_path(), "a", encoding="utf-8") as fh:
         fh.write(f"\n[db_server.second]\npassword={APP_PASSWORD_2}\nadmin_password_file={admin_file}\n")
     reload_master()
+    restart_provision_loop()
     ok(ecom.provision("db-init", "--db-server", "second", "--url", DB2.url, "--server-user", "root",
                       "--hosts", "127.0.0.1"))
     ok(ecom.provision("server", "add", "second", DB2.url, "--capacity", "100"))
@@ -49,6 +52,8 @@ def teardown_module():
         STACK.stop()
     if DB2 is not None:
         DB2.stop(remove=True)
+    for proc in LOOPS:
+        proc.wait(timeout=30)
 
 
 def ok(proc):
@@ -66,6 +71,19 @@ def reload_master():
         now = set(ecom.child_pids(master)) | set(ecom.child_pids(master, "ecom: agent"))
         return len(ecom.child_pids(master)) >= STACK.workers and not (now & old)
     ecom.wait_until(renewed, timeout=30, interval=0.1, what="the workers of the reloaded configuration")
+
+
+def restart_provision_loop():
+    """The stack's `ecom-provision run --loop` read the configuration when it started: started
+    again (as scripts/stack.sh starts it, pid in run/provision.pid), it sees [db_server.second]."""
+    ecom.stop_provision_loop()
+    log = open(os.path.join(ecom.var_dir(), "log", "provision.log"), "ab")
+    proc = subprocess.Popen([os.path.join(ecom.bin_dir(), "ecom-provision"), "--config", ecom.config_path(),
+                             "run", "--loop", "1"], stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+    LOOPS.append(proc)
+    with open(os.path.join(ecom.var_dir(), "run", "provision.pid"), "w", encoding="utf-8") as fh:
+        fh.write(f"{proc.pid}\n")
 
 
 def servers():
@@ -167,6 +185,39 @@ def test_new_stores_go_to_the_active_server_with_the_most_free_capacity():
         ecom.provision("server", "resume", "second")
         ecom.provision("server", "capacity", "default", 5000)
         ecom.provision("server", "capacity", "second", 100)
+
+
+def test_a_sign_up_is_placed_too_and_no_room_anywhere_is_a_503():
+    ok(ecom.provision("server", "drain", "default"))
+    try:
+        slug, pid = ecom.init_and_confirm()
+        ecom.wait_status(pid)
+        assert server_of(slug) == "second" and ecom.schema_of(slug) in schemas_on_second()
+        assert ecom.get("/public/tenant-config", slug).status == 200
+        ok(ecom.provision("server", "drain", "second"))
+        r = ecom.http("POST", "/provision/tenants/init",
+                      body={"slug": ecom.unique_slug("q"), "name": "No room", "plan": "Basic"})
+        ecom.assert_problem(r, 503)
+        sa = ecom.SuperAdmin()
+        r = sa("POST", sa.TENANTS, body={"slug": ecom.unique_slug("sa"), "name": "No room", "planCode": "BASIC"})
+        ecom.assert_problem(r, 503)
+        assert r.headers.get("Retry-After"), r.headers
+    finally:
+        ok(ecom.provision("server", "resume", "default"))
+        ok(ecom.provision("server", "resume", "second"))
+
+
+def test_db_init_gives_the_second_server_the_store_grants_only():
+    grants = " ".join(r[0] for r in DB2.sql("SHOW GRANTS FOR 'ecom_app'@'127.0.0.1'"))
+    assert "SELECT, INSERT, UPDATE, DELETE ON `ecom\\_tenant\\_%`.*" in grants, grants
+    assert "ecom_control" not in grants and "CREATE" not in grants, grants
+    admin = " ".join(r[0] for r in DB2.sql("SHOW GRANTS FOR 'ecom_admin'@'127.0.0.1'"))
+    assert "ON `ecom\\_tenant\\_%`.*" in admin and "ecom_control" not in admin and "*.*" in admin, admin
+    assert "ALL PRIVILEGES" not in admin and "ON *.* TO" in admin, admin
+    assert DB2.sql("SHOW DATABASES LIKE 'ecom_control'") == []
+    # Idempotent: a second run changes nothing and the stores there are still served.
+    ok(ecom.provision("db-init", "--db-server", "second", "--server-user", "root", "--hosts", "127.0.0.1"))
+    assert " ".join(r[0] for r in DB2.sql("SHOW GRANTS FOR 'ecom_app'@'127.0.0.1'")) == grants
 
 
 def test_create_with_server_names_where_the_store_goes():

@@ -26,6 +26,8 @@ bind-address = 127.0.0.1
 skip-name-resolve
 skip-log-bin
 pid-file = {dir}/mariadbd.pid
+# Temporary files of its own, under its directory rather than the shared /tmp.
+tmpdir = {dir}/tmp
 log-error = {dir}/mariadb.log
 character-set-server = utf8mb4
 collation-server = utf8mb4_unicode_ci
@@ -40,6 +42,14 @@ table_open_cache = 2000
 socket = {sock}
 port = {port}
 """
+
+
+def tail(path, size=3000):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return fh.read()[-size:]
+    except OSError as exc:
+        return str(exc)
 
 
 class SecondDb:
@@ -59,7 +69,7 @@ class SecondDb:
         return ["--user=root"] if os.geteuid() == 0 else []
 
     def _write_cnf(self):
-        os.makedirs(self.dir, exist_ok=True)
+        os.makedirs(os.path.join(self.dir, "tmp"), exist_ok=True)
         if self.port is None:
             self.port = free_port()
         with open(self.cnf, "w", encoding="utf-8") as fh:
@@ -74,7 +84,9 @@ class SecondDb:
                    "--auth-root-authentication-method=normal", "--skip-test-db"] + self._as_root()
             with open(log, "ab") as out:
                 proc = subprocess.run(cmd, stdout=out, stderr=out, stdin=subprocess.DEVNULL, timeout=180)
-            assert proc.returncode == 0, f"mariadb-install-db failed (see {log})"
+            if proc.returncode != 0:
+                shutil.rmtree(self.data, ignore_errors=True)  # half a data directory fails every later start
+                raise AssertionError(f"mariadb-install-db failed:\n{tail(log)}")
         with open(log, "ab") as out:
             self.proc = subprocess.Popen(["mariadbd", f"--defaults-file={self.cnf}"] + self._as_root(),
                                          stdout=out, stderr=out, stdin=subprocess.DEVNULL,
@@ -83,7 +95,7 @@ class SecondDb:
         while time.time() < deadline:
             if self.ping():
                 return self
-            assert self.proc.poll() is None, f"mariadbd exited during start-up (see {log})"
+            assert self.proc.poll() is None, f"mariadbd exited during start-up:\n{tail(log)}"
             time.sleep(0.1)
         raise AssertionError(f"the second mariadbd did not answer within {timeout} s")
 
