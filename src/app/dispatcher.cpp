@@ -51,6 +51,11 @@ ApiError refusal_error(const tenancy::Resolution& r) {
       return http::conflict("Tenant not resolved", "The X-Tenant-Slug header is required.");
     case tenancy::Refusal::kSuspended:
       return {423, "Tenant locked", "The store '" + r.tenant->slug + "' is suspended."};
+    case tenancy::Refusal::kMoving: {
+      int64_t left_ms = r.tenant->locked_until_ms - clock::mono_ms();
+      return http::locked("The store '" + r.tenant->slug + "' is being moved to another database server; "
+                          "try again in a moment.", (left_ms + 999) / 1000);
+    }
     case tenancy::Refusal::kNotReady:
       return http::conflict("Tenant not ready",
                             "The store '" + r.tenant->slug + "' is not ready (" + r.tenant->status + ").");

@@ -107,6 +107,49 @@ void apply(Config& c, const Key& k, const std::string& value, const std::string&
   c.*(k.num) = *v;
 }
 
+constexpr const char* kDbServerPrefix = "db_server.";
+
+// One [db_server.NAME] section; ECOM_DB_SERVER_<NAME>_<KEY> (NAME upper case, '-' as '_')
+// overrides its keys.
+void db_server_section(Config& c, const std::string& section, const std::map<std::string, std::string>& entries,
+                       bool use_env, std::vector<std::string>& errors) {
+  std::string name = section.substr(std::strlen(kDbServerPrefix));
+  if (!valid_db_server_name(name)) {
+    errors.push_back("[" + section + "]: a server name is 1-64 of [a-z0-9_-]");
+    return;
+  }
+  if (name == "default") {
+    errors.push_back("[" + section + "]: the default server's accounts are [database] and [admin_database]");
+    return;
+  }
+  DbServerAccounts& a = c.db_servers[name];
+  static const std::vector<std::pair<const char*, std::string DbServerAccounts::*>> fields = {
+      {"user", &DbServerAccounts::user},
+      {"password", &DbServerAccounts::password},
+      {"admin_user", &DbServerAccounts::admin_user},
+      {"admin_password_file", &DbServerAccounts::admin_password_file}};
+  for (const auto& [key, value] : entries) {
+    bool known = false;
+    for (const auto& [k, field] : fields)
+      if (key == k) {
+        a.*field = value;
+        known = true;
+      }
+    if (key == "admin_password")
+      errors.push_back(section + ".admin_password: put the administrative password in admin_password_file");
+    else if (!known)
+      errors.push_back("unknown key " + section + "." + key);
+  }
+  if (!use_env) return;
+  std::string env_name = to_upper(name);
+  for (char& ch : env_name)
+    if (ch == '-') ch = '_';
+  for (const auto& [k, field] : fields) {
+    std::string var = "ECOM_DB_SERVER_" + env_name + "_" + to_upper(k);
+    if (const char* v = std::getenv(var.c_str())) a.*field = v;
+  }
+}
+
 void validate(const Config& c, std::vector<std::string>& errors) {
   if (c.listen.empty()) errors.push_back("server.listen must not be empty");
   auto addresses = database_addresses(c.db_url);
@@ -143,6 +186,10 @@ ConfigResult parse_config(const std::string& text, bool use_env) {
     return r;
   }
   for (const auto& [section, entries] : parsed.doc) {
+    if (section.rfind(kDbServerPrefix, 0) == 0) {
+      db_server_section(r.config, section, entries, use_env, r.errors);
+      continue;
+    }
     for (const auto& [name, value] : entries) {
       const Key* found = nullptr;
       for (const auto& k : keys())
@@ -218,23 +265,25 @@ std::string default_config_path() {
   return "/etc/ecom/ecom.conf";
 }
 
-std::optional<std::string> admin_password(const Config& c, std::string& error) {
-  if (!c.admin_password.empty() || c.admin_password_file.empty()) return c.admin_password;
-  const std::string& path = c.admin_password_file;
+namespace {
+
+// The password alone in `path` (`what` names the key in messages): a regular file that neither
+// its group nor others may read; its first line.
+std::optional<std::string> read_password_file(const std::string& path, const std::string& what, std::string& error) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) {
-    error = "cannot read admin_database.password_file " + path + ": " + std::strerror(errno);
+    error = "cannot read " + what + " " + path + ": " + std::strerror(errno);
     return std::nullopt;
   }
   struct stat st {};
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    error = "admin_database.password_file " + path + " is not a regular file";
+    error = what + " " + path + " is not a regular file";
     return std::nullopt;
   }
   if (st.st_mode & 077) {
     ::close(fd);
-    error = "admin_database.password_file " + path + " may be read by others (mode " +
+    error = what + " " + path + " may be read by others (mode " +
             std::to_string((st.st_mode >> 6) & 7) + std::to_string((st.st_mode >> 3) & 7) +
             std::to_string(st.st_mode & 7) + "); make it 0600";
     return std::nullopt;
@@ -256,10 +305,48 @@ std::optional<std::string> admin_password(const Config& c, std::string& error) {
     out.resize(end);
   }
   if (out.empty()) {
-    error = "admin_database.password_file " + path + " is empty";
+    error = what + " " + path + " is empty";
     return std::nullopt;
   }
   return out;
+}
+
+}  // namespace
+
+std::optional<std::string> admin_password(const Config& c, std::string& error) {
+  if (!c.admin_password.empty() || c.admin_password_file.empty()) return c.admin_password;
+  return read_password_file(c.admin_password_file, "admin_database.password_file", error);
+}
+
+bool valid_db_server_name(const std::string& name) {
+  if (name.empty() || name.size() > 64 || name[0] == '-' || name[0] == '_') return false;
+  for (char ch : name)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-')) return false;
+  return true;
+}
+
+namespace {
+const DbServerAccounts* accounts_of(const Config& c, const std::string& name) {
+  auto it = c.db_servers.find(name);
+  return it == c.db_servers.end() ? nullptr : &it->second;
+}
+}  // namespace
+
+std::pair<std::string, std::string> db_server_app_login(const Config& c, const std::string& name) {
+  const DbServerAccounts* a = accounts_of(c, name);
+  return {a && !a->user.empty() ? a->user : c.db_user, a && !a->password.empty() ? a->password : c.db_password};
+}
+
+std::string db_server_admin_user(const Config& c, const std::string& name) {
+  const DbServerAccounts* a = accounts_of(c, name);
+  return a && !a->admin_user.empty() ? a->admin_user : c.admin_user;
+}
+
+std::optional<std::string> db_server_admin_password(const Config& c, const std::string& name, std::string& error) {
+  const DbServerAccounts* a = accounts_of(c, name);
+  if (a && !a->admin_password_file.empty())
+    return read_password_file(a->admin_password_file, "db_server." + name + ".admin_password_file", error);
+  return admin_password(c, error);
 }
 
 void wipe(std::string& secret) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,15 @@ inline constexpr int kDefaultDbConnectTimeout = 2;        // seconds
 inline constexpr int kDefaultDbReadTimeout = 10;
 inline constexpr int kDefaultDbWriteTimeout = 10;
 inline constexpr int64_t kDefaultStatementCache = 1024;  // prepared statements per connection
+
+// The accounts of one database server for stores other than the default one: the section
+// [db_server.NAME] (NAME as registered by `ecom-provision server add`). An empty key means the
+// default server's ([database] user/password, [admin_database] user/password_file). No
+// administrative password in clear: only a file, read by ecom-provision and the agent.
+struct DbServerAccounts {
+  std::string user, password;                 // the web workers' account
+  std::string admin_user, admin_password_file;  // the provisioner's account
+};
 
 struct Config {
   // [server]
@@ -64,6 +74,9 @@ struct Config {
   // A file holding the password alone (mode 0600, owned by the user ecom-fcgi's master runs
   // as): read by ecom-provision and by the provisioning agent, never by a web worker.
   std::string admin_password_file;
+
+  // [db_server.NAME] sections, by NAME.
+  std::map<std::string, DbServerAccounts> db_servers;
 
   // [tenancy]
   int64_t tenant_cache_ttl_ms = 2000;
@@ -132,6 +145,19 @@ std::string default_config_path();
 // admin_database.password_file (one line; the file must be a regular file that neither its group
 // nor others may read). nullopt with `error` set when the file is unusable; "" when neither is set.
 std::optional<std::string> admin_password(const Config& c, std::string& error);
+
+// A database server's name (`server add`, [db_server.NAME]): 1-64 of [a-z0-9_-], starting with
+// a letter or digit.
+bool valid_db_server_name(const std::string& name);
+
+// The web workers' user and password on database server `name` (its section, else [database]).
+std::pair<std::string, std::string> db_server_app_login(const Config& c, const std::string& name);
+
+// The administrative user on server `name` (its section, else admin_database.user), and its
+// password: the section's admin_password_file, else what admin_password() gives (the agent and
+// ecom-provision hold it in admin_password once read). nullopt with `error` set when unusable.
+std::string db_server_admin_user(const Config& c, const std::string& name);
+std::optional<std::string> db_server_admin_password(const Config& c, const std::string& name, std::string& error);
 
 // Overwrites a secret in memory before clearing it.
 void wipe(std::string& secret);

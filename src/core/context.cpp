@@ -15,6 +15,11 @@ Services::Services(const Config& c)
                prefork::scoreboard() ? &prefork::scoreboard()->metrics.tenant_cache_misses : nullptr),
       trusted_proxies(net::parse_cidr_list(c.trusted_proxies).value_or(std::vector<net::Cidr>{})) {}
 
+db::Connection& Services::server_db(const std::string& name, const std::string& url) {
+  auto [user, password] = db_server_app_login(config, name);
+  return pool.get(url, user, password);
+}
+
 void Services::tenants_changed() {
   registry.clear();
   prefork::announce_tenancy_change();

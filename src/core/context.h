@@ -26,6 +26,9 @@ struct Services {
   std::vector<net::Cidr> trusted_proxies;  // server.trusted_proxies, parsed once
 
   db::Connection& control() { return pool.get(config.db_url); }
+  // The connection to the database server named `name` at `url`, with that server's application
+  // account ([db_server.NAME], else [database]).
+  db::Connection& server_db(const std::string& name, const std::string& url);
   // After a write to a store's control data: every worker of this host reads it again.
   void tenants_changed();
 };
@@ -50,7 +53,7 @@ struct Context {
 
   const tenancy::Tenant& tenant() const { return *tenant_ptr; }
   // The connection to the server holding this store's schema (shared by all stores on it).
-  db::Connection& tenant_db() { return services.pool.get(tenant_ptr->server_url); }
+  db::Connection& tenant_db() { return services.server_db(tenant_ptr->server_name, tenant_ptr->server_url); }
   db::Connection& control_db() { return services.control(); }
   // The client address per-address limits count by (net::limit_key; "unknown" without one).
   std::string client_key() const;

@@ -1,6 +1,7 @@
 // Per-process connections, one per database server (keyed by URL), opened
 // lazily on first use and reused for every request and every store on that
-// server. Bounded however many stores exist. Not thread-safe (one per worker).
+// server. Bounded however many stores exist. Opening is lazy: a server that is down costs only
+// the requests that need it. Not thread-safe (one per worker).
 #pragma once
 
 #include <map>
@@ -17,6 +18,9 @@ class Pool {
   explicit Pool(ConnectOptions base) : base_(std::move(base)) {}
 
   Connection& get(const std::string& url);
+  // The connection to `url` with an account of that server's own (its [db_server.NAME] section);
+  // opened with it on first use, without a default schema. Still one connection per URL.
+  Connection& get(const std::string& url, const std::string& user, const std::string& password);
   size_t size() const { return conns_.size(); }
 
  private:

@@ -4,6 +4,8 @@
 
 #include <cstring>
 #include <ctime>
+#include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/error.h"
@@ -16,14 +18,49 @@
 namespace ecom::health {
 namespace {
 
-// Healthy when the control database answers a round trip.
+struct ServerState {
+  std::string name;
+  bool up = false;
+};
+
+// Every registered database server, and whether it answers (one ping each on this worker's
+// connection to it, opened on first use; the control database's server is not pinged twice).
+// Empty when the list cannot be read.
+std::vector<ServerState> server_states(Context& ctx) {
+  std::vector<ServerState> out;
+  try {
+    auto rows = ctx.control_db().query("SELECT name, url FROM db_servers ORDER BY id");
+    std::vector<std::pair<std::string, std::string>> servers;
+    while (rows.next()) servers.emplace_back(rows.str(0), rows.str(1));
+    for (const auto& [name, url] : servers)
+      out.push_back({name, url == ctx.services.config.db_url || ctx.services.server_db(name, url).ping()});
+  } catch (const std::exception&) {
+    out.clear();
+  }
+  return out;
+}
+
+// Healthy when the control database answers a round trip. A database server for stores that
+// does not answer makes only its own stores unavailable: /health stays Healthy and says which
+// (`servers`, with more than one server registered, and `detail`).
 void get_health(Context& ctx) {
   bool ok = ctx.control_db().ping();
+  std::vector<ServerState> servers = ok ? server_states(ctx) : std::vector<ServerState>{};
+  std::string down;
+  for (const auto& s : servers)
+    if (!s.up) down += (down.empty() ? "'" : ", '") + s.name + "'";
   http::JsonWriter w(ctx.res.body);
   w.begin_object();
   w.field("status", ok ? "Healthy" : "Unhealthy");
   w.field("timestamp", clock::iso_now());
   if (!ok) w.field("detail", "The control database does not answer.");
+  else if (!down.empty())
+    w.field("detail", "Database server " + down + " does not answer; only the stores it holds are unavailable.");
+  if (servers.size() > 1) {
+    w.key("servers").begin_object();
+    for (const auto& s : servers) w.field(s.name, s.up ? "Up" : "Down");
+    w.end_object();
+  }
   w.end_object();
   ctx.res.status = ok ? http::status::kOk : http::status::kServiceUnavailable;
   ctx.res.add_header("Cache-Control", "no-store");

@@ -33,6 +33,12 @@ ApiError too_many_requests(std::string detail, int64_t retry_after_seconds) {
   return e;
 }
 
+ApiError locked(std::string detail, int64_t retry_after_seconds) {
+  ApiError e(423, "Tenant locked", std::move(detail));
+  e.headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(1, retry_after_seconds)));
+  return e;
+}
+
 ApiError unavailable(std::string detail, int64_t retry_after_seconds) {
   ApiError e(503, "Service Unavailable", std::move(detail));
   if (retry_after_seconds > 0) e.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));

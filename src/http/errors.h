@@ -26,6 +26,9 @@ ApiError conflict(std::string title, std::string detail);
 ApiError payload_too_large(int64_t limit_bytes);
 // 429 with Retry-After (whole seconds, at least 1).
 ApiError too_many_requests(std::string detail, int64_t retry_after_seconds);
+// 423 "Tenant locked" with Retry-After (whole seconds, at least 1): the store is closed for a
+// moment (a move's switch).
+ApiError locked(std::string detail, int64_t retry_after_seconds);
 // 503, with Retry-After when `retry_after_seconds` > 0 (a retry will likely succeed by then).
 ApiError unavailable(std::string detail, int64_t retry_after_seconds = 0);
 

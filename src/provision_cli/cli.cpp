@@ -12,13 +12,13 @@ namespace ecom::provision_cli {
 namespace {
 
 const Command kCommands[] = {
-    {"db-init", "db-init [--server-user U] [--server-password-file F] [--hosts H,..] [--app-password-file F]",
+    {"db-init", "db-init [--server-user U] [--server-password-file F] [--hosts H,..] [--app-password-file F] [--db-server NAME [--url URL]]",
      "create the control database and both database accounts (as the server's administrator)", 0, 0, false,
      cmd_db_init},
     {"setup", "setup", "create or upgrade the control database and register the default database server", 0, 0,
      true, cmd_setup},
-    {"create", "create SLUG NAME PLANCODE [--admin-email E]", "create a store now (CreateDatabase, ApplyMigrations, SeedData)", 3, 3,
-     true, cmd_create, true},
+    {"create", "create SLUG NAME PLANCODE [--admin-email E] [--server NAME]",
+     "create a store now (CreateDatabase, ApplyMigrations, SeedData)", 3, 3, true, cmd_create, true},
     {"repair", "repair SLUG", "re-run whatever is missing for a store (schema, migrations, seed)", 1, 1, true,
      cmd_repair, true},
     {"migrate", "migrate [--jobs N]", "apply pending tenant migrations to every Ready or Suspended store (N at once)", 0, 0, true,
@@ -30,6 +30,14 @@ const Command kCommands[] = {
      cmd_token},
     {"admin", "admin create SLUG EMAIL", "invite a store admin; prints the activation token (48 hours)", 3, 3, true,
      cmd_admin},
+    {"server", "server add|list|drain|resume|capacity|remove ...",
+     "database servers for stores: add NAME URL [--capacity N], list, drain NAME, resume NAME, capacity NAME N, "
+     "remove NAME",
+     1, 3, true, cmd_server},
+    {"move", "move SLUG SERVER [--drop-source] | move SLUG --abort",
+     "move a store to another database server (423 only while it switches); run again to finish an "
+     "interrupted move, --abort to roll it back",
+     1, 2, true, cmd_move, true},
     {"backup", "backup SLUG FILE", "write a store's data and control rows to FILE (gzip, mode 0600)", 2, 2, true,
      cmd_backup},
     {"restore", "restore FILE [--as NEWSLUG] [--server NAME]", "create a store from a backup, Ready at once", 1, 1,
@@ -72,13 +80,16 @@ std::string tenant_json(const provisioning::TenantRecord& t, const std::vector<p
   w.begin_object();
   w.field("id", t.id);
   provisioning::write_tenant_summary(w, t);
+  w.field("server", t.server_name);
   if (steps) provisioning::write_steps(w, *steps, provisioning::StepDetail::Full);
   w.end_object();
   return out;
 }
 
 int exit_code_for(const provisioning::ProvisionError& e) {
-  return e.kind() == provisioning::ProvisionError::Invalid ? kExitUsage : kExitFailure;
+  return e.kind() == provisioning::ProvisionError::Invalid || e.kind() == provisioning::ProvisionError::UnknownServer
+             ? kExitUsage
+             : kExitFailure;
 }
 
 namespace {
@@ -145,13 +156,17 @@ std::optional<int> load_configuration(const Command& cmd, const std::string& pat
   return std::nullopt;
 }
 
+// Flags that take no value, wherever they stand.
+bool is_switch(const std::string& flag) { return flag == "--abort" || flag == "--drop-source"; }
+
 // The subcommand's words after its name: "--flag" (with the value that follows it, unless that
-// is a flag too) into ctx.flags, the others into ctx.args.
+// is a flag too or the flag is a switch) into ctx.flags, the others into ctx.args.
 void split_arguments(const std::vector<std::string>& rest, CliContext& ctx) {
   for (size_t i = 1; i < rest.size(); ++i) {
     if (rest[i].rfind("--", 0) == 0) {
       ctx.flags.push_back(rest[i]);
-      if (i + 1 < rest.size() && rest[i + 1].rfind("--", 0) != 0) ctx.flags.push_back(rest[++i]);
+      if (!is_switch(rest[i]) && i + 1 < rest.size() && rest[i + 1].rfind("--", 0) != 0)
+        ctx.flags.push_back(rest[++i]);
     } else {
       ctx.args.push_back(rest[i]);
     }

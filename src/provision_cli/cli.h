@@ -56,6 +56,8 @@ int cmd_run(CliContext&);
 int cmd_token(CliContext&);
 int cmd_gc(CliContext&);
 int cmd_admin(CliContext&);
+int cmd_server(CliContext&);
+int cmd_move(CliContext&);
 int cmd_backup(CliContext&);
 int cmd_restore(CliContext&);
 

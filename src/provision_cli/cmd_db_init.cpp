@@ -6,7 +6,9 @@
 // again; the application account keeps the table privileges `setup` grants it. Passwords never
 // come from the command line: the administrative one from admin_database.password_file (written
 // there, 0600, when the file does not exist yet), the application one from database.password
-// (or --app-password-file, likewise read or written).
+// (or --app-password-file, likewise read or written). With --db-server NAME it prepares a
+// database server for stores instead: the same two accounts there (names and passwords from
+// [db_server.NAME], else the default ones), with the store-schema grants only.
 #include <fcntl.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
@@ -24,18 +26,24 @@
 #include "db/identifier.h"
 #include "http/json_writer.h"
 #include "provision_cli/cli.h"
+#include "provisioning/db_servers.h"
 
 namespace ecom::provision_cli {
 namespace {
 
 constexpr const char* kUsage =
-    "db-init [--server-user NAME] [--server-password-file FILE] [--hosts H1,H2] [--app-password-file FILE]";
+    "db-init [--server-user NAME] [--server-password-file FILE] [--hosts H1,H2] [--app-password-file FILE]\n"
+    "               [--db-server NAME [--url URL]]";
 
 struct Options {
   std::string server_user = "root";
   std::string server_password_file;  // "" = no password (root over the socket)
   std::vector<std::string> hosts = {"localhost", "127.0.0.1"};
   std::string app_password_file;
+  // A database server for stores other than the default one: its accounts ([db_server.NAME])
+  // on it, with the store-schema grants only (no control database there). Its URL: --url, else
+  // the one `ecom-provision server add` registered.
+  std::string db_server, url;
 };
 
 bool plain_name(const std::string& s, size_t max, const char* extra) {
@@ -63,6 +71,10 @@ std::optional<Options> parse(const std::vector<std::string>& flags, std::string&
       o.server_password_file = v;
     } else if (f == "--app-password-file") {
       o.app_password_file = v;
+    } else if (f == "--db-server") {
+      o.db_server = v;
+    } else if (f == "--url") {
+      o.url = v;
     } else if (f == "--hosts") {
       o.hosts.clear();
       std::stringstream ss(v);
@@ -75,6 +87,14 @@ std::optional<Options> parse(const std::vector<std::string>& flags, std::string&
   }
   if (!plain_name(o.server_user, 80, ".-")) {
     error = "--server-user: 1-80 characters of [A-Za-z0-9_.-]";
+    return std::nullopt;
+  }
+  if (!o.db_server.empty() && (!valid_db_server_name(o.db_server) || o.db_server == "default")) {
+    error = "--db-server: the name of a database server for stores other than the default one";
+    return std::nullopt;
+  }
+  if (!o.url.empty() && (o.db_server.empty() || !provisioning::valid_db_url(o.url))) {
+    error = "--url goes with --db-server and is unix:///path or tcp://host:port";
     return std::nullopt;
   }
   if (o.hosts.empty()) {
@@ -164,14 +184,31 @@ std::string exact_pattern(const std::string& schema) {
 }
 
 // The statements for one host (README "Security", in that order).
-std::vector<std::string> account_sql(const Config& cfg, const std::string& host, const std::string& admin_pw,
-                                     const std::string& app_pw) {
-  const std::string admin = "'" + cfg.admin_user + "'@'" + host + "'";
-  const std::string app = "'" + cfg.db_user + "'@'" + host + "'";
+// The two accounts' names on the server db-init works on.
+struct Accounts {
+  std::string admin_user, app_user;
+  bool control = true;  // the control database's server (else a server for stores only)
+};
+
+std::vector<std::string> account_sql(const Config& cfg, const Accounts& who, const std::string& host,
+                                     const std::string& admin_pw, const std::string& app_pw) {
+  const std::string admin = "'" + who.admin_user + "'@'" + host + "'";
+  const std::string app = "'" + who.app_user + "'@'" + host + "'";
   const std::string control = exact_pattern(cfg.control_schema);
   const std::string control_name = db::quote_identifier(cfg.control_schema);
   const std::string tenants = "`ecom\\_tenant\\_%`";
   const std::string admin_privs = "SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, TRIGGER, REFERENCES";
+  if (!who.control)
+    return {
+        "CREATE USER IF NOT EXISTS " + admin + " IDENTIFIED BY " + literal(admin_pw, "the administrative"),
+        "ALTER USER " + admin + " IDENTIFIED BY " + literal(admin_pw, "the administrative"),
+        "REVOKE ALL PRIVILEGES, GRANT OPTION FROM " + admin,
+        "GRANT " + admin_privs + " ON " + tenants + ".* TO " + admin,
+        "CREATE USER IF NOT EXISTS " + app + " IDENTIFIED BY " + literal(app_pw, "the application"),
+        "ALTER USER " + app + " IDENTIFIED BY " + literal(app_pw, "the application"),
+        "REVOKE ALL PRIVILEGES, GRANT OPTION FROM " + app,
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON " + tenants + ".* TO " + app,
+    };
   return {
       "CREATE USER IF NOT EXISTS " + admin + " IDENTIFIED BY " + literal(admin_pw, "the administrative"),
       "ALTER USER " + admin + " IDENTIFIED BY " + literal(admin_pw, "the administrative"),
@@ -239,12 +276,53 @@ db::ConnectOptions server_login(const Config& cfg, const Options& opts, std::str
   return o;
 }
 
-void report(const CliContext& ctx, const Options& opts, const Passwords& pw) {
-  const Config& cfg = ctx.cfg;
+// The URL `server add` registered for `name` (read with the administrative account).
+std::string registered_url(const Config& cfg, const std::string& name, std::string& error) {
+  auto pw = admin_password(cfg, error);
+  if (!pw) return "";
+  db::ConnectOptions o;
+  o.url = cfg.db_url;
+  o.user = cfg.admin_user;
+  o.password = *pw;
+  o.schema = cfg.control_schema;
+  o.connect_timeout = static_cast<int>(cfg.db_connect_timeout);
+  try {
+    db::Connection c(o);
+    if (auto s = provisioning::find_db_server(c, name)) return s->url;
+    error = "no database server named '" + name + "' is registered (ecom-provision server add NAME URL, or --url URL)";
+  } catch (const std::exception& e) {
+    error = std::string("cannot read the registered database servers: ") + e.what();
+  }
+  return "";
+}
+
+// The configuration as db-init sees the server it works on: with --db-server, that server's URL
+// and accounts ([db_server.NAME], else the default ones).
+std::optional<Config> target_config(const Config& cfg, const Options& o, std::string& error) {
+  Config t = cfg;
+  if (o.db_server.empty()) return t;
+  t.db_url = o.url.empty() ? registered_url(cfg, o.db_server, error) : o.url;
+  if (t.db_url.empty()) return std::nullopt;
+  auto [user, password] = db_server_app_login(cfg, o.db_server);
+  t.db_user = user;
+  t.db_password = password;
+  t.admin_user = db_server_admin_user(cfg, o.db_server);
+  auto it = cfg.db_servers.find(o.db_server);
+  if (it != cfg.db_servers.end() && !it->second.admin_password_file.empty()) {
+    t.admin_password.clear();
+    t.admin_password_file = it->second.admin_password_file;
+  }
+  return t;
+}
+
+void report(const CliContext& ctx, const Config& cfg, const Options& opts, const Passwords& pw) {
   if (ctx.json) {
     std::string out;
     http::JsonWriter w(out);
-    w.begin_object().field("controlSchema", cfg.control_schema).field("adminUser", cfg.admin_user);
+    w.begin_object();
+    if (opts.db_server.empty()) w.field("controlSchema", cfg.control_schema);
+    else w.field("dbServer", opts.db_server).field("url", cfg.db_url);
+    w.field("adminUser", cfg.admin_user);
     w.field("appUser", cfg.db_user).key("hosts").begin_array();
     for (const auto& h : opts.hosts) w.string(h);
     w.end_array().key("passwordFilesWritten").begin_array();
@@ -255,16 +333,19 @@ void report(const CliContext& ctx, const Options& opts, const Passwords& pw) {
   }
   std::string hosts;
   for (const auto& h : opts.hosts) hosts += (hosts.empty() ? "" : ", ") + h;
-  std::printf("control database %s and accounts %s, %s ready (hosts: %s)\n", cfg.control_schema.c_str(),
-              cfg.admin_user.c_str(), cfg.db_user.c_str(), hosts.c_str());
+  if (opts.db_server.empty())
+    std::printf("control database %s and accounts %s, %s ready (hosts: %s)\n", cfg.control_schema.c_str(),
+                cfg.admin_user.c_str(), cfg.db_user.c_str(), hosts.c_str());
+  else
+    std::printf("database server %s (%s): accounts %s, %s ready for store schemas (hosts: %s)\n",
+                opts.db_server.c_str(), cfg.db_url.c_str(), cfg.admin_user.c_str(), cfg.db_user.c_str(), hosts.c_str());
   for (const auto& f : pw.written) std::printf("new password written to %s (mode 0600)\n", f.c_str());
-  std::printf("next: ecom-provision setup\n");
+  if (opts.db_server.empty()) std::printf("next: ecom-provision setup\n");
 }
 
 }  // namespace
 
 int cmd_db_init(CliContext& ctx) {
-  const Config& cfg = ctx.cfg;
   std::string error;
   auto opts = parse(ctx.flags, error);
   if (!opts) {
@@ -272,6 +353,13 @@ int cmd_db_init(CliContext& ctx) {
     std::fprintf(stderr, "usage: ecom-provision %s\n", kUsage);
     return kExitUsage;
   }
+  auto target = target_config(ctx.cfg, *opts, error);
+  if (!target) {
+    print_error(ctx, error);
+    return kExitFailure;
+  }
+  const Config& cfg = *target;
+  const bool control = opts->db_server.empty();
   if (!plain_name(cfg.admin_user, 80, ".-") || !plain_name(cfg.db_user, 80, ".-") || cfg.admin_user == cfg.db_user) {
     print_error(ctx, "admin_database.user and database.user must be two different plain account names");
     return kExitUsage;
@@ -284,11 +372,13 @@ int cmd_db_init(CliContext& ctx) {
     return kExitFailure;
   }
   db::Connection server(login);
-  server.execute("CREATE DATABASE IF NOT EXISTS " + db::quote_identifier(cfg.control_schema) +
-                 " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+  if (control)
+    server.execute("CREATE DATABASE IF NOT EXISTS " + db::quote_identifier(cfg.control_schema) +
+                   " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
   for (const auto& host : opts->hosts)
-    for (const auto& sql : account_sql(cfg, host, pw.admin, pw.app)) server.execute(sql);
-  report(ctx, *opts, pw);
+    for (const auto& sql : account_sql(cfg, Accounts{cfg.admin_user, cfg.db_user, control}, host, pw.admin, pw.app))
+      server.execute(sql);
+  report(ctx, cfg, *opts, pw);
   return kExitOk;
 }
 

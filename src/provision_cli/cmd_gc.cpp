@@ -4,9 +4,10 @@
 //   - guest carts idle for 30 days, in every store;
 //   - place-order attempts older than the rate limit's one-hour window;
 //   - failed-login records older than the 15-minute lockout window.
+//   - the schemas finished moves left on their source server (`move` without --drop-source).
 // It also lists (deleting nothing) the stores created by sign-up more than
-// provisioning.unactivated_signup_days ago whose admin never activated the account: an
-// operator decides whether to suspend or delete them.
+// provisioning.unactivated_signup_days ago whose admin never activated the account, and the
+// store schemas on any database server that no store owns: an operator decides about them.
 #include <cstdio>
 
 #include "accounts/account_repository.h"
@@ -16,6 +17,7 @@
 #include "http/json_writer.h"
 #include "provision_cli/cli.h"
 #include "provisioning/signup_limits.h"
+#include "provisioning/store_move.h"
 #include "tenancy/tenant.h"
 
 namespace ecom::provision_cli {
@@ -31,6 +33,25 @@ tenancy::Tenant schema_of(const provisioning::TenantRecord& r) {
   return t;
 }
 
+void write_leftovers(http::JsonWriter& w, const std::vector<provisioning::LeftoverSchema>& leftovers) {
+  w.key("leftoverSchemas").begin_array();
+  for (const auto& l : leftovers)
+    w.begin_object()
+        .field("server", l.server)
+        .field("schema", l.schema)
+        .field("reason", l.reason)
+        .field("dropped", l.dropped)
+        .end_object();
+  w.end_array();
+}
+
+void print_leftovers(const std::vector<provisioning::LeftoverSchema>& leftovers) {
+  std::printf("%zu store schema(s) no store is served from%s\n", leftovers.size(), leftovers.empty() ? "" : ":");
+  for (const auto& l : leftovers)
+    std::printf("  %s on %s  (%s)%s\n", l.schema.c_str(), l.server.c_str(), l.reason.c_str(),
+                l.dropped ? " dropped" : "");
+}
+
 }  // namespace
 
 int cmd_gc(CliContext& ctx) {
@@ -40,7 +61,7 @@ int cmd_gc(CliContext& ctx) {
   int64_t carts = 0, attempts = 0, failures = 0, failed = 0;
   for (const auto& t : p.store().list_with_status({tenancy::state::kReady, tenancy::state::kSuspended})) {
     try {
-      auto& c = p.admin(t.server_url);
+      auto& c = p.admin(t.server_url, t.server_name);
       tenancy::Tenant store = schema_of(t);
       carts += cart::delete_idle_guest_carts(c, store);
       attempts += checkout::delete_old_attempts(c, store);
@@ -54,7 +75,7 @@ int cmd_gc(CliContext& ctx) {
   std::vector<provisioning::TenantRecord> unactivated;
   for (const auto& t : p.store().signups_older_than(ctx.cfg.unactivated_signup_days)) {
     try {
-      auto& c = p.admin(t.server_url);
+      auto& c = p.admin(t.server_url, t.server_name);
       if (accounts::count_activated_admins(c, schema_of(t)) == 0) unactivated.push_back(t);
     } catch (const std::exception& e) {
       ++failed;
@@ -62,6 +83,9 @@ int cmd_gc(CliContext& ctx) {
     }
   }
 
+  int64_t unreachable = 0;
+  auto leftovers = provisioning::leftover_schemas(p, true, unreachable);
+  failed += unreachable;
   if (ctx.json) {
     std::string out;
     http::JsonWriter w(out);
@@ -80,7 +104,9 @@ int cmd_gc(CliContext& ctx) {
       else w.field("adminEmail", t.admin_email);
       w.field("signupClient", t.signup_client).end_object();
     }
-    w.end_array().end_object();
+    w.end_array();
+    write_leftovers(w, leftovers);
+    w.end_object();
     print_json(out);
   } else {
     std::printf("%lld expired sign-up(s), %lld idle guest cart(s), %lld old checkout attempt(s) removed\n",
@@ -92,6 +118,7 @@ int cmd_gc(CliContext& ctx) {
     for (const auto& t : unactivated)
       std::printf("  %s  %s  created %s  admin %s  from %s\n", t.slug.c_str(), t.status.c_str(), t.created_at.c_str(),
                   t.admin_email.empty() ? "-" : t.admin_email.c_str(), t.signup_client.c_str());
+    print_leftovers(leftovers);
   }
   return failed ? kExitFailure : kExitOk;
 }

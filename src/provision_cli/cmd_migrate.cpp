@@ -44,7 +44,7 @@ int cmd_migrate(CliContext& ctx) {
       const auto& t = tenants[i];
       try {
         auto& conn = admins[t.server_url];
-        if (!conn) conn = p.open_admin(t.server_url);
+        if (!conn) conn = p.open_admin(t.server_url, t.server_name);
         auto o = db::apply_migrations(*conn, t.schema, migrations);
         std::lock_guard<std::mutex> lock(mu);
         if (o.applied.empty()) ++up_to_date;

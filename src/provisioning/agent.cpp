@@ -60,6 +60,7 @@ const char* kind_name(ProvisionError::Kind k) {
     case ProvisionError::PlanNotFound: return "PlanNotFound";
     case ProvisionError::SlugTaken: return "SlugTaken";
     case ProvisionError::NotFound: return "NotFound";
+    case ProvisionError::UnknownServer: return "UnknownServer";
     case ProvisionError::Failed: break;
   }
   return "Failed";
@@ -78,7 +79,7 @@ std::string serve_one(Provisioner& p, const std::string& request) {
     std::string token;
     if (op == "create") {
       t = p.create(slug, r.string("name", true).value_or(""), r.string("plan", true).value_or(""),
-                   r.string("adminEmail", false).value_or(""), &token);
+                   r.string("adminEmail", false).value_or(""), &token, r.string("server", false).value_or(""));
     } else if (op == "repair") {
       t = p.repair(slug);
     } else {

@@ -4,8 +4,9 @@
 // service's user can open, to create or repair a store, and wait for the answer.
 //
 // Protocol: one JSON object per connection each way.
-//   → {"op":"create","slug":..,"name":..,"plan":..,"adminEmail"?:..}   {"op":"repair","slug":..}
-//   ← {"ok":true,"slug":..,"status":..} | {"ok":false,"kind":"Invalid|PlanNotFound|SlugTaken|NotFound|Failed","error":..}
+//   → {"op":"create","slug":..,"name":..,"plan":..,"adminEmail"?:..,"server"?:..}   {"op":"repair","slug":..}
+//   ← {"ok":true,"slug":..,"status":..}
+//   | {"ok":false,"kind":"Invalid|PlanNotFound|SlugTaken|NotFound|UnknownServer|Failed","error":..}
 #pragma once
 
 #include <string>

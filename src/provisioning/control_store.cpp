@@ -20,7 +20,7 @@ bool slug_taken(const db::Error& e) {
 const char* kTenantColumns =
     "SELECT t.id, t.slug, t.name, t.plan_code, p.name, t.status, t.schema_name, s.url, t.created_at, s.id, "
     "COALESCE(t.admin_email, ''), COALESCE(t.admin_activation_hash, ''), t.suspended, t.created_by, "
-    "COALESCE(t.signup_client, '') "
+    "COALESCE(t.signup_client, ''), s.name "
     "FROM tenants t JOIN plans p ON p.code = t.plan_code JOIN db_servers s ON s.id = t.db_server_id ";
 
 TenantRecord read_tenant(db::Rows& r) {
@@ -44,6 +44,7 @@ TenantRecord read_tenant(db::Rows& r) {
   t.admin_activation_hash = r.str(11);
   t.created_by = r.str(13);
   t.signup_client = r.str(14);
+  t.server_name = r.str(15);
   return t;
 }
 
@@ -55,12 +56,6 @@ std::optional<std::string> opt(db::Rows& r, int col) {
 }  // namespace
 
 bool TenantRecord::schema_is_derived() const { return !slug.empty() && schema == db::tenant_schema_name(slug); }
-
-std::optional<std::pair<int64_t, std::string>> ControlStore::default_server() {
-  auto r = c_.query("SELECT id, url FROM db_servers ORDER BY is_default DESC, id LIMIT 1");
-  if (!r.next()) return std::nullopt;
-  return std::make_pair(r.i64(0), r.str(1));
-}
 
 void ControlStore::register_default_server(const std::string& url) {
   c_.exec(

@@ -18,7 +18,7 @@ struct TenantRecord {
   std::string status;               // what the store shows: "Suspended" when suspended, else provisioning_status
   std::string provisioning_status;  // PendingConfirmation|Queued|Provisioning|Ready|Failed (the steps' outcome)
   bool suspended = false;           // the super admin's decision; only PATCH changes it
-  std::string schema, server_url, created_at;
+  std::string schema, server_url, server_name, created_at;
   std::string created_at_sql;  // "YYYY-MM-DD HH:MM:SS" (UTC), as stored
   std::string admin_email, admin_activation_hash;  // "" when no admin was asked for
   std::string created_by = "operator";  // "operator" | "signup"
@@ -39,8 +39,7 @@ class ControlStore {
  public:
   explicit ControlStore(db::Connection& c) : c_(c) {}
 
-  // The default database server's id and URL; nullopt when none is registered.
-  std::optional<std::pair<int64_t, std::string>> default_server();
+  // Where new stores go: provisioning/db_servers.h (place_store).
   void register_default_server(const std::string& url);
 
   // Plan code as stored (upper case) for a case-insensitive code; nullopt if unknown.

@@ -8,6 +8,7 @@
 #include "db/migrator.h"
 #include "provisioning/admin_invite.h"
 #include "provisioning/app_privileges.h"
+#include "provisioning/db_servers.h"
 #include "provisioning/seeder.h"
 #include "tenancy/slug.h"
 #include "tenancy/tenant.h"
@@ -15,8 +16,19 @@
 namespace ecom::provisioning {
 namespace {
 
-db::ConnectOptions admin_options(const Config& c, const std::string& url, const std::string& schema) {
-  return db::ConnectOptions{url, c.admin_user, c.admin_password, schema, static_cast<int>(c.db_connect_timeout),
+// The administrative account on the server `server` (its [db_server.NAME] section, else
+// [admin_database]); "" is the control database's server.
+db::ConnectOptions admin_options(const Config& c, const std::string& url, const std::string& schema,
+                                 const std::string& server = "") {
+  std::string password = c.admin_password;
+  if (!server.empty()) {
+    std::string error;
+    auto pw = db_server_admin_password(c, server, error);
+    if (!pw) throw std::runtime_error(error);
+    password = *pw;
+  }
+  return db::ConnectOptions{url, server.empty() ? c.admin_user : db_server_admin_user(c, server), password, schema,
+                            static_cast<int>(c.db_connect_timeout),
                             std::max<int>(60, static_cast<int>(c.db_read_timeout)),
                             static_cast<int>(c.db_write_timeout)};
 }
@@ -46,14 +58,14 @@ Provisioner::Provisioner(const Config& cfg)
       control_(std::make_unique<db::Connection>(admin_options(cfg, cfg.db_url, ""))),
       store_(*control_) {}
 
-db::Connection& Provisioner::admin(const std::string& url) {
+db::Connection& Provisioner::admin(const std::string& url, const std::string& server) {
   auto it = admins_.find(url);
   if (it != admins_.end()) return *it->second;
-  return *admins_.emplace(url, open_admin(url)).first->second;
+  return *admins_.emplace(url, open_admin(url, server)).first->second;
 }
 
-std::unique_ptr<db::Connection> Provisioner::open_admin(const std::string& url) const {
-  return std::make_unique<db::Connection>(admin_options(cfg_, url, ""));
+std::unique_ptr<db::Connection> Provisioner::open_admin(const std::string& url, const std::string& server) const {
+  return std::make_unique<db::Connection>(admin_options(cfg_, url, "", server));
 }
 
 const std::vector<db::Migration>& Provisioner::tenant_migrations() {
@@ -92,7 +104,7 @@ std::vector<std::string> Provisioner::app_accounts(db::Connection& a) {
 }
 
 void Provisioner::create_database(const TenantRecord& t, bool created_before, std::string& log) {
-  auto& a = admin(t.server_url);
+  auto& a = admin(t.server_url, t.server_name);
   const std::string schema = db::quote_identifier(t.schema);
   // The schema carries the id of the store it was created for. A schema of that name that is
   // not this store's (a leftover of a deleted store, with its accounts and orders) is never
@@ -155,14 +167,14 @@ StepsOutcome Provisioner::run_steps(const TenantRecord& t) {
               return log;
             }) &&
             run("ApplyMigrations", [&] {
-              auto o = db::apply_migrations(admin(t.server_url), t.schema, tenant_migrations());
+              auto o = db::apply_migrations(admin(t.server_url, t.server_name), t.schema, tenant_migrations());
               return o.applied.empty() ? std::string("Migrations already up to date")
                                        : "Migrations applied successfully (" + std::to_string(o.applied.size()) + ")";
             }) &&
             run("SeedData", [&] {
-              std::string log = seed_store(admin(t.server_url), t.schema, cfg_.seed_file);
+              std::string log = seed_store(admin(t.server_url, t.server_name), t.schema, cfg_.seed_file);
               if (!t.admin_email.empty() && !t.admin_activation_hash.empty() &&
-                  create_signup_admin(admin(t.server_url), t.schema, t.admin_email, t.admin_activation_hash,
+                  create_signup_admin(admin(t.server_url, t.server_name), t.schema, t.admin_email, t.admin_activation_hash,
                                       t.created_at_sql))
                 log += "; store admin invited";
               return log;
@@ -178,7 +190,8 @@ StepsOutcome Provisioner::run_steps(const TenantRecord& t) {
 }
 
 TenantRecord Provisioner::create(const std::string& slug, const std::string& name, const std::string& plan,
-                                 const std::string& admin_email, std::string* activation_token) {
+                                 const std::string& admin_email, std::string* activation_token,
+                                 const std::string& server) {
   std::string why;
   if (!tenancy::valid_slug(slug, &why)) throw ProvisionError(ProvisionError::Invalid, "invalid slug: " + why);
   TenantRecord t;
@@ -192,15 +205,17 @@ TenantRecord Provisioner::create(const std::string& slug, const std::string& nam
   }
   auto plan_code = store_.find_plan(plan);
   if (!plan_code) throw ProvisionError(ProvisionError::PlanNotFound, "plan '" + plan + "' not found");
-  auto server = store_.default_server();
-  if (!server) throw ProvisionError(ProvisionError::Failed, "no database server registered (run setup)");
+  auto placed = place_store(*control_, server);
+  if (placed.outcome == Placement::Unknown) throw ProvisionError(ProvisionError::UnknownServer, placed.message);
+  if (placed.outcome != Placement::Placed) throw ProvisionError(ProvisionError::Failed, placed.message);
   t.id = uuid::v4();
   t.slug = slug;
   t.plan_code = *plan_code;
   t.status = tenancy::state::kProvisioning;
   t.schema = db::tenant_schema_name(slug);
-  t.server_id = server->first;
-  t.server_url = server->second;
+  t.server_id = placed.server.id;
+  t.server_url = placed.server.url;
+  t.server_name = placed.server.name;
   if (!store_.insert_tenant(t))
     throw ProvisionError(ProvisionError::SlugTaken, "slug '" + slug + "' is already taken");
   auto stored = store_.find_by_id(t.id);  // with what the database filled in (created_at)
@@ -220,7 +235,7 @@ std::string Provisioner::invite_admin(const std::string& slug, const std::string
   if (!t->schema_is_derived())
     throw ProvisionError(ProvisionError::Failed, "the schema name recorded for this store is not the one its slug gives");
   std::string token = new_activation_token();
-  provisioning::invite_admin(admin(t->server_url), t->schema, email, digest::sha256_hex(token));
+  provisioning::invite_admin(admin(t->server_url, t->server_name), t->schema, email, digest::sha256_hex(token));
   return token;
 }
 

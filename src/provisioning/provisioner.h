@@ -20,7 +20,7 @@ namespace ecom::provisioning {
 // and the HTTP layer to status codes.
 class ProvisionError : public std::runtime_error {
  public:
-  enum Kind { Invalid, PlanNotFound, SlugTaken, NotFound, Failed };
+  enum Kind { Invalid, PlanNotFound, SlugTaken, NotFound, UnknownServer, Failed };
   ProvisionError(Kind k, const std::string& m) : std::runtime_error(m), kind_(k) {}
   Kind kind() const { return kind_; }
 
@@ -40,10 +40,11 @@ class Provisioner {
 
   ControlStore& store() { return store_; }
   db::Connection& control() { return *control_; }
-  // An administrative connection to a database server (one per URL, reused).
-  db::Connection& admin(const std::string& url);
+  // An administrative connection to a database server (one per URL, reused), with the accounts
+  // of server `server` ([db_server.NAME]; "" or a server without a section: [admin_database]).
+  db::Connection& admin(const std::string& url, const std::string& server = "");
   // A new administrative connection of its own (for a thread; see db::ThreadScope).
-  std::unique_ptr<db::Connection> open_admin(const std::string& url) const;
+  std::unique_ptr<db::Connection> open_admin(const std::string& url, const std::string& server = "") const;
 
   // setup: control schema + migrations + default server. Throws on failure.
   std::vector<std::string> setup_control();
@@ -52,8 +53,11 @@ class Provisioner {
   // Provisioning, runs the steps. Throws ProvisionError.
   // With `admin_email`, the store's admin is invited during SeedData and the
   // activation token is written to `*activation_token`.
+  // The store goes to `server` (a name; UnknownServer when there is none, Failed when it is
+  // draining) or, when "", where provisioning/db_servers.h places it.
   TenantRecord create(const std::string& slug, const std::string& name, const std::string& plan,
-                      const std::string& admin_email = "", std::string* activation_token = nullptr);
+                      const std::string& admin_email = "", std::string* activation_token = nullptr,
+                      const std::string& server = "");
 
   // Invites (or re-invites) a store admin now; returns the activation token.
   std::string invite_admin(const std::string& slug, const std::string& email);

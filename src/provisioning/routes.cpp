@@ -5,6 +5,7 @@
 #include "auth/jwt.h"
 #include "common/digest.h"
 #include "common/error.h"
+#include "common/log.h"
 #include "common/strings.h"
 #include "common/uuid.h"
 #include "common/validation.h"
@@ -15,6 +16,7 @@
 #include "http/json_writer.h"
 #include "provisioning/admin_invite.h"
 #include "provisioning/control_store.h"
+#include "provisioning/db_servers.h"
 #include "provisioning/signup_limits.h"
 #include "provisioning/signup_validation.h"
 #include "provisioning/steps_json.h"
@@ -60,15 +62,18 @@ void init(Context& ctx) {
   SignupEvent event(ctx.control_db(), "init", client, cfg.signup_inits_per_address, cfg.signup_inits_per_hour);
   throw_if_refused(event);
   ControlStore store(ctx.control_db());
-  auto server = store.default_server();
-  if (!server) throw http::unavailable("No database server is registered.");
+  auto placed = place_store(ctx.control_db());
+  if (placed.outcome != Placement::Placed) {
+    log::error("sign-up: " + placed.message);
+    throw http::unavailable("No database server can take a new store right now.");
+  }
   TenantRecord t;
   t.id = uuid::v4();
   t.slug = *slug;
   t.name = *name;
   t.plan_code = *plan;
   t.schema = db::tenant_schema_name(*slug);
-  t.server_id = server->first;
+  t.server_id = placed.server.id;
   t.signup_client = client;
   std::string activation_token;
   if (admin_email) {

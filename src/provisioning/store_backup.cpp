@@ -18,12 +18,23 @@
 #include "common/uuid.h"
 #include "db/identifier.h"
 #include "http/json_writer.h"
+#include "provisioning/db_servers.h"
 #include "provisioning/store_dump.h"
 #include "tenancy/slug.h"
 #include "tenancy/tenant.h"
 
 namespace ecom::provisioning {
 namespace {
+
+// The administrative user and password on database server `server` ([db_server.NAME], else
+// [admin_database]), for the client programs.
+std::pair<std::string, std::string> admin_login(const Config& cfg, const std::string& server) {
+  if (server.empty()) return {cfg.admin_user, cfg.admin_password};
+  std::string error;
+  auto password = db_server_admin_password(cfg, server, error);
+  if (!password) throw ProvisionError(ProvisionError::Failed, error);
+  return {db_server_admin_user(cfg, server), *password};
+}
 
 const char* const kMagic = "-- ecom-store-backup format ";
 const char* const kTrailer = "-- ecom-store-backup end\n";
@@ -182,7 +193,8 @@ void write_compressed(const Config& cfg, const TenantRecord& t, const std::strin
   {
     Fd dump_out, dump_in;
     make_pipe(dump_out, dump_in);
-    ClientOptionsFile opts(t.server_url, cfg.admin_user, cfg.admin_password);
+    auto [user, password] = admin_login(cfg, t.server_name);
+    ClientOptionsFile opts(t.server_url, user, password);
     Child dump(dump_arguments(opts, t.schema), -1, dump_in.fd);
     dump_in.reset();
     copy_without_definers(dump_out.fd, gz_feed.fd);
@@ -286,15 +298,14 @@ BackupFile read_backup(const std::string& file, const std::string& text_path) {
 
 // ---------------------------------------------------------------- restoring
 
-std::pair<int64_t, std::string> resolve_server(Provisioner& p, const std::string& name) {
-  if (name.empty()) {
-    auto s = p.store().default_server();
-    if (!s) throw ProvisionError(ProvisionError::Failed, "no database server registered (run setup)");
-    return *s;
-  }
-  auto r = p.control().query("SELECT id, url FROM db_servers WHERE name = ?", {name});
-  if (!r.next()) throw ProvisionError(ProvisionError::NotFound, "no database server named '" + name + "'");
-  return {r.i64(0), r.str(1)};
+// Where the restored store goes: the server named (refused when unknown, draining or full), or
+// where a new store would go.
+DbServer restore_server(Provisioner& p, const std::string& name) {
+  Placement placed = place_store(p.control(), name);
+  if (placed.outcome == Placement::Unknown)
+    throw ProvisionError(ProvisionError::NotFound, "no database server named '" + name + "'");
+  if (placed.outcome != Placement::Placed) throw ProvisionError(ProvisionError::Failed, placed.message);
+  return placed.server;
 }
 
 bool schema_exists(db::Connection& admin, const std::string& schema) {
@@ -335,7 +346,7 @@ void insert_rows(db::Connection& c, const std::string& control_schema, const std
 }
 
 struct Target {
-  std::string id, slug, schema, server_url;
+  std::string id, slug, schema, server_url, server_name;
   int64_t server_id = 0;
 };
 
@@ -371,7 +382,8 @@ void insert_control_rows(Provisioner& p, const Config& cfg, const BackupFile& b,
 void load_dump(const Config& cfg, const Target& t, const std::string& text_path, int64_t offset) {
   Fd in(::open(text_path.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.fd < 0 || ::lseek(in.fd, offset, SEEK_SET) != offset) throw std::runtime_error(sys_error("reading the dump"));
-  ClientOptionsFile opts(t.server_url, cfg.admin_user, cfg.admin_password);
+  auto [user, password] = admin_login(cfg, t.server_name);
+  ClientOptionsFile opts(t.server_url, user, password);
   Child client({"mariadb", opts.option(), "--batch", "--default-character-set=utf8mb4", "--database=" + t.schema},
                in.fd, -1);
   expect_success("mariadb", client.wait());
@@ -382,7 +394,7 @@ void load_dump(const Config& cfg, const Target& t, const std::string& text_path,
 std::vector<std::string> build_store(Provisioner& p, const Config& cfg, const BackupFile& b, const Target& t,
                                      const std::string& text_path, bool& made_schema) {
   auto& store = p.store();
-  auto& admin = p.admin(t.server_url);
+  auto& admin = p.admin(t.server_url, t.server_name);
   store.step_started(t.id, kStepNames[0]);
   admin.execute("CREATE DATABASE " + db::quote_identifier(t.schema) +
                 " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci COMMENT 'ecom store " + t.id + "'");
@@ -404,7 +416,7 @@ std::vector<std::string> build_store(Provisioner& p, const Config& cfg, const Ba
 // Removes what a failed restore made: the schema (only when it created it) and the rows.
 void undo(Provisioner& p, const Target& t, bool made_schema) {
   try {
-    if (made_schema) p.admin(t.server_url).execute("DROP DATABASE IF EXISTS " + db::quote_identifier(t.schema));
+    if (made_schema) p.admin(t.server_url, t.server_name).execute("DROP DATABASE IF EXISTS " + db::quote_identifier(t.schema));
   } catch (const std::exception&) {
   }
   try {
@@ -427,7 +439,7 @@ BackupOutcome backup_store(Provisioner& p, const Config& cfg, const std::string&
     throw ProvisionError(ProvisionError::Invalid, file + " is a directory");
   const std::string dir = directory_of(file);
   TempFile out(dir, "." + file.substr(file.rfind('/') == std::string::npos ? 0 : file.rfind('/') + 1) + ".tmp-");
-  auto& admin = p.admin(t->server_url);
+  auto& admin = p.admin(t->server_url, t->server_name);
   // No migration may change the schema while it is dumped (the runner takes the same lock).
   db::NamedLock lock(admin, "ecom_migrate:" + t->schema, 30);
   if (!lock.acquired()) throw ProvisionError(ProvisionError::Failed, "the store's migration lock is held; try again");
@@ -471,8 +483,11 @@ RestoreOutcome restore_store(Provisioner& p, const Config& cfg, const RestoreOpt
   t.schema = db::tenant_schema_name(t.slug);
   if (p.store().find_by_slug(t.slug))
     throw ProvisionError(ProvisionError::SlugTaken, "slug '" + t.slug + "' is already taken");
-  std::tie(t.server_id, t.server_url) = resolve_server(p, o.server);
-  if (schema_exists(p.admin(t.server_url), t.schema))
+  DbServer server = restore_server(p, o.server);
+  t.server_id = server.id;
+  t.server_url = server.url;
+  t.server_name = server.name;
+  if (schema_exists(p.admin(t.server_url, t.server_name), t.schema))
     throw ProvisionError(ProvisionError::Failed, "a schema named " + t.schema +
                                                      " already exists on that server; drop or rename it first");
   t.id = o.as_slug.empty() && !id_taken(p, b.header.store_id) ? b.header.store_id : uuid::v4();

@@ -12,6 +12,7 @@
 #include "http/pagination.h"
 #include "provisioning/agent.h"
 #include "provisioning/control_store.h"
+#include "provisioning/db_servers.h"
 #include "provisioning/signup_validation.h"
 #include "provisioning/steps_json.h"
 #include "superadmin/auth.h"
@@ -57,23 +58,29 @@ void write_detail(Context& ctx, ControlStore& store, const std::string& slug) {
   w.end_object();
 }
 
+// A `server` no database server is registered under: a validation error of that field.
+ApiError unknown_server(const std::string& detail) { return ApiError::Validation({{"server", {detail}}}); }
+
 ApiError from_agent(const provisioning::AgentReply& r, const std::string& slug) {
   if (r.kind == "Invalid") return ApiError::BadRequest(r.error);
   if (r.kind == "PlanNotFound") return http::not_found("Plan not found.");
   if (r.kind == "SlugTaken") return http::conflict("Conflict", "The slug '" + slug + "' is already taken.");
   if (r.kind == "NotFound") return http::not_found("Tenant not found.");
+  if (r.kind == "UnknownServer") return unknown_server(r.error);
   if (r.kind == "Unavailable") return http::unavailable("Provisioning is unavailable right now; try again shortly.", 30);
   return ApiError(500, "Provisioning Failed", r.error);
 }
 
 std::string agent_request(const char* op, const std::string& slug, const std::string& name,
-                          const std::string& plan, const std::string& admin_email = "") {
+                          const std::string& plan, const std::string& admin_email = "",
+                          const std::string& server = "") {
   std::string out;
   http::JsonWriter w(out);
   w.begin_object().field("op", op).field("slug", slug);
   if (!name.empty()) w.field("name", name);
   if (!plan.empty()) w.field("plan", plan);
   if (!admin_email.empty()) w.field("adminEmail", admin_email);
+  if (!server.empty()) w.field("server", server);
   w.end_object();
   return out;
 }
@@ -94,7 +101,23 @@ void write_in_progress(Context& ctx, const std::string& slug, const char* key) {
       .end_object();
 }
 
-// POST /superadmin/tenants {slug, name, planCode}
+// The database server a create names (`server`, optional): registered, and taking new stores.
+// Without one, some active server must have room.
+std::string requested_server(Context& ctx, const std::optional<std::string>& server) {
+  if (!server) {
+    // Placed by the agent; when no server takes new stores at all, say so now (503, not a 500).
+    if (provisioning::place_store(ctx.control_db()).outcome != provisioning::Placement::Placed)
+      throw http::unavailable("No database server can take a new store right now.", 30);
+    return "";
+  }
+  auto s = provisioning::find_db_server(ctx.control_db(), *server);
+  if (!s) throw unknown_server("No database server is named '" + *server + "'.");
+  if (s->state != provisioning::kServerActive)
+    throw http::conflict("Conflict", "The database server '" + *server + "' is draining: it takes no new store.");
+  return *server;
+}
+
+// POST /superadmin/tenants {slug, name, planCode, adminEmail?, server?}
 void create(Context& ctx) {
   Validator v;
   http::ObjectReader r(ctx.body(), v);
@@ -103,12 +126,15 @@ void create(Context& ctx) {
   auto plan = r.string("planCode", true);
   auto admin_email = r.string("adminEmail", false);
   if (admin_email && !valid_email(*admin_email)) v.add("adminEmail", "adminEmail must be a valid email address.");
+  auto server = r.string("server", false);
+  if (server && !valid_db_server_name(*server)) v.add("server", "server must be a database server's name (1-64 of a-z, 0-9, _ and -).");
   v.throw_if_any();
   ControlStore store(ctx.control_db());
   if (!store.find_plan(*plan)) throw http::not_found("Plan '" + *plan + "' not found.");
   if (store.find_by_slug(*slug)) throw http::conflict("Conflict", "The slug '" + *slug + "' is already taken.");
+  std::string on = requested_server(ctx, server);
   auto reply = provisioning::agent_call(ctx.services.config,
-                                        agent_request("create", *slug, *name, *plan, admin_email.value_or("")),
+                                        agent_request("create", *slug, *name, *plan, admin_email.value_or(""), on),
                                         provisioning::agent_wait_seconds(ctx.services.config));
   if (reply.in_progress) return write_in_progress(ctx, *slug, "slug");
   if (!reply.ok) throw from_agent(reply, *slug);

@@ -11,15 +11,16 @@ namespace ecom::tenancy {
 // overrides are applied after what they override.
 std::shared_ptr<const Tenant> load_tenant(db::Connection& c, const std::string& slug) {
   auto rows = c.query(
-      "SELECT 0, t.id, t.slug, t.name, t.plan_code, t.status, t.schema_name, s.url, t.suspended "
+      "SELECT 0, t.id, t.slug, t.name, t.plan_code, t.status, t.schema_name, s.url, t.suspended, s.name, "
+      "IF(t.locked_until > UTC_TIMESTAMP(3), TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(3), t.locked_until) DIV 1000, 0) "
       "FROM tenants t JOIN db_servers s ON s.id = t.db_server_id WHERE t.slug = ? "
-      "UNION ALL SELECT 1, f.feature, NULL, NULL, NULL, NULL, NULL, NULL, 1 "
+      "UNION ALL SELECT 1, f.feature, NULL, NULL, NULL, NULL, NULL, NULL, 1, NULL, 0 "
       "FROM tenants t JOIN plan_features f ON f.plan_code = t.plan_code WHERE t.slug = ? "
-      "UNION ALL SELECT 2, o.feature, NULL, NULL, NULL, NULL, NULL, NULL, o.enabled "
+      "UNION ALL SELECT 2, o.feature, NULL, NULL, NULL, NULL, NULL, NULL, o.enabled, NULL, 0 "
       "FROM tenants t JOIN tenant_feature_overrides o ON o.tenant_id = t.id WHERE t.slug = ? "
-      "UNION ALL SELECT 3, l.limit_code, NULL, NULL, NULL, NULL, NULL, NULL, l.value "
+      "UNION ALL SELECT 3, l.limit_code, NULL, NULL, NULL, NULL, NULL, NULL, l.value, NULL, 0 "
       "FROM tenants t JOIN plan_limits l ON l.plan_code = t.plan_code WHERE t.slug = ? "
-      "UNION ALL SELECT 4, o.limit_code, NULL, NULL, NULL, NULL, NULL, NULL, o.value "
+      "UNION ALL SELECT 4, o.limit_code, NULL, NULL, NULL, NULL, NULL, NULL, o.value, NULL, 0 "
       "FROM tenants t JOIN tenant_limit_overrides o ON o.tenant_id = t.id WHERE t.slug = ? "
       "ORDER BY 1",
       {slug, slug, slug, slug, slug});
@@ -38,6 +39,9 @@ std::shared_ptr<const Tenant> load_tenant(db::Connection& c, const std::string& 
       if (rows.i64(8) != 0) t->status = state::kSuspended;
       t->schema = rows.str(6);
       t->server_url = rows.str(7);
+      t->server_name = rows.str(9);
+      // A move's lock, as a point on this worker's clock (it ends by itself: see Tenant).
+      if (int64_t left = rows.i64(10); left > 0) t->locked_until_ms = clock::mono_ms() + left;
       // Never derived from anything but the slug: a row saying otherwise was tampered with.
       tampered = t->schema != db::tenant_schema_name(t->slug);
       if (!tampered) t->quoted_schema = db::quote_identifier(t->schema);

@@ -1,5 +1,6 @@
 #include "tenancy/resolver.h"
 
+#include "common/clock.h"
 #include "tenancy/slug.h"
 
 namespace ecom::tenancy {
@@ -18,6 +19,7 @@ Resolution resolve(Registry& registry, const std::function<db::Connection&()>& c
   r.tenant = registry.find(control(), *slug);
   if (!r.tenant) r.refusal = Refusal::kUnknown;
   else if (r.tenant->status == state::kSuspended) r.refusal = Refusal::kSuspended;
+  else if (r.tenant->locked_until_ms > clock::mono_ms()) r.refusal = Refusal::kMoving;
   else if (r.tenant->status != state::kReady) r.refusal = Refusal::kNotReady;
   if (r.refusal != Refusal::kNone) return r;
   for (const char* f : features) {

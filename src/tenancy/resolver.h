@@ -19,6 +19,7 @@ enum class Refusal {
   kMissingSlug,  // no header, or an empty one
   kUnknown,      // not a valid slug, or no store has it
   kSuspended,
+  kMoving,       // locked for a move's switch to another database server (tenants.locked_until)
   kNotReady,     // still being built, or failed
   kFeatureOff,   // a feature the route needs is off for this store
 };

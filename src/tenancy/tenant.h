@@ -27,6 +27,10 @@ struct Tenant {
   std::string schema;         // ecom_tenant_<slug>
   std::string quoted_schema;  // `ecom_tenant_<slug>`, for SQL text
   std::string server_url;     // the database server holding the schema
+  std::string server_name;    // its name (db_servers.name; its accounts: [db_server.NAME])
+  // While a move switches the store to another server (tenants.locked_until), a point on
+  // clock::mono_ms(): the store answers 423 until then, even from a cached entry. 0 = not locked.
+  int64_t locked_until_ms = 0;
   std::set<std::string> features;          // enabled, snake_case
   std::map<std::string, int64_t> limits;   // camelCase → value
 

@@ -219,4 +219,41 @@ BOOST_AUTO_TEST_CASE(workers_default_to_two_per_cpu_and_hashes_to_half_of_them) 
   BOOST_TEST(parse_config("[server]\nworkers = " + std::to_string(ecom::kMaxWorkers) + "\n", false).ok());
 }
 
+BOOST_AUTO_TEST_CASE(db_server_sections_give_each_server_its_accounts) {
+  auto r = parse_config(
+      "[database]\nuser=app\npassword=pw0\n[admin_database]\nuser=adm\npassword_file=/etc/a0\n"
+      "[db_server.db2]\npassword=pw2\nadmin_password_file=/etc/a2\n"
+      "[db_server.db-3]\nuser=app3\nadmin_user=adm3\n",
+      false);
+  BOOST_TEST_REQUIRE(r.ok(), all_errors(r));
+  const auto& c = r.config;
+  BOOST_TEST(c.db_servers.size() == 2u);
+  BOOST_TEST((ecom::db_server_app_login(c, "db2") == std::make_pair(std::string("app"), std::string("pw2"))));
+  BOOST_TEST((ecom::db_server_app_login(c, "db-3") == std::make_pair(std::string("app3"), std::string("pw0"))));
+  // A server without a section uses the default server's accounts.
+  BOOST_TEST((ecom::db_server_app_login(c, "other") == std::make_pair(std::string("app"), std::string("pw0"))));
+  BOOST_TEST(ecom::db_server_admin_user(c, "db2") == "adm");
+  BOOST_TEST(ecom::db_server_admin_user(c, "db-3") == "adm3");
+  BOOST_TEST(c.db_servers.at("db2").admin_password_file == "/etc/a2");
+}
+
+BOOST_AUTO_TEST_CASE(db_server_sections_refuse_clear_admin_passwords_bad_names_and_unknown_keys) {
+  auto r = parse_config("[db_server.db2]\nadmin_password=secret\n", false);
+  BOOST_TEST(any_error_contains(r, "admin_password_file"), all_errors(r));
+  r = parse_config("[db_server.default]\npassword=x\n", false);
+  BOOST_TEST(any_error_contains(r, "[database]"), all_errors(r));
+  r = parse_config("[db_server.bad name]\npassword=x\n", false);
+  BOOST_TEST(!r.ok());
+  r = parse_config("[db_server.db2]\nurl=tcp://h:1\n", false);
+  BOOST_TEST(any_error_contains(r, "unknown key db_server.db2.url"), all_errors(r));
+}
+
+BOOST_AUTO_TEST_CASE(db_server_keys_can_come_from_the_environment) {
+  setenv("ECOM_DB_SERVER_DB_2_PASSWORD", "from-env", 1);
+  auto r = parse_config("[db_server.db-2]\npassword=in-file\n", true);
+  unsetenv("ECOM_DB_SERVER_DB_2_PASSWORD");
+  BOOST_TEST_REQUIRE(r.ok(), all_errors(r));
+  BOOST_TEST(ecom::db_server_app_login(r.config, "db-2").second == "from-env");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
