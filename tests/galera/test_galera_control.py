@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import fcgi_client  # noqa: E402
@@ -392,6 +393,8 @@ class Traffic:
         self.accepted = {}  # slug → last accepted value
         self.threads = [threading.Thread(target=self.reader, args=(i,)) for i in range(3)]
         self.threads += [threading.Thread(target=self.writer, args=(s,)) for s in slugs[:4]]
+        self.orders = {}  # idempotency key → (slug, orderId) of every order accepted
+        self.threads += [threading.Thread(target=self.buyer, args=(s,)) for s in slugs[:2]]
 
     def record(self, kind, status):
         with self.lock:
@@ -424,6 +427,47 @@ class Traffic:
                     self.accepted[slug] = value
             time.sleep(0.02)
 
+    def buyer(self, slug):
+        """Orders in `slug`: a fresh cart, then place-order with one Idempotency-Key, repeated with
+        the same key until it is accepted (a 503 while the cluster evicts the node)."""
+        pids = []
+        while not pids and not self.stop_flag.is_set():
+            try:
+                status, _, raw = self.master.call("GET", "/api/catalog/products?pageSize=5",
+                                                  headers={"X-Tenant-Slug": slug})
+                pids = [p["id"] for p in json.loads(raw)["items"]] if status == 200 else []
+            except (OSError, ValueError):
+                pass
+        n = 0
+        while not self.stop_flag.is_set():
+            sid, key = str(uuid.uuid4()), str(uuid.uuid4())
+            h = {"X-Tenant-Slug": slug, "X-Session-Id": sid}
+            n += 1
+            while not self.stop_flag.is_set():
+                try:
+                    status = self.master.call("POST", "/api/cart/items", headers=h,
+                                              body={"productId": pids[n % len(pids)], "quantity": 1})[0]
+                except OSError:
+                    status = 0
+                self.record("order", status)
+                if status == 200:
+                    break
+                time.sleep(0.05)
+            body = {"idempotencyKey": key, "email": "g@example.com", "phone": "+15551234567",
+                    "shippingAddress": "1 Main St, Springfield", "paymentMethod": "CreditCard"}
+            for _ in range(200):       # the same key until it is accepted, even after the stop
+                try:
+                    status, _, raw = self.master.call("POST", "/api/checkout/place-order", body=body,
+                                                      headers=dict(h, **{"Idempotency-Key": key}))
+                except OSError:
+                    status, raw = 0, b""
+                self.record("order", status)
+                if status == 200:
+                    with self.lock:
+                        self.orders[key] = (slug, json.loads(raw)["orderId"])
+                    break
+                time.sleep(0.05)
+
     def __enter__(self):
         for t in self.threads:
             t.start()
@@ -438,6 +482,8 @@ class Traffic:
 def test_killing_a_node_under_traffic_loses_no_accepted_write_and_no_store():
     a = STATE["masters"][0]  # its workers are on node 1, the one that dies
     slugs = built_stores()
+    for slug in slugs[:2]:   # the buyers' stores never run out (a refusal for stock is not the test)
+        node_sql(2, f"UPDATE `ecom_tenant_{slug.replace('-', '_')}`.products SET stock = 1000000")
     with Traffic(a, slugs) as traffic:
         time.sleep(2)
         # The master's workers are on node 1 (the first address), and so is the traffic.
@@ -454,8 +500,9 @@ def test_killing_a_node_under_traffic_loses_no_accepted_write_and_no_store():
     last_error = max((e[0] for e in errors), default=killed_at)
     first_ok_write = min((e[0] for e in after if e[1] == "write" and e[2] == 200), default=None)
     # The longest a request waited around the kill: the cluster stalls until it evicts the node.
+    assert traffic.orders and any(e[1] == "order" and e[2] == 200 for e in after), "no order after the kill"
     print(f"node 1 SIGKILLed under traffic: {len(events)} requests ({sum(e[1] == 'write' for e in events)} "
-          f"writes), {len(errors)} errors ({', '.join(sorted({str(e[2]) for e in errors})) or 'none'}), "
+          f"super admin writes, {len(traffic.orders)} orders accepted), {len(errors)} errors ({', '.join(sorted({str(e[2]) for e in errors})) or 'none'}), "
           f"first accepted write {first_ok_write - killed_at:.2f} s after the kill, last error "
           f"{max(0.0, last_error - killed_at):.2f} s after it")
     assert len(errors) <= max(5, len(events) // 20), errors
@@ -468,6 +515,10 @@ def test_killing_a_node_under_traffic_loses_no_accepted_write_and_no_store():
             rows = node_sql(n, "SELECT o.value FROM ecom_control.tenant_limit_overrides o JOIN ecom_control.tenants t "
                                f"ON t.id = o.tenant_id WHERE t.slug = '{slug}' AND o.limit_code = 'maxCartItems'")
             assert rows == [[str(value)]], (n, slug, value, rows)
+        for key, (slug, order_id) in traffic.orders.items():   # every accepted order, once, everywhere
+            schema = "ecom_tenant_" + slug.replace("-", "_")
+            rows = node_sql(n, f"SELECT id FROM `{schema}`.orders WHERE idempotency_key = '{key}'")
+            assert rows == [[order_id]], (n, slug, key, order_id, rows)
         ready = node_sql(n, "SELECT COUNT(*) FROM ecom_control.tenants WHERE status = 'Ready' AND slug IN (" +
                          ",".join(f"'{s}'" for s in slugs) + ")")
         assert ready == [[str(len(slugs))]], (n, ready)
