@@ -102,7 +102,7 @@ async function productEditPage(id) {
     field('Name', input('name', { required: true, maxlength: 200, value: p.name })),
     field('Description', h('textarea', { name: 'description', id: 'f-description', rows: 4 }, p.description || '')),
     field('Price', input('price', { type: 'number', min: 0, step: '0.01', required: true, inputmode: 'decimal', value: p.price })),
-    field('Discount (%)', input('discount', { type: 'number', min: 0, max: 100, step: '1', inputmode: 'numeric', value: Math.round((p.discount || 0) * 100) })),
+    field('Discount (%)', input('discount', { type: 'number', min: 0, max: 100, step: 'any', inputmode: 'decimal', value: +((p.discount || 0) * 100).toFixed(2) })),
     field('Stock', input('stock', { type: 'number', min: 0, step: '1', inputmode: 'numeric', value: p.stock })),
     field('Image URLs', h('textarea', { name: 'images', id: 'f-images', rows: 3 }, (p.images || []).join('\n')), 'One address a line.'),
     field('Attributes', h('textarea', { name: 'dynamicAttributes', id: 'f-dynamicAttributes', rows: 3 },
