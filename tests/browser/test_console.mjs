@@ -1,7 +1,8 @@
 // The console (/console/) in headless Chromium: a store signed up and built live until Ready, its
 // admin activated and signed in; the store admin's pages (a price changed there shows in the
-// storefront); the super admin's pages (a store suspended there shows closed in the storefront).
+// storefront, an order moved PENDING → DELIVERED); the super admin's pages (a store suspended there shows closed in the storefront).
 // Every console page is photographed and checked with axe-core.
+import { randomUUID } from 'node:crypto';
 import {
   BASE, assert, assertEqual, checkAccessibility, createStore, http, newPage, products, screenshot,
   shopUrl, superAdminToken, uniqueSlug, waitForPage,
@@ -167,4 +168,37 @@ export async function test_console_phone(browser) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert(overflow <= 1, `no sideways scrolling on a phone (${overflow}px)`);
   await screenshot(page, 'console-phone');
+}
+
+/** A guest order of one product in store slug, placed through the API; returns its number. */
+async function guestOrder(slug, productId) {
+  const headers = { 'X-Tenant-Slug': slug, 'X-Session-Id': randomUUID() };
+  const add = await http('POST', '/api/cart/items', { body: { productId, quantity: 1 }, headers });
+  assert(add.status === 200 || add.status === 201, `adding to the cart: ${add.status}`);
+  const key = randomUUID();
+  const res = await http('POST', '/api/checkout/place-order', {
+    body: { idempotencyKey: key, email: 'buyer@example.com', phone: '+1 555 010 2030', shippingAddress: '1 Main Street, Springfield', paymentMethod: 'CashOnDelivery' },
+    headers: { ...headers, 'Idempotency-Key': key },
+  });
+  assert(res.status === 200 || res.status === 201, `placing the order: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.orderNumber;
+}
+
+export async function test_console_admin_moves_an_order(browser) {
+  const admin = await storeWithAdmin('corder');
+  const p = (await products(admin.slug)).items.find((x) => x.stock > 0);
+  const number = await guestOrder(admin.slug, p.id);
+  const page = await newPage(browser);
+  await signIn(page, admin);
+  await visit(page, '#/admin/orders', 'admin-orders');
+  await page.click(`a:text-is("${number}")`);
+  await waitForPage(page, 'admin-order');
+  assertEqual(await page.textContent('#order-status'), 'PENDING', 'a new order');
+  await screenshot(page, 'console-order');
+  await checkAccessibility(page, 'console order');
+  for (const [button, status] of [['Mark paid', 'PAID'], ['Mark shipped', 'SHIPPED'], ['Mark delivered', 'DELIVERED']]) {
+    await page.click(`button:text-is("${button}")`);
+    await page.waitForSelector(`#order-status:text-is("${status}")`);
+  }
+  assertEqual(await page.locator('main .actions button').count(), 0, 'a delivered order moves no further');
 }
