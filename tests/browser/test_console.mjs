@@ -1,7 +1,8 @@
 // The console (/console/) in headless Chromium: a store signed up and built live until Ready, its
 // admin activated and signed in; the store admin's pages (a price changed there shows in the
-// storefront, an order moved PENDING → DELIVERED); the super admin's pages (a store suspended there shows closed in the storefront).
-// Every console page is photographed and checked with axe-core.
+// storefront, an order moved PENDING → DELIVERED); the super admin's pages (a store suspended
+// there shows closed in the storefront). Every console page is photographed and checked with
+// axe-core.
 import { randomUUID } from 'node:crypto';
 import {
   BASE, assert, assertEqual, checkAccessibility, createStore, http, newPage, products, screenshot,
