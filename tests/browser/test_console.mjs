@@ -135,10 +135,14 @@ export async function test_console_super_admin_suspends(browser) {
   await page.fill('#f-token', superAdminToken());
   await page.click('#super-login');
   await waitForPage(page, 'super-stores');
-  assert(await page.locator(`tr[data-slug="${slug}"]`).count() === 1, 'the store is listed');
+  assert(await page.locator('main tbody tr').count() > 0, 'stores are listed');
   await screenshot(page, 'console-stores');
   await checkAccessibility(page, 'console stores');
-  await page.click(`tr[data-slug="${slug}"] a`);
+  // Every store is on some page of the list; one is opened by its address.
+  const all = await http('GET', '/superadmin/tenants?pageSize=1', { headers: { Authorization: `Bearer ${superAdminToken()}` } });
+  assert((await page.textContent('#store-count')).startsWith(`${all.body.totalCount} `), 'the count of stores');
+  await page.fill('#f-findSlug', slug);
+  await page.press('#f-findSlug', 'Enter');
   await waitForPage(page, 'super-store');
   assertEqual(await page.textContent('#store-status'), 'Ready', 'status shown');
   await screenshot(page, 'console-store');

@@ -7,7 +7,9 @@ import { adminPage } from './admin.js';
 import { superPage } from './super.js';
 
 function route() {
-  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const [path, query] = location.hash.replace(/^#\/?/, '').split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const params = new URLSearchParams(query || '');
   const top = parts.shift() || 'signup';
   for (const a of document.querySelectorAll('.site-nav a[data-route]')) {
     if (a.dataset.route === top) a.setAttribute('aria-current', 'page');
@@ -15,7 +17,7 @@ function route() {
   }
   if (top === 'signup') return signupPage();
   if (top === 'admin') return adminPage(parts);
-  if (top === 'super') return superPage(parts);
+  if (top === 'super') return superPage(parts, params);
   render('not-found', 'Page not found', h('p', {}, h('a', { href: '#/signup' }, 'Open a store')));
 }
 

@@ -6,12 +6,12 @@ import { busy, input, render, setSuperToken, superApi, superToken } from './cont
 
 const PLANS = [['BASIC', 'Basic'], ['PREMIUM', 'Premium'], ['ENTERPRISE', 'Enterprise']];
 
-export async function superPage(parts) {
+export async function superPage(parts, params = new URLSearchParams()) {
   if (!superToken()) return tokenPage();
   busy();
   try {
     if (parts[0]) return await storePage(parts[0]);
-    return await storesPage();
+    return await storesPage(Number(params.get('page')) || 1);
   } catch (err) {
     if (err.status === 401 || err.status === 403) { setSuperToken(null); return tokenPage(err); }
     render('super-error', 'Super admin', problemBox(err));
@@ -45,15 +45,31 @@ function signOut() {
   return h('p', { class: 'muted' }, h('button', { type: 'button', class: 'link', onclick: () => { setSuperToken(null); tokenPage(); } }, 'Forget the token'));
 }
 
-async function storesPage() {
-  const page = await superApi.get('/superadmin/tenants', { pageSize: 100 });
-  render('super-stores', 'Stores', signOut(),
+const PAGE_SIZE = 50;
+
+async function storesPage(n = 1) {
+  const page = await superApi.get('/superadmin/tenants', { page: n, pageSize: PAGE_SIZE });
+  const pages = Math.max(1, Math.ceil((page.totalCount || 0) / PAGE_SIZE));
+  const find = h('form', { class: 'row-form', novalidate: true, id: 'store-find' },
+    field('Store address (slug)', input('findSlug', { required: true, autocapitalize: 'none', spellcheck: 'false' })),
+    h('button', { type: 'submit' }, 'Open'));
+  find.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const slug = String(new FormData(find).get('findSlug')).trim();
+    if (slug) location.hash = `#/super/${encodeURIComponent(slug)}`;
+  });
+  const nav = pages > 1 && h('nav', { class: 'pagination', 'aria-label': 'Pages of stores' },
+    n > 1 && h('a', { href: `#/super?page=${n - 1}` }, 'Previous'),
+    h('span', { 'aria-current': 'page' }, `Page ${n} of ${pages}`),
+    n < pages && h('a', { href: `#/super?page=${n + 1}` }, 'Next'));
+  render('super-stores', 'Stores', signOut(), find,
+    h('p', { class: 'muted', id: 'store-count' }, `${page.totalCount ?? page.items.length} stores`),
     h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, ['Store', 'Name', 'Plan', 'Status', 'Created'].map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, page.items.map((t) => h('tr', { 'data-slug': t.slug },
         h('td', {}, h('a', { href: `#/super/${encodeURIComponent(t.slug)}` }, t.slug)), h('td', {}, t.name), h('td', {}, t.plan),
         h('td', {}, t.status), h('td', {}, dateTime(t.createdAt))))))),
-    page.totalCount > page.items.length && h('p', { class: 'muted' }, `The first ${page.items.length} of ${page.totalCount} stores.`));
+    nav);
 }
 
 async function storePage(slug) {
