@@ -104,7 +104,7 @@ soak: setup
 	@$(MAKE) --no-print-directory $(JOBS) all
 	@tests/soak/run.sh
 
-# The README's storefront pictures (docs/images/), taken in headless Chromium on a throwaway stack.
+# The README's storefront and console pictures (docs/images/), taken in headless Chromium on a throwaway stack.
 screenshots: setup
 	@$(MAKE) --no-print-directory $(JOBS) all
 	@scripts/screenshots.sh

@@ -28,6 +28,21 @@ def test_apache_serves_the_storefront_page_and_files():
             assert r.raw == fh.read(), f"{path} differs from the file"
 
 
+def test_apache_serves_the_console():
+    page = ecom.http("GET", "/console/")
+    assert page.status == 200, page
+    assert page.headers.get("Content-Type") == "text/html; charset=utf-8", page.headers.get("Content-Type")
+    with open(os.path.join(REPO, "web", "console", "index.html"), encoding="utf-8") as fh:
+        assert page.text == fh.read(), "the console's page is web/console/index.html"
+    for path, ctype in (("/console/app.js", "text/javascript"), ("/console/console.css", "text/css")):
+        r = ecom.http("GET", path)
+        assert r.status == 200 and r.headers.get("Content-Type", "").startswith(ctype), (path, r)
+        with open(os.path.join(REPO, "web", path.lstrip("/")), "rb") as fh:
+            assert r.raw == fh.read(), f"{path} differs from the file"
+    r = ecom.http("GET", "/console/no-such.js")
+    assert r.status == 404, r
+
+
 def test_apache_keeps_every_other_path_for_the_application():
     r = ecom.http("GET", "/storefront/no-such.js")
     assert r.status == 404 and r.headers.get("Content-Type") == "application/problem+json", r

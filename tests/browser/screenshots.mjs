@@ -1,9 +1,10 @@
 // The README's pictures of the storefront (docs/images/storefront-*.png), taken of the demo store
 // of the stack ECOM_BASE_URL names: home, product grid, product page, cart, checkout with its
-// validation messages, the order confirmation, and the grid on a phone. Run by `make screenshots`
+// validation messages, the order confirmation, and the grid on a phone; and the console's sign-up
+// of a new store, built until Ready (docs/images/console-signup.png). Run by `make screenshots`
 // (scripts/screenshots.sh starts a throwaway stack for it).
 import path from 'node:path';
-import { launch, newPage, products, shopUrl, waitForPage } from './lib.mjs';
+import { BASE, launch, newPage, products, shopUrl, waitForPage } from './lib.mjs';
 
 const out = process.env.ECOM_SCREENSHOT_DIR;
 const slug = process.env.ECOM_SCREENSHOT_STORE || 'demo-store';
@@ -45,6 +46,18 @@ try {
   await phone.goto(shopUrl(slug, { view: 'products' }));
   await waitForPage(phone, 'products');
   await shot(phone, 'phone');
+  // The console: a store signed up and built by the stack's provisioner loop.
+  const con = await newPage(browser, { viewport: { width: 1200, height: 800 } });
+  await con.goto(`${BASE}/console/`);
+  await waitForPage(con, 'signup');
+  await con.fill('#f-name', 'Corner Bakery');
+  await con.fill('#f-slug', 'corner-bakery');
+  await con.fill('#f-adminEmail', 'owner@corner-bakery.example.com');
+  await con.click('#signup-submit');
+  await waitForPage(con, 'signup-confirm');
+  await con.click('#signup-confirm');
+  await con.waitForSelector('main[data-status="Ready"]', { timeout: 30000 });
+  await con.screenshot({ path: path.join(out, 'console-signup.png') });
   console.log(`screenshots written to ${out}`);
 } finally {
   await browser.close();

@@ -147,7 +147,7 @@ def test_install_lays_out_units_cron_logrotate_and_sites():
     # The storefront: every file of web/, byte for byte, where both sites look for it.
     assert site.count("root /usr/local/share/ecom/web;") == 2, "the nginx site names where the storefront went"
     assert "Define ECOM_WEB_DIR /usr/local/share/ecom/web" in apache, "the Apache site names the storefront"
-    assert web_files() and "web/storefront/index.html" in web_files()
+    assert web_files() and {"web/storefront/index.html", "web/console/index.html"} <= set(web_files())
     for f in web_files():
         with open(os.path.join(REPO, f), "rb") as a, open(f"{s}/usr/local/share/ecom/{f}", "rb") as b:
             assert a.read() == b.read(), f"{f} differs once installed"

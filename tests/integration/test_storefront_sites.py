@@ -15,7 +15,8 @@ import nginx_site  # noqa: E402
 
 REPO = ecom.repo_dir()
 FILES = {"/storefront/app.js": "text/javascript", "/storefront/catalog.js": "text/javascript",
-         "/shared/api.js": "text/javascript", "/shared/base.css": "text/css"}
+         "/shared/api.js": "text/javascript", "/shared/base.css": "text/css",
+         "/console/app.js": "text/javascript", "/console/console.css": "text/css"}
 
 
 def check_serves_the_storefront(fetch):
@@ -26,6 +27,11 @@ def check_serves_the_storefront(fetch):
     assert '<script type="module" src="/storefront/app.js">' in page.text, page.text[:300]
     with open(os.path.join(REPO, "web", "storefront", "index.html"), encoding="utf-8") as fh:
         assert page.text == fh.read(), "the page is web/storefront/index.html"
+    # The console's page at /console/ (README "Console").
+    page = fetch("GET", "/console/", {})
+    assert page.status == 200 and page.headers.get("Content-Type", "").startswith("text/html"), page
+    with open(os.path.join(REPO, "web", "console", "index.html"), encoding="utf-8") as fh:
+        assert page.text == fh.read(), "the console's page is web/console/index.html"
     for path, ctype in FILES.items():
         r = fetch("GET", path, {})
         assert r.status == 200, r

@@ -1,0 +1,209 @@
+// The console (/console/) in headless Chromium: a store signed up and built live until Ready, its
+// admin activated and signed in; the store admin's pages (a price changed there shows in the
+// storefront, an order moved PENDING → DELIVERED); the super admin's pages (a store suspended
+// there shows closed in the storefront). Every console page is photographed and checked with
+// axe-core.
+import { randomUUID } from 'node:crypto';
+import {
+  BASE, assert, assertEqual, checkAccessibility, createStore, http, newPage, products, screenshot,
+  shopUrl, superAdminToken, uniqueSlug, waitForPage,
+} from './lib.mjs';
+
+const consoleUrl = (hash) => `${BASE}/console/${hash}`;
+
+async function visit(page, hash, kind) {
+  await page.goto(consoleUrl(hash));
+  await waitForPage(page, kind);
+}
+
+/** A store made by the super admin with its admin account activated: {slug, email, password}. */
+async function storeWithAdmin(prefix) {
+  const email = `admin@${prefix}.example.com`;
+  const { slug, adminActivationToken } = await createStore(prefix, { adminEmail: email });
+  assert(adminActivationToken, 'the create response has an activation token');
+  const password = 'console-pass-1';
+  const res = await http('POST', '/api/auth/activate-account', {
+    body: { token: adminActivationToken, password, confirmPassword: password }, headers: { 'X-Tenant-Slug': slug },
+  });
+  assertEqual(res.status, 200, 'activating the admin');
+  return { slug, email, password };
+}
+
+async function signIn(page, { slug, email, password }) {
+  await visit(page, '#/admin', 'admin-login');
+  await page.fill('#f-slug', slug);
+  await page.fill('#f-email', email);
+  await page.fill('#f-password', password);
+  await page.click('#admin-login');
+  await waitForPage(page, 'admin-products');
+}
+
+export async function test_console_signup_until_ready(browser) {
+  const page = await newPage(browser);
+  await visit(page, '', 'signup');
+  await screenshot(page, 'console-signup');
+  await checkAccessibility(page, 'console sign-up');
+  // A bad address is named next to its field.
+  await page.fill('#f-name', 'My Console Store');
+  await page.fill('#f-slug', 'Not A Slug!');
+  await page.fill('#f-adminEmail', 'owner@example.com');
+  await page.click('#signup-submit');
+  await page.waitForSelector('#f-slug[aria-invalid="true"]');
+  assert((await page.textContent('#f-slug-error')).trim().length > 0, 'the slug field says what is wrong');
+  const slug = uniqueSlug('console');
+  await page.fill('#f-slug', slug);
+  await page.click('#signup-submit');
+  await waitForPage(page, 'signup-confirm');
+  await screenshot(page, 'console-signup-confirm');
+  await checkAccessibility(page, 'console sign-up confirm');
+  await page.click('#signup-confirm');
+  await waitForPage(page, 'signup-progress');
+  // The three steps are drawn, and the page follows them until the provisioner is done.
+  assertEqual(await page.locator('#steps li').count(), 3, 'three steps');
+  await page.waitForSelector('main[data-status="Ready"]', { timeout: 30000 });
+  const states = await page.$$eval('#steps li', (els) => els.map((el) => `${el.dataset.step}:${el.dataset.status}`));
+  assertEqual(states.join(','), 'CreateDatabase:Success,ApplyMigrations:Success,SeedData:Success', 'steps');
+  await screenshot(page, 'console-signup-ready');
+  await checkAccessibility(page, 'console sign-up ready');
+  // The store is open, and the admin sets a password and lands in the store admin.
+  assertEqual((await http('GET', '/public/tenant-config', { headers: { 'X-Tenant-Slug': slug } })).status, 200, 'store answers');
+  await page.fill('#f-password', 'short');
+  await page.fill('#f-confirmPassword', 'short');
+  await page.click('#activate-submit');
+  await page.waitForSelector('#activate-form .problem, #activate-form [aria-invalid="true"]');
+  await page.fill('#f-password', 'a-long-password-1');
+  await page.fill('#f-confirmPassword', 'a-long-password-1');
+  await page.click('#activate-submit');
+  await waitForPage(page, 'admin-products');
+  assert((await page.textContent('main')).includes(slug), 'signed in to the new store');
+  assert(await page.locator('main tbody tr').count() > 0, 'the starter catalog is listed');
+  const login = await http('POST', '/api/auth/login', { body: { email: 'owner@example.com', password: 'a-long-password-1' }, headers: { 'X-Tenant-Slug': slug } });
+  assertEqual(login.status, 200, 'the activated admin can log in');
+}
+
+export async function test_console_admin_changes_price(browser) {
+  const admin = await storeWithAdmin('cadmin');
+  const page = await newPage(browser);
+  await signIn(page, admin);
+  await screenshot(page, 'console-products');
+  await checkAccessibility(page, 'console products');
+  const p = (await products(admin.slug)).items.find((x) => x.discount === 0) || (await products(admin.slug)).items[0];
+  await page.click(`tr[data-id="${p.id}"] a`);
+  await waitForPage(page, 'admin-product');
+  await screenshot(page, 'console-product');
+  await checkAccessibility(page, 'console product');
+  await page.fill('#f-price', '123.45');
+  await page.fill('#f-discount', '0');
+  await page.fill('#f-stock', '77');
+  await page.click('#product-save');
+  await page.waitForSelector('#product-notice .notice');
+  const after = (await products(admin.slug)).items.find((x) => x.id === p.id);
+  assertEqual(after.price, 123.45, 'price saved');
+  assertEqual(after.stock, 77, 'stock saved');
+  // The storefront shows the new price.
+  const shop = await newPage(browser);
+  await shop.goto(shopUrl(admin.slug, { view: 'product', id: p.id }));
+  await waitForPage(shop, 'product');
+  assert((await shop.textContent('main .price')).includes('$123.45'), 'the storefront shows the new price');
+  // The other pages of the store admin.
+  for (const [hash, kind] of [['#/admin/categories', 'admin-categories'], ['#/admin/orders', 'admin-orders'], ['#/admin/settings', 'admin-settings'], ['#/admin/products/new', 'admin-product']]) {
+    await visit(page, hash, kind);
+    await screenshot(page, `console-${hash.split('/').slice(2).join('-')}`);
+    await checkAccessibility(page, `console ${hash}`);
+  }
+  // A new product made in the console is in the shop.
+  await page.fill('#f-name', 'Console Lamp');
+  await page.fill('#f-price', '19.5');
+  await page.fill('#f-stock', '3');
+  await page.fill('#f-dynamicAttributes', 'color=white');
+  await page.click('#product-save');
+  await page.waitForFunction(() => /#\/admin\/products\/[0-9a-f-]{36}$/.test(location.hash));
+  await waitForPage(page, 'admin-product');
+  const made = (await products(admin.slug, '&search=Console%20Lamp')).items;
+  assertEqual(made.length, 1, 'the new product is in the catalog');
+  assertEqual(made[0].price, 19.5, 'its price');
+}
+
+export async function test_console_super_admin_suspends(browser) {
+  const { slug } = await createStore('csuper');
+  const page = await newPage(browser);
+  await visit(page, '#/super', 'super-login');
+  await checkAccessibility(page, 'console super-admin token');
+  await page.fill('#f-token', 'not-a-token');
+  await page.click('#super-login');
+  await page.waitForSelector('main .problem');
+  await page.fill('#f-token', superAdminToken());
+  await page.click('#super-login');
+  await waitForPage(page, 'super-stores');
+  assert(await page.locator('main tbody tr').count() > 0, 'stores are listed');
+  await screenshot(page, 'console-stores');
+  await checkAccessibility(page, 'console stores');
+  // Every store is on some page of the list; one is opened by its address.
+  const all = await http('GET', '/superadmin/tenants?pageSize=1', { headers: { Authorization: `Bearer ${superAdminToken()}` } });
+  assert((await page.textContent('#store-count')).startsWith(`${all.body.totalCount} `), 'the count of stores');
+  await page.fill('#f-findSlug', slug);
+  await page.press('#f-findSlug', 'Enter');
+  await waitForPage(page, 'super-store');
+  assertEqual(await page.textContent('#store-status'), 'Ready', 'status shown');
+  await screenshot(page, 'console-store');
+  await checkAccessibility(page, 'console store');
+  await page.click('#store-suspend');
+  await page.waitForSelector('#store-notice .notice');
+  assertEqual(await page.textContent('#store-status'), 'Suspended', 'suspended');
+  const shop = await newPage(browser);
+  await shop.goto(shopUrl(slug));
+  await waitForPage(shop, 'closed');
+  // Change plan, then resume: the shop opens again.
+  await page.selectOption('#f-planCode', 'ENTERPRISE');
+  await page.click('#store-plan');
+  await page.waitForSelector('#store-notice .notice');
+  const detail = await http('GET', `/superadmin/tenants/${slug}`, { headers: { Authorization: `Bearer ${superAdminToken()}` } });
+  assertEqual(detail.body.planCode, 'ENTERPRISE', 'plan changed');
+  await page.click('#store-resume');
+  await page.waitForSelector('#store-suspend');
+  await shop.goto(shopUrl(slug));
+  await waitForPage(shop, 'home');
+  // The token lives in sessionStorage only.
+  assert(await page.evaluate(() => Object.keys(localStorage).every((k) => !k.includes('super'))), 'no token in localStorage');
+}
+
+export async function test_console_phone(browser) {
+  const page = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await visit(page, '', 'signup');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 1, `no sideways scrolling on a phone (${overflow}px)`);
+  await screenshot(page, 'console-phone');
+}
+
+/** A guest order of one product in store slug, placed through the API; returns its number. */
+async function guestOrder(slug, productId) {
+  const headers = { 'X-Tenant-Slug': slug, 'X-Session-Id': randomUUID() };
+  const add = await http('POST', '/api/cart/items', { body: { productId, quantity: 1 }, headers });
+  assert(add.status === 200 || add.status === 201, `adding to the cart: ${add.status}`);
+  const key = randomUUID();
+  const res = await http('POST', '/api/checkout/place-order', {
+    body: { idempotencyKey: key, email: 'buyer@example.com', phone: '+1 555 010 2030', shippingAddress: '1 Main Street, Springfield', paymentMethod: 'CashOnDelivery' },
+    headers: { ...headers, 'Idempotency-Key': key },
+  });
+  assert(res.status === 200 || res.status === 201, `placing the order: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.orderNumber;
+}
+
+export async function test_console_admin_moves_an_order(browser) {
+  const admin = await storeWithAdmin('corder');
+  const p = (await products(admin.slug)).items.find((x) => x.stock > 0);
+  const number = await guestOrder(admin.slug, p.id);
+  const page = await newPage(browser);
+  await signIn(page, admin);
+  await visit(page, '#/admin/orders', 'admin-orders');
+  await page.click(`a:text-is("${number}")`);
+  await waitForPage(page, 'admin-order');
+  assertEqual(await page.textContent('#order-status'), 'PENDING', 'a new order');
+  await screenshot(page, 'console-order');
+  await checkAccessibility(page, 'console order');
+  for (const [button, status] of [['Mark paid', 'PAID'], ['Mark shipped', 'SHIPPED'], ['Mark delivered', 'DELIVERED']]) {
+    await page.click(`button:text-is("${button}")`);
+    await page.waitForSelector(`#order-status:text-is("${status}")`);
+  }
+  assertEqual(await page.locator('main .actions button').count(), 0, 'a delivered order moves no further');
+}
