@@ -7,83 +7,32 @@ The second server's accounts have passwords of their own, given to the platform 
 served at all shows the section is used."""
 
 import json
-import os
 import secrets as pysecrets
-import signal
-import subprocess
+import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import ecom  # noqa: E402
-from second_db import SecondDb  # noqa: E402
+from two_servers import TwoServers, ok  # noqa: E402
 
+ENV = None     # the stack and its second server (tests/lib/two_servers.py)
 STACK = None
 DB2 = None
-APP_PASSWORD_2 = "app2-" + pysecrets.token_hex(12)
-ADMIN_PASSWORD_2 = "admin2-" + pysecrets.token_hex(12)
 STORES = {}  # what the tests made: name -> slug
-LOOPS = []  # the provisioner loop this module started again (stopped by stack.sh stop, reaped here)
 
 
 def setup_module():
-    global STACK, DB2
-    STACK = ecom.Stack()
-    STACK.start()
-    STACK.select()
-    DB2 = SecondDb(os.path.join(ecom.var_dir(), "db2")).start()
-    admin_file = os.path.join(ecom.var_dir(), "db2-admin-password")
-    fd = os.open(admin_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(ADMIN_PASSWORD_2 + "\n")
-    with open(ecom.config_path(), "a", encoding="utf-8") as fh:
-        fh.write(f"\n[db_server.second]\npassword={APP_PASSWORD_2}\nadmin_password_file={admin_file}\n")
-    reload_master()
-    restart_provision_loop()
-    ok(ecom.provision("db-init", "--db-server", "second", "--url", DB2.url, "--server-user", "root",
-                      "--hosts", "127.0.0.1"))
-    ok(ecom.provision("server", "add", "second", DB2.url, "--capacity", "100"))
+    global ENV, STACK, DB2
+    ENV = TwoServers(capacity=100).start()
+    STACK, DB2 = ENV.stack, ENV.db2
 
 
 def teardown_module():
-    if STACK is not None and os.environ.get("KEEP_LOGS"):
+    if ENV is not None and ENV.stack is not None and os.environ.get("KEEP_LOGS"):
         import shutil
-        shutil.copytree(os.path.join(STACK.var_dir, "log"), os.environ["KEEP_LOGS"], dirs_exist_ok=True)
-    if STACK is not None:
-        STACK.stop()
-    if DB2 is not None:
-        DB2.stop(remove=True)
-    for proc in LOOPS:
-        proc.wait(timeout=30)
-
-
-def ok(proc):
-    assert proc.returncode == 0, ecom.describe(proc)
-    return proc
-
-
-def reload_master():
-    """SIGHUP, then waits until every worker and the agent are of the new configuration."""
-    master = ecom.master_pid()
-    old = set(ecom.child_pids(master)) | set(ecom.child_pids(master, "ecom: agent"))
-    os.kill(master, signal.SIGHUP)
-
-    def renewed():
-        now = set(ecom.child_pids(master)) | set(ecom.child_pids(master, "ecom: agent"))
-        return len(ecom.child_pids(master)) >= STACK.workers and not (now & old)
-    ecom.wait_until(renewed, timeout=30, interval=0.1, what="the workers of the reloaded configuration")
-
-
-def restart_provision_loop():
-    """The stack's `ecom-provision run --loop` read the configuration when it started: started
-    again (as scripts/stack.sh starts it, pid in run/provision.pid), it sees [db_server.second]."""
-    ecom.stop_provision_loop()
-    log = open(os.path.join(ecom.var_dir(), "log", "provision.log"), "ab")
-    proc = subprocess.Popen([os.path.join(ecom.bin_dir(), "ecom-provision"), "--config", ecom.config_path(),
-                             "run", "--loop", "1"], stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-                            start_new_session=True)
-    LOOPS.append(proc)
-    with open(os.path.join(ecom.var_dir(), "run", "provision.pid"), "w", encoding="utf-8") as fh:
-        fh.write(f"{proc.pid}\n")
+        shutil.copytree(os.path.join(ENV.stack.var_dir, "log"), os.environ["KEEP_LOGS"], dirs_exist_ok=True)
+    if ENV is not None:
+        ENV.stop()
 
 
 def servers():
@@ -92,16 +41,15 @@ def servers():
 
 
 def server_of(slug):
-    return ecom.sql_value("SELECT s.name FROM tenants t JOIN db_servers s ON s.id = t.db_server_id "
-                          f"WHERE t.slug = {ecom.q(slug)}", db=ecom.control_db())
+    return ENV.server_of(slug)
 
 
 def schemas_on_second():
-    return {r[0] for r in DB2.sql("SHOW DATABASES LIKE 'ecom\\_tenant\\_%'")}
+    return ENV.schemas_on_second()
 
 
 def schemas_on_default():
-    return {r[0] for r in ecom.sql("SHOW DATABASES LIKE 'ecom\\_tenant\\_%'")}
+    return ENV.schemas_on_default()
 
 
 def create(slug, *extra):
