@@ -1,6 +1,5 @@
 #include "provisioning/schema_copy.h"
 
-#include <regex>
 #include <stdexcept>
 
 #include "db/identifier.h"
@@ -71,6 +70,36 @@ int64_t copy_rows(db::Connection& from, db::Connection& to, const std::string& s
   return n;
 }
 
+// "CREATE DEFINER=`user`@`host` TRIGGER ..." as "CREATE TRIGGER ..." (the definer is an account
+// of the source server; without one the trigger runs as the account that creates it). A name is
+// `quoted` (`` stands for a backquote inside) or bare.
+std::string without_definer(const std::string& create) {
+  const std::string head = "CREATE DEFINER=";
+  if (create.compare(0, head.size(), head) != 0) return create;
+  size_t i = head.size();
+  for (int part = 0; part < 2; ++part) {
+    if (i < create.size() && create[i] == '`') {
+      for (++i; i < create.size(); ++i) {
+        if (create[i] != '`') continue;
+        if (i + 1 < create.size() && create[i + 1] == '`') {
+          ++i;
+          continue;
+        }
+        ++i;
+        break;
+      }
+    } else {
+      while (i < create.size() && create[i] != '@' && create[i] != ' ') ++i;
+    }
+    if (part == 0) {
+      if (i >= create.size() || create[i] != '@') return create;
+      ++i;
+    }
+  }
+  while (i < create.size() && create[i] == ' ') ++i;
+  return "CREATE " + create.substr(i);
+}
+
 // The triggers' CREATE statements, without DEFINER, with the sql_mode each was made under.
 std::vector<std::pair<std::string, std::string>> triggers(db::Connection& c, const std::string& schema) {
   auto names = c.query("SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? "
@@ -78,13 +107,12 @@ std::vector<std::pair<std::string, std::string>> triggers(db::Connection& c, con
                        {schema});
   std::vector<std::string> list;
   while (names.next()) list.push_back(names.str(0));
-  static const std::regex definer(R"(^CREATE\s+DEFINER\s*=\s*(`[^`]*`|\S+)@(`[^`]*`|\S+)\s+)", std::regex::icase);
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& name : list) {
     auto r = c.query_plain("SHOW CREATE TRIGGER " + db::quote_identifier(schema) + "." + db::quote_identifier(name));
     if (!r.next()) continue;
     // Trigger, sql_mode, SQL Original Statement, ...
-    out.emplace_back(r.str(1), std::regex_replace(r.str(2), definer, "CREATE "));
+    out.emplace_back(r.str(1), without_definer(r.str(2)));
   }
   return out;
 }
