@@ -8,7 +8,8 @@
 #   5. the upgrade from the previous release (tests/upgrade, a stack of its own)
 #   6. the storefront in headless Chromium (tests/browser), through the same stack's nginx
 #   7. the control database on a three-node Galera cluster (tests/galera, scripts/galera.sh)
-#   (and the source rules of docs/architecture.md, tests/source: no stack needed)
+#   (and the source rules of docs/architecture.md, tests/source, and the bench report, tests/bench:
+#   no stack needed)
 # Suites 2 and 3 share one private stack under a temporary ECOM_VAR_DIR on free
 # ports, stopped and removed at the end (kept, with its logs, when a test failed).
 # Env: ECOM_BIN_DIR (binaries to test), TEST_FILTER (substring of test names).
@@ -112,7 +113,7 @@ echo "== starting a throwaway stack in $ECOM_VAR_DIR on port $ECOM_HTTP_PORT"
 if "$repo/scripts/stack.sh" start; then
   echo "== integration and API tests"
   py_out_file="$ECOM_VAR_DIR/pytest.out"
-  python3 "$repo/tests/lib/runner.py" "${args[@]}" "$repo/tests/source" "$repo/tests/openapi" "$repo/tests/integration" "$repo/tests/api" \
+  python3 "$repo/tests/lib/runner.py" "${args[@]}" "$repo/tests/source" "$repo/tests/bench" "$repo/tests/openapi" "$repo/tests/integration" "$repo/tests/api" \
     "$repo/tests/upgrade" 2>&1 | tee "$py_out_file"
   add_counts "$(tail -n 1 "$py_out_file")"
   # Every response those tests received, against docs/openapi.yaml (one count per endpoint).
