@@ -12,7 +12,8 @@
 #     the report gives the median and the range over the passes.
 #   - The product list and detail are measured with MariaDB's query cache off and on, switched at
 #     run time with SET GLOBAL query_cache_type (root over the socket); every row records the mode
-#     it ran in and how far Qcache_hits moved, so the off rows are verifiably uncached.
+#     it ran in and how far Qcache_hits moved, so the off rows are verifiably uncached. In each
+#     pass the on rows come first (statements prepared while the cache is off are never cached).
 #   - The goals of issue 16 are checked against the medians: met / not met.
 # Writes every number to var/bench/<time>.json and prints the summary tables.
 # Env: BENCH_SECONDS (per measurement, default 5), BENCH_PASSES (default 3), BENCH_CONNECTIONS
@@ -89,7 +90,8 @@ for user in root "$(id -un)"; do
   fi
 done
 # Prints "<mode> <Qcache_hits> <Qcache_inserts>", mode in lower case (on / off / demand); kept in
-# qc_now, read again after every measurement and every switch.
+# qc_now, read again after every row (not after the baselines, which send nothing to MariaDB)
+# and after every switch.
 qc_state() {
   sql -e "SELECT LOWER(@@global.query_cache_type),
             (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'QCACHE_HITS'),
