@@ -1,10 +1,11 @@
 // The console (/console/) in headless Chromium: a store signed up and built live until Ready, its
 // admin activated and signed in; the store admin's pages (a price changed there shows in the
-// storefront, an order moved PENDING → DELIVERED); the super admin's pages (a store suspended
+// storefront, an order moved PENDING → DELIVERED and another cancelled, both as the API then has
+// them); the super admin's pages (a store suspended
 // there shows closed in the storefront). Every console page is photographed and checked with
 // axe-core.
 import {
-  assert, assertEqual, checkAccessibility, createStore, guestOrder, http, newPage, products, screenshot,
+  adminHttp, assert, assertEqual, checkAccessibility, createStore, guestOrder, http, newPage, products, screenshot,
   shopUrl, signIn, storeWithAdmin, superAdminToken, uniqueSlug, visit, waitForPage,
 } from './lib.mjs';
 
@@ -147,8 +148,10 @@ export async function test_console_phone(browser) {
 
 export async function test_console_admin_moves_an_order(browser) {
   const admin = await storeWithAdmin('corder');
-  const p = (await products(admin.slug)).items.find((x) => x.stock > 0);
-  const { orderNumber: number } = await guestOrder(admin.slug, p.id);
+  const api = await adminHttp(admin);
+  const p = (await products(admin.slug)).items.find((x) => x.stock > 1);
+  const { orderId, orderNumber: number } = await guestOrder(admin.slug, p.id);
+  const other = await guestOrder(admin.slug, p.id);
   const page = await newPage(browser);
   await signIn(page, admin);
   await visit(page, '#/admin/orders', 'admin-orders');
@@ -160,6 +163,14 @@ export async function test_console_admin_moves_an_order(browser) {
   for (const [button, status] of [['Mark paid', 'PAID'], ['Mark shipped', 'SHIPPED'], ['Mark delivered', 'DELIVERED']]) {
     await page.click(`button:text-is("${button}")`);
     await page.waitForSelector(`#order-status:text-is("${status}")`);
+    assertEqual((await api('GET', `/api/admin/orders/${orderId}`)).body.status, status, `the API has the order ${status}`);
   }
   assertEqual(await page.locator('main .actions button').count(), 0, 'a delivered order moves no further');
+  // Cancelling the other order puts its unit back in stock.
+  const stockBefore = (await api('GET', `/api/admin/products/${p.id}`)).body.stock;
+  await visit(page, `#/admin/orders/${other.orderId}`, 'admin-order');
+  await page.click('button:text-is("Cancel the order")');
+  await page.waitForSelector('#order-status:text-is("CANCELLED")');
+  assertEqual((await api('GET', `/api/admin/orders/${other.orderId}`)).body.status, 'CANCELLED', 'the API has it cancelled');
+  assertEqual((await api('GET', `/api/admin/products/${p.id}`)).body.stock, stockBefore + 1, 'its unit is back in stock');
 }
