@@ -112,6 +112,15 @@ export async function test_console_lists_page(browser) {
   await page.waitForSelector('#f-filter-from[aria-invalid="true"]');
   assert((await page.textContent('#f-filter-from-error')).includes('date'), 'the refused date is explained next to its field');
   assertEqual(await page.locator('main tbody tr').count(), 0, 'no list for a refused filter');
+  // On a phone: the filters and page links wrap, only the table itself scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const hash of ['#/admin/orders?pageSize=10', '#/admin/products?page=2&pageSize=10']) {
+    await visit(page, hash, hash.includes('orders') ? 'admin-orders' : 'admin-products');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 1, `no sideways scrolling of ${hash} on a phone (${overflow}px)`);
+    assert(await page.isVisible('nav.pager a[rel="next"]'), 'the page links are there');
+  }
+  await screenshot(page, 'console-products-phone');
 }
 
 export async function test_console_admin_saves_a_category(browser) {

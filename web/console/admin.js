@@ -93,8 +93,7 @@ async function productsPage(params, message = null) {
   const form = filterForm(PRODUCTS, q, [
     field('Search', input('search', { type: 'search', value: q.search, id: 'f-filter-search' })),
     field('Category', choice('categoryId', [['', 'Any'], ...cats.map((c) => [c.id, c.name])], q.categoryId)),
-    field('Status', choice('isActive', STATUS_CHOICES, q.isActive)),
-    h('div', { 'data-problem': true })]);
+    field('Status', choice('isActive', STATUS_CHOICES, q.isActive))]);
   const page = await fetchList('/api/admin/products', q, form);
   const head = [tabs('products'), h('div', { role: 'status', id: 'product-notice' }, message && h('p', { class: 'notice' }, message)),
     h('p', {}, h('a', { class: 'button', href: '#/admin/products/new' }, 'New product')), form];
@@ -284,8 +283,7 @@ async function ordersPage(params) {
   const form = filterForm(ORDERS, q, [
     field('Status', choice('status', [['', 'Any'], ...Object.keys(NEXT).map((st) => [st, st[0] + st.slice(1).toLowerCase()])], q.status)),
     field('Placed from', input('from', { type: 'date', value: q.from, id: 'f-filter-from' })),
-    field('Placed until', input('to', { type: 'date', value: q.to, id: 'f-filter-to' })),
-    h('div', { 'data-problem': true })]);
+    field('Placed until', input('to', { type: 'date', value: q.to, id: 'f-filter-to' }))]);
   const page = await fetchList('/api/admin/orders', q, form);
   const title = q.page > 1 ? `Orders (page ${q.page})` : 'Orders';
   if (!page) return render('admin-orders', title, tabs('orders'), form);

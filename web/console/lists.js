@@ -83,7 +83,8 @@ export function filterForm(base, q, fields, defaultPageSize = DEFAULT_PAGE_SIZE)
   const size = h('select', { name: 'pageSize', id: 'f-pageSize' },
     PAGE_SIZES.map((n) => h('option', { value: n, selected: n === q.pageSize }, String(n))));
   const form = h('form', { class: 'row-form list-filter', role: 'search', 'aria-label': 'Filter the list', novalidate: true },
-    fields, field('Per page', size), h('button', { type: 'submit', class: 'secondary', id: 'list-filter-apply' }, 'Show'));
+    fields, field('Per page', size), h('button', { type: 'submit', class: 'secondary', id: 'list-filter-apply' }, 'Show'),
+    h('div', { 'data-problem': true }));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const next = { page: 1 };
