@@ -161,6 +161,11 @@ export async function test_console_admin_saves_a_category(browser) {
   const saved = (await api('GET', '/api/admin/categories?pageSize=100')).body.items.find((c) => c.id === made.id);
   assertEqual(saved.name, 'Console Garden Tools', 'the API has the new name');
   assertEqual(saved.description, 'Spades and rakes', 'the API has the new description');
+  // One row at a time: editing another puts the first back.
+  await page.click(`${row} [data-action="edit"]`);
+  await page.click(`main tbody tr:not([data-id="${made.id}"]) [data-action="edit"] >> nth=0`);
+  assertEqual(await page.locator('#category-edit').count(), 1, 'one edit form');
+  assertEqual(await page.textContent(`${row} td:nth-child(1)`), 'Console Garden Tools', 'the first row is back');
   // Cancel puts the row back unchanged, the focus on its Edit button.
   await page.click(`${row} [data-action="edit"]`);
   await page.fill('#f-edit-name', 'Not saved');

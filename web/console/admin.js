@@ -240,12 +240,20 @@ async function categoriesPage(params, message = null) {
         h('button', { type: 'button', class: 'secondary', 'data-action': 'toggle', onclick: toggle(c), 'aria-label': `${c.isActive ? 'Deactivate' : 'Activate'} ${c.name}` }, c.isActive ? 'Deactivate' : 'Activate')));
     return tr;
   };
+  let open = null;  // the row being edited (one at a time): {c, editRow}
+  const restore = (c, editRow) => {
+    const back = row(c);
+    editRow.replaceWith(back);
+    open = null;
+    return back;
+  };
   const edit = (c, tr) => {
+    if (open) restore(open.c, open.editRow);
     const f = h('form', { class: 'row-form', novalidate: true, id: 'category-edit', 'aria-label': `Edit ${c.name}` },
       field('Name', input('name', { id: 'f-edit-name', required: true, maxlength: 200, value: c.name })),
       field('Description', input('description', { id: 'f-edit-description', value: c.description || '' })),
       h('button', { type: 'submit', id: 'category-save' }, 'Save'),
-      h('button', { type: 'button', class: 'secondary', id: 'category-cancel', onclick: () => { const back = row(c); editRow.replaceWith(back); back.querySelector('[data-action="edit"]').focus(); } }, 'Cancel'),
+      h('button', { type: 'button', class: 'secondary', id: 'category-cancel', onclick: () => restore(c, editRow).querySelector('[data-action="edit"]').focus() }, 'Cancel'),
       h('div', { 'data-problem': true }));
     f.addEventListener('submit', async (ev) => {
       ev.preventDefault();
@@ -260,6 +268,7 @@ async function categoriesPage(params, message = null) {
     });
     const editRow = h('tr', { 'data-id': c.id, class: 'editing' }, h('td', { colspan: 5 }, f));
     tr.replaceWith(editRow);
+    open = { c, editRow };
     f.querySelector('#f-edit-name').focus();
   };
   render('admin-categories', q.page > 1 ? `Categories (page ${q.page})` : 'Categories', tabs('categories'), form,
@@ -270,6 +279,8 @@ async function categoriesPage(params, message = null) {
         h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
       h('tbody', {}, page.items.map(row)))),
     pager(CATEGORIES, q, page, 'Pages of categories'));
+  // After a change the page is drawn afresh: the focus goes back to its top, as after a link.
+  if (message) document.getElementById('main').focus({ preventScroll: true });
 }
 
 // ---- orders ------------------------------------------------------------------------------------
