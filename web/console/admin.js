@@ -235,9 +235,9 @@ async function categoriesPage(params, message = null) {
   const row = (c) => {
     const tr = h('tr', { 'data-id': c.id }, h('td', {}, c.name), h('td', {}, c.description || ''), h('td', { class: 'num' }, c.productCount ?? ''),
       h('td', {}, c.isActive ? 'Active' : 'Inactive'),
-      h('td', { class: 'row-actions' },
+      h('td', {}, h('div', { class: 'row-actions' },
         h('button', { type: 'button', class: 'secondary', 'data-action': 'edit', 'aria-label': `Edit ${c.name}`, onclick: () => edit(c, tr) }, 'Edit'),
-        h('button', { type: 'button', class: 'secondary', 'data-action': 'toggle', onclick: toggle(c), 'aria-label': `${c.isActive ? 'Deactivate' : 'Activate'} ${c.name}` }, c.isActive ? 'Deactivate' : 'Activate')));
+        h('button', { type: 'button', class: 'secondary', 'data-action': 'toggle', onclick: toggle(c), 'aria-label': `${c.isActive ? 'Deactivate' : 'Activate'} ${c.name}` }, c.isActive ? 'Deactivate' : 'Activate'))));
     return tr;
   };
   let open = null;  // the row being edited (one at a time): {c, editRow}
