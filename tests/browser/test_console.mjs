@@ -5,7 +5,7 @@
 // there shows closed in the storefront). Every console page is photographed and checked with
 // axe-core.
 import {
-  adminHttp, assert, assertEqual, checkAccessibility, createStore, guestOrder, http, newPage, products, screenshot,
+  adminHttp, andRender, assert, assertEqual, checkAccessibility, createStore, guestOrder, http, newPage, products, screenshot,
   shopUrl, signIn, storeWithAdmin, superAdminToken, uniqueSlug, visit, waitForPage,
 } from './lib.mjs';
 
@@ -59,6 +59,11 @@ export async function test_console_admin_changes_price(browser) {
   await screenshot(page, 'console-products');
   await checkAccessibility(page, 'console products');
   const p = (await products(admin.slug)).items.find((x) => x.discount === 0) || (await products(admin.slug)).items[0];
+  // Found by the list's search (the list shows a page at a time).
+  await andRender(page, 'admin-products', async () => {
+    await page.fill('#f-filter-search', p.name);
+    await page.click('#list-filter-apply');
+  });
   await page.click(`tr[data-id="${p.id}"] a`);
   await waitForPage(page, 'admin-product');
   await screenshot(page, 'console-product');
