@@ -85,11 +85,13 @@ run_browser_through_apache() {
     return
   fi
   echo "== browser scenarios through Apache httpd"
+  local started=$SECONDS
   { "$repo/tests/browser/install.sh" &&
     ECOM_BASE_URL="http://127.0.0.1:$port" ECOM_EXPECT_SERVER=Apache ECOM_AXE=off ECOM_BROWSER_LABEL="[apache]" \
       ECOM_BROWSER_TESTS="$APACHE_BROWSER_TESTS" ECOM_SCREENSHOT_DIR="$repo/build/browser-screenshots/apache" \
       node "$repo/tests/browser/run.mjs"; } 2>&1 | tee "$out"
   add_counts "$(tail -n 1 "$out")"
+  echo "== browser stage through Apache: $((SECONDS - started)) s"
 }
 
 # The storefront in Debian's headless Chromium (tests/browser: playwright-core and axe-core from
@@ -100,10 +102,11 @@ run_browser_tests() {
     return
   fi
   echo "== browser tests (headless Chromium)"
-  local out="$ECOM_VAR_DIR/browser.out"
+  local out="$ECOM_VAR_DIR/browser.out" started=$SECONDS
   { "$repo/tests/browser/install.sh" &&
     ECOM_SCREENSHOT_DIR="$repo/build/browser-screenshots" node "$repo/tests/browser/run.mjs"; } 2>&1 | tee "$out"
   add_counts "$(tail -n 1 "$out")"
+  echo "== browser stage: $((SECONDS - started)) s"
 }
 
 cleanup() {
