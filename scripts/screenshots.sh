@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the README's pictures (docs/images/storefront-*.png, console-signup.png): starts a throwaway
+# Regenerates the README's pictures (docs/images/storefront-*.png, console-*.png): starts a throwaway
 # stack (its demo store) on free ports, drives Debian's headless Chromium through it
 # (tests/browser/screenshots.mjs), stops the stack. `make screenshots` runs it after building.
 set -euo pipefail

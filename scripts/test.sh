@@ -4,7 +4,7 @@
 #   2. integration tests (ecom-provision against a real, throwaway MariaDB)
 #   3. API tests (HTTP through real nginx into the real ecom-fcgi)
 #   4. a part of them again through Apache httpd (conf/apache/, scripts/apache.sh), with
-#      tests/apache
+#      tests/apache and a set of the browser scenarios (tests/browser)
 #   5. the upgrade from the previous release (tests/upgrade, a stack of its own)
 #   6. the storefront in headless Chromium (tests/browser), through the same stack's nginx
 #   7. the control database on a three-node Galera cluster (tests/galera, scripts/galera.sh)
@@ -71,7 +71,28 @@ run_through_apache() {
   for t in "${APACHE_TESTS[@]}"; do files+=("$repo/$t"); done
   ECOM_BASE_URL="http://127.0.0.1:$port" python3 "$repo/tests/lib/runner.py" "$@" "${files[@]}" 2>&1 | tee "$out"
   add_counts "$(tail -n 1 "$out")"
+  run_browser_through_apache "$port"
   "$repo/scripts/apache.sh" stop || failed=$((failed + 1))
+}
+
+# One set of browser scenarios again through Apache (browse, cart and guest checkout; the
+# console's sign-in and an order moved): the pages and the API as Apache's site serves them.
+# axe-core is left to the nginx run (same pages); screenshots go to build/browser-screenshots/apache/.
+APACHE_BROWSER_TESTS=test_browse_filter_paginate_back_forward,test_product_cart_and_guest_checkout_retried_once,test_console_admin_moves_an_order
+run_browser_through_apache() {
+  local port=$1 out="$ECOM_VAR_DIR/browser-apache.out"
+  if [[ -n ${TEST_FILTER:-} && tests/browser/apache != *"$TEST_FILTER"* ]] &&
+     ! grep -qF -- "$TEST_FILTER" <<<"$APACHE_BROWSER_TESTS"; then
+    return
+  fi
+  echo "== browser scenarios through Apache httpd"
+  local started=$SECONDS
+  { "$repo/tests/browser/install.sh" &&
+    ECOM_BASE_URL="http://127.0.0.1:$port" ECOM_EXPECT_SERVER=Apache ECOM_AXE=off ECOM_BROWSER_LABEL="[apache]" \
+      ECOM_BROWSER_TESTS="$APACHE_BROWSER_TESTS" ECOM_SCREENSHOT_DIR="$repo/build/browser-screenshots/apache" \
+      node "$repo/tests/browser/run.mjs"; } 2>&1 | tee "$out"
+  add_counts "$(tail -n 1 "$out")"
+  echo "== browser stage through Apache: $((SECONDS - started)) s"
 }
 
 # The storefront in Debian's headless Chromium (tests/browser: playwright-core and axe-core from
@@ -82,10 +103,11 @@ run_browser_tests() {
     return
   fi
   echo "== browser tests (headless Chromium)"
-  local out="$ECOM_VAR_DIR/browser.out"
+  local out="$ECOM_VAR_DIR/browser.out" started=$SECONDS
   { "$repo/tests/browser/install.sh" &&
     ECOM_SCREENSHOT_DIR="$repo/build/browser-screenshots" node "$repo/tests/browser/run.mjs"; } 2>&1 | tee "$out"
   add_counts "$(tail -n 1 "$out")"
+  echo "== browser stage: $((SECONDS - started)) s"
 }
 
 cleanup() {

@@ -1,10 +1,11 @@
 // The README's pictures of the storefront (docs/images/storefront-*.png), taken of the demo store
 // of the stack ECOM_BASE_URL names: home, product grid, product page, cart, checkout with its
 // validation messages, the order confirmation, and the grid on a phone; and the console's sign-up
-// of a new store, built until Ready (docs/images/console-signup.png). Run by `make screenshots`
+// of a new store, built until Ready (docs/images/console-signup.png), its products ten a page
+// (console-products.png) and its page in the super admin (console-store.png). Run by `make screenshots`
 // (scripts/screenshots.sh starts a throwaway stack for it).
 import path from 'node:path';
-import { BASE, launch, newPage, products, shopUrl, waitForPage } from './lib.mjs';
+import { BASE, launch, newPage, products, shopUrl, superAdminToken, waitForPage } from './lib.mjs';
 
 const out = process.env.ECOM_SCREENSHOT_DIR;
 const slug = process.env.ECOM_SCREENSHOT_STORE || 'demo-store';
@@ -58,6 +59,23 @@ try {
   await con.click('#signup-confirm');
   await con.waitForSelector('main[data-status="Ready"]', { timeout: 30000 });
   await con.screenshot({ path: path.join(out, 'console-signup.png') });
+  // Its admin sets a password and lands in the products: ten a page (docs/images/console-products.png).
+  await con.fill('#f-password', 'corner-bakery-1');
+  await con.fill('#f-confirmPassword', 'corner-bakery-1');
+  await con.click('#activate-submit');
+  await waitForPage(con, 'admin-products');
+  await con.goto(`${BASE}/console/#/admin/products?page=2&pageSize=10`);
+  await con.waitForSelector('main[data-page="admin-products"]:not([aria-busy]) h1:text-is("Products (page 2)")');
+  await con.screenshot({ path: path.join(out, 'console-products.png'), fullPage: true });
+  // The super admin's page of that store (docs/images/console-store.png).
+  await con.goto(`${BASE}/console/#/super`);
+  await waitForPage(con, 'super-login');
+  await con.fill('#f-token', superAdminToken());
+  await con.click('#super-login');
+  await waitForPage(con, 'super-stores');
+  await con.goto(`${BASE}/console/#/super/corner-bakery`);
+  await waitForPage(con, 'super-store');
+  await con.screenshot({ path: path.join(out, 'console-store.png'), fullPage: true });
   console.log(`screenshots written to ${out}`);
 } finally {
   await browser.close();

@@ -1,42 +1,13 @@
 // The console (/console/) in headless Chromium: a store signed up and built live until Ready, its
 // admin activated and signed in; the store admin's pages (a price changed there shows in the
-// storefront, an order moved PENDING → DELIVERED); the super admin's pages (a store suspended
+// storefront, an order moved PENDING → DELIVERED and another cancelled, both as the API then has
+// them); the super admin's pages (a store suspended
 // there shows closed in the storefront). Every console page is photographed and checked with
 // axe-core.
-import { randomUUID } from 'node:crypto';
 import {
-  BASE, assert, assertEqual, checkAccessibility, createStore, http, newPage, products, screenshot,
-  shopUrl, superAdminToken, uniqueSlug, waitForPage,
+  adminHttp, andRender, assert, assertEqual, checkAccessibility, createStore, guestOrder, http, newPage, products, screenshot,
+  shopUrl, signIn, storeWithAdmin, superAdminToken, uniqueSlug, visit, waitForPage,
 } from './lib.mjs';
-
-const consoleUrl = (hash) => `${BASE}/console/${hash}`;
-
-async function visit(page, hash, kind) {
-  await page.goto(consoleUrl(hash));
-  await waitForPage(page, kind);
-}
-
-/** A store made by the super admin with its admin account activated: {slug, email, password}. */
-async function storeWithAdmin(prefix) {
-  const email = `admin@${prefix}.example.com`;
-  const { slug, adminActivationToken } = await createStore(prefix, { adminEmail: email });
-  assert(adminActivationToken, 'the create response has an activation token');
-  const password = 'console-pass-1';
-  const res = await http('POST', '/api/auth/activate-account', {
-    body: { token: adminActivationToken, password, confirmPassword: password }, headers: { 'X-Tenant-Slug': slug },
-  });
-  assertEqual(res.status, 200, 'activating the admin');
-  return { slug, email, password };
-}
-
-async function signIn(page, { slug, email, password }) {
-  await visit(page, '#/admin', 'admin-login');
-  await page.fill('#f-slug', slug);
-  await page.fill('#f-email', email);
-  await page.fill('#f-password', password);
-  await page.click('#admin-login');
-  await waitForPage(page, 'admin-products');
-}
 
 export async function test_console_signup_until_ready(browser) {
   const page = await newPage(browser);
@@ -88,6 +59,11 @@ export async function test_console_admin_changes_price(browser) {
   await screenshot(page, 'console-products');
   await checkAccessibility(page, 'console products');
   const p = (await products(admin.slug)).items.find((x) => x.discount === 0) || (await products(admin.slug)).items[0];
+  // Found by the list's search (the list shows a page at a time).
+  await andRender(page, 'admin-products', async () => {
+    await page.fill('#f-filter-search', p.name);
+    await page.click('#list-filter-apply');
+  });
   await page.click(`tr[data-id="${p.id}"] a`);
   await waitForPage(page, 'admin-product');
   await screenshot(page, 'console-product');
@@ -140,7 +116,7 @@ export async function test_console_super_admin_suspends(browser) {
   await checkAccessibility(page, 'console stores');
   // Every store is on some page of the list; one is opened by its address.
   const all = await http('GET', '/superadmin/tenants?pageSize=1', { headers: { Authorization: `Bearer ${superAdminToken()}` } });
-  assert((await page.textContent('#store-count')).startsWith(`${all.body.totalCount} `), 'the count of stores');
+  assertEqual(await page.textContent('#store-count'), `Showing 1–${Math.min(20, all.body.totalCount)} of ${all.body.totalCount} stores`, 'the count of stores');
   await page.fill('#f-findSlug', slug);
   await page.press('#f-findSlug', 'Enter');
   await waitForPage(page, 'super-store');
@@ -175,24 +151,12 @@ export async function test_console_phone(browser) {
   await screenshot(page, 'console-phone');
 }
 
-/** A guest order of one product in store slug, placed through the API; returns its number. */
-async function guestOrder(slug, productId) {
-  const headers = { 'X-Tenant-Slug': slug, 'X-Session-Id': randomUUID() };
-  const add = await http('POST', '/api/cart/items', { body: { productId, quantity: 1 }, headers });
-  assert(add.status === 200 || add.status === 201, `adding to the cart: ${add.status}`);
-  const key = randomUUID();
-  const res = await http('POST', '/api/checkout/place-order', {
-    body: { idempotencyKey: key, email: 'buyer@example.com', phone: '+1 555 010 2030', shippingAddress: '1 Main Street, Springfield', paymentMethod: 'CashOnDelivery' },
-    headers: { ...headers, 'Idempotency-Key': key },
-  });
-  assert(res.status === 200 || res.status === 201, `placing the order: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.orderNumber;
-}
-
 export async function test_console_admin_moves_an_order(browser) {
   const admin = await storeWithAdmin('corder');
-  const p = (await products(admin.slug)).items.find((x) => x.stock > 0);
-  const number = await guestOrder(admin.slug, p.id);
+  const api = await adminHttp(admin);
+  const p = (await products(admin.slug)).items.find((x) => x.stock > 1);
+  const { orderId, orderNumber: number } = await guestOrder(admin.slug, p.id);
+  const other = await guestOrder(admin.slug, p.id);
   const page = await newPage(browser);
   await signIn(page, admin);
   await visit(page, '#/admin/orders', 'admin-orders');
@@ -204,6 +168,14 @@ export async function test_console_admin_moves_an_order(browser) {
   for (const [button, status] of [['Mark paid', 'PAID'], ['Mark shipped', 'SHIPPED'], ['Mark delivered', 'DELIVERED']]) {
     await page.click(`button:text-is("${button}")`);
     await page.waitForSelector(`#order-status:text-is("${status}")`);
+    assertEqual((await api('GET', `/api/admin/orders/${orderId}`)).body.status, status, `the API has the order ${status}`);
   }
   assertEqual(await page.locator('main .actions button').count(), 0, 'a delivered order moves no further');
+  // Cancelling the other order puts its unit back in stock.
+  const stockBefore = (await api('GET', `/api/admin/products/${p.id}`)).body.stock;
+  await visit(page, `#/admin/orders/${other.orderId}`, 'admin-order');
+  await page.click('button:text-is("Cancel the order")');
+  await page.waitForSelector('#order-status:text-is("CANCELLED")');
+  assertEqual((await api('GET', `/api/admin/orders/${other.orderId}`)).body.status, 'CANCELLED', 'the API has it cancelled');
+  assertEqual((await api('GET', `/api/admin/products/${p.id}`)).body.stock, stockBefore + 1, 'its unit is back in stock');
 }

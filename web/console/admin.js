@@ -4,6 +4,7 @@
 import { h, money, dateTime, mount } from '/shared/dom.js';
 import { field, problemBox, showFormProblem, clearFieldErrors } from '/shared/problem.js';
 import { adminApi, adminSession, anonApi, busy, input, render, setAdminSession } from './context.js';
+import { apiQuery, filterForm, listState, listSummary, pager } from './lists.js';
 
 const TABS = [['products', 'Products'], ['categories', 'Categories'], ['orders', 'Orders'], ['settings', 'Settings']];
 
@@ -17,18 +18,18 @@ function tabs(current) {
       h('li', {}, h('a', { href: `#/admin/${k}`, 'aria-current': k === current ? 'page' : null }, label))))));
 }
 
-/** #/admin/<section>[/<id>] */
-export async function adminPage(parts) {
+/** #/admin/<section>[/<id>][?<list state>] */
+export async function adminPage(parts, params = new URLSearchParams()) {
   if (!adminSession()) return loginPage();
   const [section = 'products', id] = parts;
   busy();
   try {
     if (section === 'products' && id) return await productEditPage(id);
-    if (section === 'categories') return await categoriesPage();
+    if (section === 'categories') return await categoriesPage(params);
     if (section === 'orders' && id) return await orderPage(id);
-    if (section === 'orders') return await ordersPage();
+    if (section === 'orders') return await ordersPage(params);
     if (section === 'settings') return await settingsPage();
-    return await productsPage();
+    return await productsPage(params);
   } catch (err) {
     if (!adminSession()) return loginPage(err);
     render('admin-error', 'Store admin', tabs(section), problemBox(err));
@@ -64,20 +65,52 @@ function loginPage(err) {
 
 // ---- products ----------------------------------------------------------------------------------
 
-async function productsPage() {
-  const page = await adminApi.get('/api/admin/products', { pageSize: 100 });
+const PRODUCTS = '#/admin/products';
+const STATUS_CHOICES = [['', 'Any'], ['true', 'Active'], ['false', 'Inactive']];
+
+/** A select of a list filter: name, label, [[value, text]], the chosen value. */
+function choice(name, choices, value) {
+  return h('select', { name, id: `f-filter-${name}` }, choices.map(([v, text]) => h('option', { value: v, selected: v === value }, text)));
+}
+
+/**
+ * A paged list's data, or, when the API refuses the filters (a hand-edited address), null with the
+ * Problem shown in the filter form.
+ */
+async function fetchList(path, q, form) {
+  try {
+    return await adminApi.get(path, apiQuery(q));
+  } catch (err) {
+    if (err.status !== 400) throw err;
+    showFormProblem(form, err);
+    return null;
+  }
+}
+
+async function productsPage(params, message = null) {
+  const q = listState(params, ['search', 'categoryId', 'isActive']);
+  const cats = (await adminApi.get('/api/admin/categories', { pageSize: 100 })).items;
+  const form = filterForm(PRODUCTS, q, [
+    field('Search', input('search', { type: 'search', value: q.search, id: 'f-filter-search' })),
+    field('Category', choice('categoryId', [['', 'Any'], ...cats.map((c) => [c.id, c.name])], q.categoryId)),
+    field('Status', choice('isActive', STATUS_CHOICES, q.isActive))]);
+  const page = await fetchList('/api/admin/products', q, form);
+  const head = [tabs('products'), h('div', { role: 'status', id: 'product-notice' }, message && h('p', { class: 'notice' }, message)),
+    h('p', {}, h('a', { class: 'button', href: '#/admin/products/new' }, 'New product')), form];
+  if (!page) return render('admin-products', 'Products', head);
   const rows = page.items.map((p) => h('tr', { 'data-id': p.id },
     h('td', {}, h('a', { href: `#/admin/products/${p.id}` }, p.name)),
     h('td', { class: 'num' }, money(p.price)),
     h('td', { class: 'num' }, p.discount ? `${Math.round(p.discount * 100)} %` : '—'),
     h('td', { class: 'num' }, p.stock),
     h('td', {}, p.isActive ? 'Active' : 'Inactive')));
-  render('admin-products', 'Products', tabs('products'),
-    h('p', {}, h('a', { class: 'button', href: '#/admin/products/new' }, 'New product'), ` ${page.totalCount ?? page.items.length} products`),
-    h('div', { class: 'table-wrap' }, h('table', {},
+  render('admin-products', q.page > 1 ? `Products (page ${q.page})` : 'Products', head,
+    listSummary(page, 'products'),
+    page.items.length > 0 && h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col', class: 'num' }, 'Price'),
         h('th', { scope: 'col', class: 'num' }, 'Discount'), h('th', { scope: 'col', class: 'num' }, 'Stock'), h('th', { scope: 'col' }, 'Status'))),
-      h('tbody', {}, rows))));
+      h('tbody', {}, rows))),
+    pager(PRODUCTS, q, page, 'Pages of products'));
 }
 
 function parseAttributes(text) {
@@ -150,9 +183,15 @@ async function productEditPage(id) {
   if (deactivate) deactivate.addEventListener('click', async () => {
     busy();
     try {
-      await adminApi.del(`/api/admin/products/${encodeURIComponent(id)}`);
+      const { data } = await adminApi.del(`/api/admin/products/${encodeURIComponent(id)}`);
+      // A product no order names is deleted outright; one that orders name stays, inactive.
+      if (data && data.deleted) {
+        history.replaceState(null, '', PRODUCTS);
+        await productsPage(new URLSearchParams(), `Deleted “${p.name}” (no order named it).`);
+        return;
+      }
       await productEditPage(id);
-      mount(document.getElementById('product-notice'), h('p', { class: 'notice' }, 'Deactivated (or deleted when no order named it).'));
+      mount(document.getElementById('product-notice'), h('p', { class: 'notice' }, 'Deactivated: the shop no longer lists it; its orders keep it.'));
     } catch (err) {
       busy(false);
       showFormProblem(form, err);
@@ -163,49 +202,110 @@ async function productEditPage(id) {
 
 // ---- categories --------------------------------------------------------------------------------
 
-async function categoriesPage() {
-  const cats = (await adminApi.get('/api/admin/categories', { pageSize: 100 })).items;
+const CATEGORIES = '#/admin/categories';
+
+async function categoriesPage(params, message = null) {
+  const q = listState(params);
+  const page = await adminApi.get('/api/admin/categories', apiQuery(q));
+  const redraw = (text) => categoriesPage(params, text);
   const form = h('form', { class: 'row-form', novalidate: true, id: 'category-form' },
     field('New category', input('name', { required: true, maxlength: 200 })),
     field('Description', input('description', {})),
-    h('button', { type: 'submit' }, 'Add'), h('div', { 'data-problem': true }));
+    h('button', { type: 'submit', id: 'category-add' }, 'Add'), h('div', { 'data-problem': true }));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    const body = Object.fromEntries(new FormData(form));
+    clearFieldErrors(form);
     busy();
     try {
-      await adminApi.post('/api/admin/categories', Object.fromEntries(new FormData(form)));
-      await categoriesPage();
+      await adminApi.post('/api/admin/categories', body);
+      await redraw(`Added “${body.name.trim()}”.`);
     } catch (err) { busy(false); showFormProblem(form, err); }
   });
+  const problem = h('div', { id: 'cat-problem' });
   const toggle = (c) => async () => {
     busy();
     try {
       if (c.isActive) await adminApi.del(`/api/admin/categories/${c.id}`);
       else await adminApi.patch(`/api/admin/categories/${c.id}`, { isActive: true });
-      await categoriesPage();
-    } catch (err) { busy(false); mount(document.getElementById('cat-problem'), problemBox(err)); }
+      await redraw(`${c.isActive ? 'Deactivated' : 'Activated'} “${c.name}”.`);
+    } catch (err) { busy(false); mount(problem, problemBox(err)); }
   };
-  render('admin-categories', 'Categories', tabs('categories'), form, h('div', { id: 'cat-problem' }),
-    h('div', { class: 'table-wrap' }, h('table', {},
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col', class: 'num' }, 'Products'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Action')))),
-      h('tbody', {}, cats.map((c) => h('tr', {}, h('td', {}, c.name), h('td', { class: 'num' }, c.productCount ?? ''),
-        h('td', {}, c.isActive ? 'Active' : 'Inactive'),
-        h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: toggle(c), 'aria-label': `${c.isActive ? 'Deactivate' : 'Activate'} ${c.name}` }, c.isActive ? 'Deactivate' : 'Activate'))))))));
+  // A row, or in its place the row's edit form (name and description); Cancel puts the row back.
+  const row = (c) => {
+    const tr = h('tr', { 'data-id': c.id }, h('td', {}, c.name), h('td', {}, c.description || ''), h('td', { class: 'num' }, c.productCount ?? ''),
+      h('td', {}, c.isActive ? 'Active' : 'Inactive'),
+      h('td', {}, h('div', { class: 'row-actions' },
+        h('button', { type: 'button', class: 'secondary', 'data-action': 'edit', 'aria-label': `Edit ${c.name}`, onclick: () => edit(c, tr) }, 'Edit'),
+        h('button', { type: 'button', class: 'secondary', 'data-action': 'toggle', onclick: toggle(c), 'aria-label': `${c.isActive ? 'Deactivate' : 'Activate'} ${c.name}` }, c.isActive ? 'Deactivate' : 'Activate'))));
+    return tr;
+  };
+  let open = null;  // the row being edited (one at a time): {c, editRow}
+  const restore = (c, editRow) => {
+    const back = row(c);
+    editRow.replaceWith(back);
+    open = null;
+    return back;
+  };
+  const edit = (c, tr) => {
+    if (open) restore(open.c, open.editRow);
+    const f = h('form', { class: 'row-form', novalidate: true, id: 'category-edit', 'aria-label': `Edit ${c.name}` },
+      field('Name', input('name', { id: 'f-edit-name', required: true, maxlength: 200, value: c.name })),
+      field('Description', input('description', { id: 'f-edit-description', value: c.description || '' })),
+      h('button', { type: 'submit', id: 'category-save' }, 'Save'),
+      h('button', { type: 'button', class: 'secondary', id: 'category-cancel', onclick: () => restore(c, editRow).querySelector('[data-action="edit"]').focus() }, 'Cancel'),
+      h('div', { 'data-problem': true }));
+    f.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const body = Object.fromEntries(new FormData(f));
+      body.name = body.name.trim();
+      clearFieldErrors(f);
+      busy();
+      try {
+        await adminApi.patch(`/api/admin/categories/${c.id}`, body);
+        await redraw(`Saved “${body.name}”.`);
+      } catch (err) { busy(false); showFormProblem(f, err); }
+    });
+    const editRow = h('tr', { 'data-id': c.id, class: 'editing' }, h('td', { colspan: 5 }, f));
+    tr.replaceWith(editRow);
+    open = { c, editRow };
+    f.querySelector('#f-edit-name').focus();
+  };
+  render('admin-categories', q.page > 1 ? `Categories (page ${q.page})` : 'Categories', tabs('categories'), form,
+    h('div', { role: 'status', id: 'cat-notice' }, message && h('p', { class: 'notice' }, message)), problem,
+    h('h2', {}, 'All categories'), filterForm(CATEGORIES, q, []), listSummary(page, 'categories'),
+    page.items.length > 0 && h('div', { class: 'table-wrap' }, h('table', {},
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Description'), h('th', { scope: 'col', class: 'num' }, 'Products'),
+        h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
+      h('tbody', {}, page.items.map(row)))),
+    pager(CATEGORIES, q, page, 'Pages of categories'));
+  // After a change the page is drawn afresh: the focus goes back to its top, as after a link.
+  if (message) document.getElementById('main').focus({ preventScroll: true });
 }
 
 // ---- orders ------------------------------------------------------------------------------------
 
 const NEXT = { PENDING: ['PAID', 'CANCELLED'], PAID: ['SHIPPED', 'CANCELLED'], SHIPPED: ['DELIVERED'], DELIVERED: [], CANCELLED: [] };
 
-async function ordersPage() {
-  const page = await adminApi.get('/api/admin/orders', { pageSize: 100 });
-  render('admin-orders', 'Orders', tabs('orders'),
-    page.items.length === 0 ? h('p', {}, 'No orders yet.') :
-      h('div', { class: 'table-wrap' }, h('table', {},
-        h('thead', {}, h('tr', {}, ['Order', 'Date', 'Customer', 'Items', 'Total', 'Status'].map((x) => h('th', { scope: 'col' }, x)))),
-        h('tbody', {}, page.items.map((o) => h('tr', {},
-          h('td', {}, h('a', { href: `#/admin/orders/${o.orderId}` }, o.orderNumber)), h('td', {}, dateTime(o.createdAt)),
-          h('td', {}, o.email), h('td', { class: 'num' }, o.itemCount), h('td', { class: 'num' }, money(o.total)), h('td', {}, o.status)))))));
+const ORDERS = '#/admin/orders';
+
+async function ordersPage(params) {
+  const q = listState(params, ['status', 'from', 'to']);
+  const form = filterForm(ORDERS, q, [
+    field('Status', choice('status', [['', 'Any'], ...Object.keys(NEXT).map((st) => [st, st[0] + st.slice(1).toLowerCase()])], q.status)),
+    field('Placed from', input('from', { type: 'date', value: q.from, id: 'f-filter-from' })),
+    field('Placed until', input('to', { type: 'date', value: q.to, id: 'f-filter-to' }))]);
+  const page = await fetchList('/api/admin/orders', q, form);
+  const title = q.page > 1 ? `Orders (page ${q.page})` : 'Orders';
+  if (!page) return render('admin-orders', title, tabs('orders'), form);
+  render('admin-orders', title, tabs('orders'), form,
+    listSummary(page, q.status || q.from || q.to ? 'orders that match' : 'orders'),
+    page.items.length > 0 && h('div', { class: 'table-wrap' }, h('table', {},
+      h('thead', {}, h('tr', {}, ['Order', 'Date', 'Customer', 'Items', 'Total', 'Status'].map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, page.items.map((o) => h('tr', { 'data-id': o.orderId },
+        h('td', {}, h('a', { href: `#/admin/orders/${o.orderId}` }, o.orderNumber)), h('td', {}, dateTime(o.createdAt)),
+        h('td', {}, o.email), h('td', { class: 'num' }, o.itemCount), h('td', { class: 'num' }, money(o.total)), h('td', {}, o.status)))))),
+    pager(ORDERS, q, page, 'Pages of orders'));
 }
 
 async function orderPage(id) {

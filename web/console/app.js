@@ -16,7 +16,7 @@ function route() {
     else a.removeAttribute('aria-current');
   }
   if (top === 'signup') return signupPage();
-  if (top === 'admin') return adminPage(parts);
+  if (top === 'admin') return adminPage(parts, params);
   if (top === 'super') return superPage(parts, params);
   render('not-found', 'Page not found', h('p', {}, h('a', { href: '#/signup' }, 'Open a store')));
 }

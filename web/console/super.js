@@ -3,6 +3,7 @@
 import { h, dateTime, mount } from '/shared/dom.js';
 import { field, problemBox, showFormProblem } from '/shared/problem.js';
 import { busy, input, render, setSuperToken, superApi, superToken } from './context.js';
+import { apiQuery, filterForm, listState, listSummary, pager } from './lists.js';
 
 const PLANS = [['BASIC', 'Basic'], ['PREMIUM', 'Premium'], ['ENTERPRISE', 'Enterprise']];
 
@@ -11,7 +12,7 @@ export async function superPage(parts, params = new URLSearchParams()) {
   busy();
   try {
     if (parts[0]) return await storePage(parts[0]);
-    return await storesPage(Number(params.get('page')) || 1);
+    return await storesPage(params);
   } catch (err) {
     if (err.status === 401 || err.status === 403) { setSuperToken(null); return tokenPage(err); }
     render('super-error', 'Super admin', problemBox(err));
@@ -45,11 +46,11 @@ function signOut() {
   return h('p', { class: 'muted' }, h('button', { type: 'button', class: 'link', onclick: () => { setSuperToken(null); tokenPage(); } }, 'Forget the token'));
 }
 
-const PAGE_SIZE = 50;
+const STORES = '#/super';
 
-async function storesPage(n = 1) {
-  const page = await superApi.get('/superadmin/tenants', { page: n, pageSize: PAGE_SIZE });
-  const pages = Math.max(1, Math.ceil((page.totalCount || 0) / PAGE_SIZE));
+async function storesPage(params = new URLSearchParams()) {
+  const q = listState(params);
+  const page = await superApi.get('/superadmin/tenants', apiQuery(q));
   const find = h('form', { class: 'row-form', novalidate: true, id: 'store-find' },
     field('Store address (slug)', input('findSlug', { required: true, autocapitalize: 'none', spellcheck: 'false' })),
     h('button', { type: 'submit' }, 'Open'));
@@ -58,18 +59,15 @@ async function storesPage(n = 1) {
     const slug = String(new FormData(find).get('findSlug')).trim();
     if (slug) location.hash = `#/super/${encodeURIComponent(slug)}`;
   });
-  const nav = pages > 1 && h('nav', { class: 'pagination', 'aria-label': 'Pages of stores' },
-    n > 1 && h('a', { href: `#/super?page=${n - 1}` }, 'Previous'),
-    h('span', { 'aria-current': 'page' }, `Page ${n} of ${pages}`),
-    n < pages && h('a', { href: `#/super?page=${n + 1}` }, 'Next'));
-  render('super-stores', 'Stores', signOut(), find,
-    h('p', { class: 'muted', id: 'store-count' }, `${page.totalCount ?? page.items.length} stores`),
-    h('div', { class: 'table-wrap' }, h('table', {},
+  render('super-stores', q.page > 1 ? `Stores (page ${q.page})` : 'Stores', signOut(), find,
+    h('h2', {}, 'All stores'), filterForm(STORES, q, []),
+    listSummary(page, 'stores', 'store-count'),
+    page.items.length > 0 && h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, ['Store', 'Name', 'Plan', 'Status', 'Created'].map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, page.items.map((t) => h('tr', { 'data-slug': t.slug },
         h('td', {}, h('a', { href: `#/super/${encodeURIComponent(t.slug)}` }, t.slug)), h('td', {}, t.name), h('td', {}, t.plan),
         h('td', {}, t.status), h('td', {}, dateTime(t.createdAt))))))),
-    nav);
+    pager(STORES, q, page, 'Pages of stores'));
 }
 
 async function storePage(slug) {
@@ -104,7 +102,7 @@ async function storePage(slug) {
     h('p', {}, h('a', { href: '#/super' }, '← All stores')), notice, box,
     h('dl', { class: 'kv' },
       h('dt', {}, 'Status'), h('dd', { id: 'store-status' }, t.status),
-      h('dt', {}, 'Plan'), h('dd', {}, t.plan),
+      h('dt', {}, 'Plan'), h('dd', { id: 'store-plan-name' }, t.plan),
       h('dt', {}, 'Database'), h('dd', {}, t.dbName),
       h('dt', {}, 'Created'), h('dd', {}, dateTime(t.createdAt))),
     actions, planForm,
