@@ -1,5 +1,6 @@
 #include "provisioning/schema_copy.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "db/identifier.h"
@@ -48,26 +49,121 @@ void flush(db::Connection& to, const std::string& insert_head, size_t ncols, std
   params.clear();
 }
 
-int64_t copy_rows(db::Connection& from, db::Connection& to, const std::string& schema, const std::string& table) {
+// A column of the primary key, and how a value read from it is written back into SQL.
+struct KeyColumn {
+  size_t position = 0;  // among the stored columns
+  enum Kind { Integer, Text, Binary } kind = Text;
+  std::string charset;  // of a Text column ("utf8mb4" for dates and decimals)
+};
+
+// The primary key's columns when rows can be paged by it: every column stored (not generated),
+// whole (no prefix) and of a type whose text compares as it orders (integers, decimals, strings,
+// binary strings, dates and times). Empty otherwise.
+std::vector<KeyColumn> paging_key(db::Connection& c, const std::string& schema, const std::string& table,
+                                  const std::vector<std::string>& columns) {
+  auto r = c.query(
+      "SELECT s.COLUMN_NAME, s.SUB_PART IS NULL, LOWER(c.DATA_TYPE), COALESCE(c.CHARACTER_SET_NAME, '') "
+      "FROM information_schema.STATISTICS s JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = s.TABLE_SCHEMA "
+      "AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME "
+      "WHERE s.TABLE_SCHEMA = ? AND s.TABLE_NAME = ? AND s.INDEX_NAME = 'PRIMARY' ORDER BY s.SEQ_IN_INDEX",
+      {schema, table});
+  static const std::vector<std::string> kInteger = {"tinyint", "smallint", "mediumint", "int", "bigint"};
+  static const std::vector<std::string> kBinary = {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"};
+  static const std::vector<std::string> kText = {"char",     "varchar", "tinytext", "text",      "mediumtext",
+                                                 "longtext", "decimal", "date",     "datetime", "timestamp",
+                                                 "time",     "year"};
+  auto in = [](const std::vector<std::string>& list, const std::string& v) {
+    return std::find(list.begin(), list.end(), v) != list.end();
+  };
+  std::vector<KeyColumn> key;
+  while (r.next()) {
+    auto at = std::find(columns.begin(), columns.end(), r.str(0));
+    std::string type = r.str(2), charset = r.str(3);
+    if (at == columns.end() || r.i64(1) != 1 || !db::safe_identifier(charset.empty() ? "utf8mb4" : charset))
+      return {};
+    KeyColumn k;
+    k.position = static_cast<size_t>(at - columns.begin());
+    if (in(kInteger, type)) k.kind = KeyColumn::Integer;
+    else if (in(kBinary, type)) k.kind = KeyColumn::Binary;
+    else if (in(kText, type)) k.charset = charset.empty() ? "utf8mb4" : charset;
+    else return {};
+    key.push_back(std::move(k));
+  }
+  return key;
+}
+
+// A value of a key column as an SQL literal: an integer as it is, anything else as hex bytes
+// with the column's character set (so that it compares under the column's collation).
+std::string key_literal(const KeyColumn& k, const std::string& value) {
+  if (k.kind == KeyColumn::Integer) {
+    bool digits = !value.empty();
+    for (size_t i = 0; i < value.size(); ++i)
+      digits = digits && ((value[i] >= '0' && value[i] <= '9') || (i == 0 && value[i] == '-' && value.size() > 1));
+    if (!digits) throw std::runtime_error("unexpected value in an integer key column: " + value);
+    return value;
+  }
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out = (k.kind == KeyColumn::Binary ? std::string("_binary") : "_" + k.charset) + " X'";
+  for (unsigned char ch : value) {
+    out += kHex[ch >> 4];
+    out += kHex[ch & 15];
+  }
+  return out + "'";
+}
+
+// "(k1 > v1) OR (k1 = v1 AND k2 > v2) OR ...": the rows after `last` in key order.
+std::string after(const std::vector<KeyColumn>& key, const std::vector<std::string>& columns,
+                  const std::vector<std::string>& last) {
+  std::string out, equal;
+  for (size_t i = 0; i < key.size(); ++i) {
+    const std::string col = db::quote_identifier(columns[key[i].position]);
+    const std::string value = key_literal(key[i], last[i]);
+    out += (i ? " OR (" : "(") + equal + col + " > " + value + ")";
+    equal += col + " = " + value + " AND ";
+  }
+  return out;
+}
+
+// The rows of one table, read `chunk_rows` at a time in primary key order (each read starting
+// after the last row of the one before), or whole when the table has no key to page by.
+int64_t copy_rows(db::Connection& from, db::Connection& to, const std::string& schema, const std::string& table,
+                  size_t chunk_rows) {
   auto columns = stored_columns(from, schema, table);
   if (columns.empty()) return 0;
   const std::string qualified = db::quote_identifier(schema) + "." + db::quote_identifier(table);
   const std::string list = column_list(columns);
   const std::string head = "INSERT INTO " + qualified + " (" + list + ") VALUES ";
-  auto rows = from.query_plain("SELECT " + list + " FROM " + qualified);
+  const auto key = paging_key(from, schema, table, columns);
+  std::string order;
+  for (const auto& k : key) order += (order.empty() ? "" : ", ") + db::quote_identifier(columns[k.position]);
   std::vector<db::Param> params;
+  std::vector<std::string> last;  // the key of the last row read
   int64_t n = 0;
   const int ncols = static_cast<int>(columns.size());
-  while (rows.next()) {
-    for (int i = 0; i < ncols; ++i) {
-      if (rows.is_null(i)) params.emplace_back(nullptr);
-      else params.emplace_back(rows.str(i));
+  for (;;) {
+    std::string select = "SELECT " + list + " FROM " + qualified;
+    if (!key.empty()) {
+      if (!last.empty()) select += " WHERE " + after(key, columns, last);
+      select += " ORDER BY " + order + " LIMIT " + std::to_string(chunk_rows);
     }
-    ++n;
-    if (params.size() >= kBatchRows * columns.size()) flush(to, head, columns.size(), params);
+    auto rows = from.query_plain(select);
+    size_t read = 0;
+    while (rows.next()) {
+      for (int i = 0; i < ncols; ++i) {
+        if (rows.is_null(i)) params.emplace_back(nullptr);
+        else params.emplace_back(rows.str(i));
+      }
+      ++n;
+      ++read;
+      if (!key.empty()) {
+        last.clear();
+        for (const auto& k : key) last.push_back(rows.str(static_cast<int>(k.position)));
+      }
+      if (params.size() >= kBatchRows * columns.size()) flush(to, head, columns.size(), params);
+    }
+    flush(to, head, columns.size(), params);
+    if (key.empty() || read < chunk_rows) return n;
   }
-  flush(to, head, columns.size(), params);
-  return n;
 }
 
 // "CREATE DEFINER=`user`@`host` TRIGGER ..." as "CREATE TRIGGER ..." (the definer is an account
@@ -119,8 +215,9 @@ std::vector<std::pair<std::string, std::string>> triggers(db::Connection& c, con
 
 }  // namespace
 
-CopyStats copy_schema(db::Connection& from, db::Connection& to, const std::string& schema) {
+CopyStats copy_schema(db::Connection& from, db::Connection& to, const std::string& schema, size_t chunk_rows) {
   if (!db::safe_identifier(schema)) throw std::runtime_error("not a plain schema name: " + schema);
+  if (chunk_rows == 0) throw std::runtime_error("chunk_rows must be at least 1");
   CopyStats stats;
   const std::string qs = db::quote_identifier(schema);
   auto tables = base_tables(from, schema);
@@ -137,7 +234,7 @@ CopyStats copy_schema(db::Connection& from, db::Connection& to, const std::strin
   from.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
   try {
     to.begin();
-    for (const auto& t : tables) stats.rows += copy_rows(from, to, schema, t);
+    for (const auto& t : tables) stats.rows += copy_rows(from, to, schema, t, chunk_rows);
     to.commit();
     from.execute("COMMIT");
   } catch (...) {
