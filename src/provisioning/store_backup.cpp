@@ -26,14 +26,13 @@
 namespace ecom::provisioning {
 namespace {
 
-// The administrative user and password on database server `server` ([db_server.NAME], else
-// [admin_database]), for the client programs.
+// The administrative user and password on database server `server` (db_server_admin_login), for
+// the client programs.
 std::pair<std::string, std::string> admin_login(const Config& cfg, const std::string& server) {
-  if (server.empty()) return {cfg.admin_user, cfg.admin_password};
   std::string error;
-  auto password = db_server_admin_password(cfg, server, error);
-  if (!password) throw ProvisionError(ProvisionError::Failed, error);
-  return {db_server_admin_user(cfg, server), *password};
+  auto login = db_server_admin_login(cfg, server, error);
+  if (!login) throw ProvisionError(ProvisionError::Failed, error);
+  return *login;
 }
 
 const char* const kMagic = "-- ecom-store-backup format ";
