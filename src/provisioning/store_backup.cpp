@@ -125,14 +125,9 @@ std::string control_rows_json(db::Connection& c, const std::string& control_sche
 std::string header_json(const BackupHeader& h) {
   std::string out;
   http::JsonWriter w(out);
-  w.begin_object()
-      .field("format", h.format)
-      .field("slug", h.slug)
-      .field("storeId", h.store_id)
-      .field("schema", h.schema)
-      .field("migrationLevel", h.migration_level)
-      .field("createdAt", h.created_at)
-      .end_object();
+  w.begin_object();
+  write_header_fields(w, h);
+  w.end_object();
   return out;
 }
 
@@ -425,6 +420,15 @@ void undo(Provisioner& p, const Target& t, bool made_schema) {
 }
 
 }  // namespace
+
+void write_header_fields(http::JsonWriter& w, const BackupHeader& h) {
+  w.field("format", h.format)
+      .field("slug", h.slug)
+      .field("storeId", h.store_id)
+      .field("schema", h.schema)
+      .field("migrationLevel", h.migration_level)
+      .field("createdAt", h.created_at);
+}
 
 BackupOutcome backup_store(Provisioner& p, const Config& cfg, const std::string& slug, const std::string& file) {
   auto t = p.store().find_by_slug(slug);
