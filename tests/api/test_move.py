@@ -1,5 +1,6 @@
-"""Moving a store to another database server (`ecom-provision move`), on a stack of this module's
-own plus a second private MariaDB (tests/lib/second_db.py), both removed in teardown.
+"""Moving a store to another database server (`ecom-provision move`), on a stack of its own plus a
+second private MariaDB (tests/lib/second_db.py), shared with test_servers.py
+(tests/lib/two_servers.py) and removed when the run ends.
 
 Checked: a moved store keeps every row (the move's own verification, and the API's answers
 compared before and after) and serves from the target; a store of 1,000 products and 1,000
@@ -21,22 +22,22 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import ecom  # noqa: E402
 import shop  # noqa: E402
 from ecom import http, tenant_headers  # noqa: E402
-from two_servers import TwoServers  # noqa: E402
+import two_servers  # noqa: E402
 
 ENV = None   # the stack and its second server
 
 
 def setup_module():
     global ENV
-    ENV = TwoServers().start()
+    ENV = two_servers.shared()
 
 
 def teardown_module():
     if ENV is not None:
-        ENV.stop()
+        ENV.stack.deselect()
 
 
-def move(slug, *args, kill_after=None):
+def move(slug, *args, kill_after=None, chunk_rows=None):
     env = dict(os.environ)
     if kill_after:
         env["ECOM_MOVE_KILL_AFTER"] = kill_after
