@@ -20,20 +20,25 @@ std::vector<std::string> base_tables(db::Connection& c, const std::string& schem
   return out;
 }
 
-// The columns a row is written with: every one but the generated ones.
-std::vector<std::string> stored_columns(db::Connection& c, const std::string& schema, const std::string& table) {
+// The columns a row is written with: every one but the generated ones, with their type and
+// character set ("" for none).
+struct Column {
+  std::string name, type, charset;
+};
+
+std::vector<Column> stored_columns(db::Connection& c, const std::string& schema, const std::string& table) {
   auto r = c.query(
-      "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? "
-      "AND IS_GENERATED = 'NEVER' ORDER BY ORDINAL_POSITION",
+      "SELECT COLUMN_NAME, LOWER(DATA_TYPE), COALESCE(CHARACTER_SET_NAME, '') FROM information_schema.COLUMNS "
+      "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND IS_GENERATED = 'NEVER' ORDER BY ORDINAL_POSITION",
       {schema, table});
-  std::vector<std::string> out;
-  while (r.next()) out.push_back(r.str(0));
+  std::vector<Column> out;
+  while (r.next()) out.push_back({r.str(0), r.str(1), r.str(2)});
   return out;
 }
 
-std::string column_list(const std::vector<std::string>& columns) {
+std::string column_list(const std::vector<Column>& columns) {
   std::string out;
-  for (const auto& col : columns) out += (out.empty() ? "" : ", ") + db::quote_identifier(col);
+  for (const auto& col : columns) out += (out.empty() ? "" : ", ") + db::quote_identifier(col.name);
   return out;
 }
 
@@ -60,12 +65,10 @@ struct KeyColumn {
 // whole (no prefix) and of a type whose text compares as it orders (integers, decimals, strings,
 // binary strings, dates and times). Empty otherwise.
 std::vector<KeyColumn> paging_key(db::Connection& c, const std::string& schema, const std::string& table,
-                                  const std::vector<std::string>& columns) {
+                                  const std::vector<Column>& columns) {
   auto r = c.query(
-      "SELECT s.COLUMN_NAME, s.SUB_PART IS NULL, LOWER(c.DATA_TYPE), COALESCE(c.CHARACTER_SET_NAME, '') "
-      "FROM information_schema.STATISTICS s JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = s.TABLE_SCHEMA "
-      "AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME "
-      "WHERE s.TABLE_SCHEMA = ? AND s.TABLE_NAME = ? AND s.INDEX_NAME = 'PRIMARY' ORDER BY s.SEQ_IN_INDEX",
+      "SELECT COLUMN_NAME, SUB_PART IS NULL FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? "
+      "AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
       {schema, table});
   static const std::vector<std::string> kInteger = {"tinyint", "smallint", "mediumint", "int", "bigint"};
   static const std::vector<std::string> kBinary = {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"};
@@ -77,15 +80,16 @@ std::vector<KeyColumn> paging_key(db::Connection& c, const std::string& schema, 
   };
   std::vector<KeyColumn> key;
   while (r.next()) {
-    auto at = std::find(columns.begin(), columns.end(), r.str(0));
-    std::string type = r.str(2), charset = r.str(3);
-    if (at == columns.end() || r.i64(1) != 1 || !db::safe_identifier(charset.empty() ? "utf8mb4" : charset))
-      return {};
+    const std::string name = r.str(0);
+    auto at = std::find_if(columns.begin(), columns.end(), [&](const Column& col) { return col.name == name; });
+    if (at == columns.end() || r.i64(1) != 1) return {};
+    const std::string charset = at->charset.empty() ? "utf8mb4" : at->charset;
+    if (!db::safe_identifier(charset)) return {};
     KeyColumn k;
     k.position = static_cast<size_t>(at - columns.begin());
-    if (in(kInteger, type)) k.kind = KeyColumn::Integer;
-    else if (in(kBinary, type)) k.kind = KeyColumn::Binary;
-    else if (in(kText, type)) k.charset = charset.empty() ? "utf8mb4" : charset;
+    if (in(kInteger, at->type)) k.kind = KeyColumn::Integer;
+    else if (in(kBinary, at->type)) k.kind = KeyColumn::Binary;
+    else if (in(kText, at->type)) k.charset = charset;
     else return {};
     key.push_back(std::move(k));
   }
@@ -112,11 +116,11 @@ std::string key_literal(const KeyColumn& k, const std::string& value) {
 }
 
 // "(k1 > v1) OR (k1 = v1 AND k2 > v2) OR ...": the rows after `last` in key order.
-std::string after(const std::vector<KeyColumn>& key, const std::vector<std::string>& columns,
+std::string after(const std::vector<KeyColumn>& key, const std::vector<Column>& columns,
                   const std::vector<std::string>& last) {
   std::string out, equal;
   for (size_t i = 0; i < key.size(); ++i) {
-    const std::string col = db::quote_identifier(columns[key[i].position]);
+    const std::string col = db::quote_identifier(columns[key[i].position].name);
     const std::string value = key_literal(key[i], last[i]);
     out += (i ? " OR (" : "(") + equal + col + " > " + value + ")";
     equal += col + " = " + value + " AND ";
@@ -135,7 +139,7 @@ int64_t copy_rows(db::Connection& from, db::Connection& to, const std::string& s
   const std::string head = "INSERT INTO " + qualified + " (" + list + ") VALUES ";
   const auto key = paging_key(from, schema, table, columns);
   std::string order;
-  for (const auto& k : key) order += (order.empty() ? "" : ", ") + db::quote_identifier(columns[k.position]);
+  for (const auto& k : key) order += (order.empty() ? "" : ", ") + db::quote_identifier(columns[k.position].name);
   std::vector<db::Param> params;
   std::vector<std::string> last;  // the key of the last row read
   int64_t n = 0;
