@@ -5,9 +5,10 @@
 #
 #   scripts/galera.sh start    start every node that is not running: with none running, node 1
 #                              bootstraps a new cluster (--wsrep-new-cluster) and the others join
-#                              it one after the other (SST by rsync, or IST for a node that was
-#                              in the cluster before); waits until every node is Synced and
-#                              wsrep_cluster_size = 3
+#                              it (nodes 2 and 3 of a new cluster start from a copy of node 1's
+#                              data, so they join by IST; otherwise SST by rsync, or IST for a
+#                              node that was in the cluster before); waits until
+#                              every node is Synced and wsrep_cluster_size = 3
 #   scripts/galera.sh stop     stops the nodes cleanly (3, 2, then 1: node 1 can bootstrap next)
 #   scripts/galera.sh status   one line per node; exit 0 when all three are Synced in one cluster
 #   scripts/galera.sh kill N   SIGKILL node N (tests: `start` brings it back and it rejoins)
@@ -44,9 +45,30 @@ fail() {
 
 [[ $DIR =~ ^[A-Za-z0-9/._+@%,:=-]+$ ]] || fail "path '$DIR' has characters my.cnf cannot hold"
 
-port_free() {
-  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null &&
-    python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
+# The first of 12 consecutive free loopback ports (nothing listens, and each can be bound), looked
+# for in one Python process: starting one a port would take seconds on a loaded machine.
+free_port_block() {
+  python3 - <<'EOF'
+import random, socket
+
+def free(port):
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            return False
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+for _ in range(100):
+    base = 20000 + random.randrange(25000)
+    if all(free(base + i) for i in range(12)):
+        print(base)
+        break
+EOF
 }
 
 # Sets BASE: GALERA_PORT, else the one recorded, else 12 consecutive free ports.
@@ -57,14 +79,8 @@ choose_ports() {
   elif [[ -r $DIR/ports ]]; then
     BASE=$(<"$DIR/ports")
   else
-    local tries p i ok
-    for tries in $(seq 1 100); do
-      p=$((20000 + RANDOM % 25000))
-      ok=1
-      for i in $(seq 0 11); do port_free $((p + i)) || { ok=0; break; }; done
-      ((ok)) && { BASE=$p; break; }
-    done
-    [[ -n ${BASE:-} ]] || fail "no 12 consecutive free ports found"
+    BASE=$(free_port_block)
+    [[ -n $BASE ]] || fail "no 12 consecutive free ports found"
   fi
   mkdir -p -- "$DIR"
   echo "$BASE" >"$DIR/ports"
@@ -172,6 +188,7 @@ cmd_start() {
   if ((running == 0)); then
     start_node 1 --wsrep-new-cluster
     wait_synced 1 1 "$START_PID"
+    seed_joiners
   fi
   # The joiners start together (one waits for a free donor: a donor serves one transfer at once).
   local -a joiners=()
@@ -183,6 +200,28 @@ cmd_start() {
   for n in "${joiners[@]}"; do wait_synced "${n%%:*}" 2 "${n#*:}"; done
   for n in "${NODES[@]}"; do wait_synced "$n" 3 "$(cat "$(node_dir "$n")/node.pid")" 60; done
   echo "cluster of 3 Synced on $(urls) ($((SECONDS - t0)) s)"
+}
+
+# A new cluster: nodes 2 and 3 that have no data yet start from a copy of node 1's, taken with
+# node 1 stopped cleanly (its position recorded, then bootstrapped again). In the cluster's state,
+# they join by IST instead of a full copy by rsync (SST), which a donor serves one joiner at a time.
+seed_joiners() {
+  local n dest data
+  data=$(node_dir 1)/data
+  local -a empty=()
+  for n in "${NODES[@]:1}"; do [[ -e $(node_dir "$n")/data ]] || empty+=("$n"); done
+  ((${#empty[@]})) || return 0
+  stop_node 1 >/dev/null
+  grep -qs '^seqno: *[0-9]' "$data/grastate.dat" || fail "node 1 recorded no position when it stopped"
+  for n in "${empty[@]}"; do
+    dest=$(node_dir "$n")/data
+    mkdir -p -- "$dest"
+    rsync -a --exclude=galera.cache -- "$data/" "$dest/"
+    sed -i 's/^safe_to_bootstrap: 1/safe_to_bootstrap: 0/' "$dest/grastate.dat"
+  done
+  echo "nodes ${empty[*]} seeded from node 1's data"
+  start_node 1 --wsrep-new-cluster
+  wait_synced 1 1 "$START_PID"
 }
 
 stop_node() {

@@ -349,6 +349,14 @@ std::optional<std::string> db_server_admin_password(const Config& c, const std::
   return admin_password(c, error);
 }
 
+std::optional<std::pair<std::string, std::string>> db_server_admin_login(const Config& c, const std::string& name,
+                                                                         std::string& error) {
+  if (name.empty()) return std::make_pair(c.admin_user, c.admin_password);
+  auto password = db_server_admin_password(c, name, error);
+  if (!password) return std::nullopt;
+  return std::make_pair(db_server_admin_user(c, name), std::move(*password));
+}
+
 void wipe(std::string& secret) {
   explicit_bzero(secret.data(), secret.size());
   secret.clear();

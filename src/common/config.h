@@ -159,6 +159,11 @@ std::pair<std::string, std::string> db_server_app_login(const Config& c, const s
 std::string db_server_admin_user(const Config& c, const std::string& name);
 std::optional<std::string> db_server_admin_password(const Config& c, const std::string& name, std::string& error);
 
+// The administrative user and password on server `name`; "" is the control database's server
+// (admin_database.user and the admin_password held). nullopt with `error` set when unusable.
+std::optional<std::pair<std::string, std::string>> db_server_admin_login(const Config& c, const std::string& name,
+                                                                         std::string& error);
+
 // Overwrites a secret in memory before clearing it.
 void wipe(std::string& secret);
 

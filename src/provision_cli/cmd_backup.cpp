@@ -21,16 +21,9 @@ int cmd_backup(CliContext& ctx) {
   if (ctx.json) {
     std::string out;
     http::JsonWriter w(out);
-    w.begin_object()
-        .field("file", o.file)
-        .field("bytes", o.bytes)
-        .field("format", o.header.format)
-        .field("slug", o.header.slug)
-        .field("storeId", o.header.store_id)
-        .field("schema", o.header.schema)
-        .field("migrationLevel", o.header.migration_level)
-        .field("createdAt", o.header.created_at)
-        .end_object();
+    w.begin_object().field("file", o.file).field("bytes", o.bytes);
+    provisioning::write_header_fields(w, o.header);
+    w.end_object();
     print_json(out);
   } else {
     std::printf("store %s backed up to %s (%lld bytes, migration level %lld)\n", o.header.slug.c_str(),

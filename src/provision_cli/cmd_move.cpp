@@ -6,6 +6,8 @@
 //
 // ECOM_MOVE_KILL_AFTER=lock|copy|verify|switch ends the process with SIGKILL right after that
 // step: the tests use it to prove that an interrupted move is finished or rolled back.
+// ECOM_MOVE_CHUNK_ROWS=N copies N rows of a table at a time instead of kCopyChunkRows: the tests
+// use it to copy tables larger than one chunk.
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -74,6 +76,13 @@ int cmd_move(CliContext& ctx) {
   o.cache_ttl_ms = ctx.cfg.tenant_cache_ttl_ms;
   const Config& cfg = ctx.cfg;
   o.notify = [&cfg] { notify_master(cfg); };
+  if (const char* chunk = std::getenv("ECOM_MOVE_CHUNK_ROWS")) {
+    char* end = nullptr;
+    unsigned long long n = std::strtoull(chunk, &end, 10);
+    if (end == chunk || *end != '\0' || n == 0 || n > 1000000)
+      return usage_error(ctx, "ECOM_MOVE_CHUNK_ROWS must be a number from 1 to 1000000");
+    o.copy_chunk_rows = static_cast<size_t>(n);
+  }
   const char* kill_after = std::getenv("ECOM_MOVE_KILL_AFTER");
   o.step_done = [kill_after](const char* step) {
     if (kill_after && std::strcmp(kill_after, step) == 0) std::raise(SIGKILL);

@@ -16,19 +16,14 @@
 namespace ecom::provisioning {
 namespace {
 
-// The administrative account on the server `server` (its [db_server.NAME] section, else
-// [admin_database]); "" is the control database's server.
+// The administrative account on the server `server` (db_server_admin_login); "" is the control
+// database's server.
 db::ConnectOptions admin_options(const Config& c, const std::string& url, const std::string& schema,
                                  const std::string& server = "") {
-  std::string password = c.admin_password;
-  if (!server.empty()) {
-    std::string error;
-    auto pw = db_server_admin_password(c, server, error);
-    if (!pw) throw std::runtime_error(error);
-    password = *pw;
-  }
-  return db::ConnectOptions{url, server.empty() ? c.admin_user : db_server_admin_user(c, server), password, schema,
-                            static_cast<int>(c.db_connect_timeout),
+  std::string error;
+  auto login = db_server_admin_login(c, server, error);
+  if (!login) throw std::runtime_error(error);
+  return db::ConnectOptions{url, login->first, login->second, schema, static_cast<int>(c.db_connect_timeout),
                             std::max<int>(60, static_cast<int>(c.db_read_timeout)),
                             static_cast<int>(c.db_write_timeout)};
 }

@@ -1,5 +1,6 @@
 #include "provisioning/schema_copy.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "db/identifier.h"
@@ -19,20 +20,25 @@ std::vector<std::string> base_tables(db::Connection& c, const std::string& schem
   return out;
 }
 
-// The columns a row is written with: every one but the generated ones.
-std::vector<std::string> stored_columns(db::Connection& c, const std::string& schema, const std::string& table) {
+// The columns a row is written with: every one but the generated ones, with their type and
+// character set ("" for none).
+struct Column {
+  std::string name, type, charset;
+};
+
+std::vector<Column> stored_columns(db::Connection& c, const std::string& schema, const std::string& table) {
   auto r = c.query(
-      "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? "
-      "AND IS_GENERATED = 'NEVER' ORDER BY ORDINAL_POSITION",
+      "SELECT COLUMN_NAME, LOWER(DATA_TYPE), COALESCE(CHARACTER_SET_NAME, '') FROM information_schema.COLUMNS "
+      "WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND IS_GENERATED = 'NEVER' ORDER BY ORDINAL_POSITION",
       {schema, table});
-  std::vector<std::string> out;
-  while (r.next()) out.push_back(r.str(0));
+  std::vector<Column> out;
+  while (r.next()) out.push_back({r.str(0), r.str(1), r.str(2)});
   return out;
 }
 
-std::string column_list(const std::vector<std::string>& columns) {
+std::string column_list(const std::vector<Column>& columns) {
   std::string out;
-  for (const auto& col : columns) out += (out.empty() ? "" : ", ") + db::quote_identifier(col);
+  for (const auto& col : columns) out += (out.empty() ? "" : ", ") + db::quote_identifier(col.name);
   return out;
 }
 
@@ -48,26 +54,120 @@ void flush(db::Connection& to, const std::string& insert_head, size_t ncols, std
   params.clear();
 }
 
-int64_t copy_rows(db::Connection& from, db::Connection& to, const std::string& schema, const std::string& table) {
+// A column of the primary key, and how a value read from it is written back into SQL.
+struct KeyColumn {
+  size_t position = 0;  // among the stored columns
+  enum Kind { Integer, Text, Binary } kind = Text;
+  std::string charset;  // of a Text column ("utf8mb4" for dates and decimals)
+};
+
+// The primary key's columns when rows can be paged by it: every column stored (not generated),
+// whole (no prefix) and of a type whose text compares as it orders (integers, decimals, strings,
+// binary strings, dates and times). Empty otherwise.
+std::vector<KeyColumn> paging_key(db::Connection& c, const std::string& schema, const std::string& table,
+                                  const std::vector<Column>& columns) {
+  auto r = c.query(
+      "SELECT COLUMN_NAME, SUB_PART IS NULL FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? "
+      "AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
+      {schema, table});
+  static const std::vector<std::string> kInteger = {"tinyint", "smallint", "mediumint", "int", "bigint"};
+  static const std::vector<std::string> kBinary = {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"};
+  static const std::vector<std::string> kText = {"char",     "varchar", "tinytext", "text",      "mediumtext",
+                                                 "longtext", "decimal", "date",     "datetime", "timestamp",
+                                                 "time",     "year"};
+  auto in = [](const std::vector<std::string>& list, const std::string& v) {
+    return std::find(list.begin(), list.end(), v) != list.end();
+  };
+  std::vector<KeyColumn> key;
+  while (r.next()) {
+    const std::string name = r.str(0);
+    auto at = std::find_if(columns.begin(), columns.end(), [&](const Column& col) { return col.name == name; });
+    if (at == columns.end() || r.i64(1) != 1) return {};
+    const std::string charset = at->charset.empty() ? "utf8mb4" : at->charset;
+    if (!db::safe_identifier(charset)) return {};
+    KeyColumn k;
+    k.position = static_cast<size_t>(at - columns.begin());
+    if (in(kInteger, at->type)) k.kind = KeyColumn::Integer;
+    else if (in(kBinary, at->type)) k.kind = KeyColumn::Binary;
+    else if (in(kText, at->type)) k.charset = charset;
+    else return {};
+    key.push_back(std::move(k));
+  }
+  return key;
+}
+
+// A value of a key column as an SQL literal: an integer as it is, anything else as hex bytes
+// with the column's character set (so that it compares under the column's collation).
+std::string key_literal(const KeyColumn& k, const std::string& value) {
+  if (k.kind == KeyColumn::Integer) {
+    bool digits = !value.empty();
+    for (size_t i = 0; i < value.size(); ++i)
+      digits = digits && ((value[i] >= '0' && value[i] <= '9') || (i == 0 && value[i] == '-' && value.size() > 1));
+    if (!digits) throw std::runtime_error("unexpected value in an integer key column: " + value);
+    return value;
+  }
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out = (k.kind == KeyColumn::Binary ? std::string("_binary") : "_" + k.charset) + " X'";
+  for (unsigned char ch : value) {
+    out += kHex[ch >> 4];
+    out += kHex[ch & 15];
+  }
+  return out + "'";
+}
+
+// "(k1 > v1) OR (k1 = v1 AND k2 > v2) OR ...": the rows after `last` in key order.
+std::string after(const std::vector<KeyColumn>& key, const std::vector<Column>& columns,
+                  const std::vector<std::string>& last) {
+  std::string out, equal;
+  for (size_t i = 0; i < key.size(); ++i) {
+    const std::string col = db::quote_identifier(columns[key[i].position].name);
+    const std::string value = key_literal(key[i], last[i]);
+    out += (i ? " OR (" : "(") + equal + col + " > " + value + ")";
+    equal += col + " = " + value + " AND ";
+  }
+  return out;
+}
+
+// The rows of one table, read `chunk_rows` at a time in primary key order (each read starting
+// after the last row of the one before), or whole when the table has no key to page by.
+int64_t copy_rows(db::Connection& from, db::Connection& to, const std::string& schema, const std::string& table,
+                  size_t chunk_rows) {
   auto columns = stored_columns(from, schema, table);
   if (columns.empty()) return 0;
   const std::string qualified = db::quote_identifier(schema) + "." + db::quote_identifier(table);
   const std::string list = column_list(columns);
   const std::string head = "INSERT INTO " + qualified + " (" + list + ") VALUES ";
-  auto rows = from.query_plain("SELECT " + list + " FROM " + qualified);
+  const auto key = paging_key(from, schema, table, columns);
+  std::string order;
+  for (const auto& k : key) order += (order.empty() ? "" : ", ") + db::quote_identifier(columns[k.position].name);
   std::vector<db::Param> params;
+  std::vector<std::string> last;  // the key of the last row read
   int64_t n = 0;
   const int ncols = static_cast<int>(columns.size());
-  while (rows.next()) {
-    for (int i = 0; i < ncols; ++i) {
-      if (rows.is_null(i)) params.emplace_back(nullptr);
-      else params.emplace_back(rows.str(i));
+  for (;;) {
+    std::string select = "SELECT " + list + " FROM " + qualified;
+    if (!key.empty()) {
+      if (!last.empty()) select += " WHERE " + after(key, columns, last);
+      select += " ORDER BY " + order + " LIMIT " + std::to_string(chunk_rows);
     }
-    ++n;
-    if (params.size() >= kBatchRows * columns.size()) flush(to, head, columns.size(), params);
+    auto rows = from.query_plain(select);
+    size_t read = 0;
+    while (rows.next()) {
+      for (int i = 0; i < ncols; ++i) {
+        if (rows.is_null(i)) params.emplace_back(nullptr);
+        else params.emplace_back(rows.str(i));
+      }
+      ++n;
+      ++read;
+      if (!key.empty()) {
+        last.clear();
+        for (const auto& k : key) last.push_back(rows.str(static_cast<int>(k.position)));
+      }
+      if (params.size() >= kBatchRows * columns.size()) flush(to, head, columns.size(), params);
+    }
+    flush(to, head, columns.size(), params);
+    if (key.empty() || read < chunk_rows) return n;
   }
-  flush(to, head, columns.size(), params);
-  return n;
 }
 
 // "CREATE DEFINER=`user`@`host` TRIGGER ..." as "CREATE TRIGGER ..." (the definer is an account
@@ -119,8 +219,9 @@ std::vector<std::pair<std::string, std::string>> triggers(db::Connection& c, con
 
 }  // namespace
 
-CopyStats copy_schema(db::Connection& from, db::Connection& to, const std::string& schema) {
+CopyStats copy_schema(db::Connection& from, db::Connection& to, const std::string& schema, size_t chunk_rows) {
   if (!db::safe_identifier(schema)) throw std::runtime_error("not a plain schema name: " + schema);
+  if (chunk_rows == 0) throw std::runtime_error("chunk_rows must be at least 1");
   CopyStats stats;
   const std::string qs = db::quote_identifier(schema);
   auto tables = base_tables(from, schema);
@@ -137,7 +238,7 @@ CopyStats copy_schema(db::Connection& from, db::Connection& to, const std::strin
   from.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
   try {
     to.begin();
-    for (const auto& t : tables) stats.rows += copy_rows(from, to, schema, t);
+    for (const auto& t : tables) stats.rows += copy_rows(from, to, schema, t, chunk_rows);
     to.commit();
     from.execute("COMMIT");
   } catch (...) {

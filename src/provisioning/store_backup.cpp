@@ -26,14 +26,13 @@
 namespace ecom::provisioning {
 namespace {
 
-// The administrative user and password on database server `server` ([db_server.NAME], else
-// [admin_database]), for the client programs.
+// The administrative user and password on database server `server` (db_server_admin_login), for
+// the client programs.
 std::pair<std::string, std::string> admin_login(const Config& cfg, const std::string& server) {
-  if (server.empty()) return {cfg.admin_user, cfg.admin_password};
   std::string error;
-  auto password = db_server_admin_password(cfg, server, error);
-  if (!password) throw ProvisionError(ProvisionError::Failed, error);
-  return {db_server_admin_user(cfg, server), *password};
+  auto login = db_server_admin_login(cfg, server, error);
+  if (!login) throw ProvisionError(ProvisionError::Failed, error);
+  return *login;
 }
 
 const char* const kMagic = "-- ecom-store-backup format ";
@@ -126,14 +125,9 @@ std::string control_rows_json(db::Connection& c, const std::string& control_sche
 std::string header_json(const BackupHeader& h) {
   std::string out;
   http::JsonWriter w(out);
-  w.begin_object()
-      .field("format", h.format)
-      .field("slug", h.slug)
-      .field("storeId", h.store_id)
-      .field("schema", h.schema)
-      .field("migrationLevel", h.migration_level)
-      .field("createdAt", h.created_at)
-      .end_object();
+  w.begin_object();
+  write_header_fields(w, h);
+  w.end_object();
   return out;
 }
 
@@ -426,6 +420,15 @@ void undo(Provisioner& p, const Target& t, bool made_schema) {
 }
 
 }  // namespace
+
+void write_header_fields(http::JsonWriter& w, const BackupHeader& h) {
+  w.field("format", h.format)
+      .field("slug", h.slug)
+      .field("storeId", h.store_id)
+      .field("schema", h.schema)
+      .field("migrationLevel", h.migration_level)
+      .field("createdAt", h.created_at);
+}
 
 BackupOutcome backup_store(Provisioner& p, const Config& cfg, const std::string& slug, const std::string& file) {
   auto t = p.store().find_by_slug(slug);

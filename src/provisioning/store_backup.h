@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/config.h"
+#include "http/json_writer.h"
 #include "provisioning/control_store.h"
 #include "provisioning/provisioner.h"
 
@@ -27,6 +28,9 @@ struct BackupHeader {
   std::string slug, store_id, schema, created_at;
   int64_t migration_level = 0;  // the highest tenant migration applied to the schema
 };
+
+// The header's fields, as a backup file's header line has them, into the object `w` has open.
+void write_header_fields(http::JsonWriter& w, const BackupHeader& h);
 
 struct BackupOutcome {
   BackupHeader header;

@@ -85,7 +85,7 @@ CopyStats copy_and_verify(Provisioner& p, const TenantRecord& t, const DbServer&
     drop_own_copy(dst, t, to);
     dst.execute("CREATE DATABASE " + db::quote_identifier(t.schema) +
                 " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci COMMENT '" + owner_of(t.id) + "'");
-    CopyStats stats = copy_schema(src, dst, t.schema);
+    CopyStats stats = copy_schema(src, dst, t.schema, o.copy_chunk_rows);
     step_done(o, "copy");
     lock(p.control(), t.id);
     differs = compare_sums(table_sums(src, t.schema), table_sums(dst, t.schema));

@@ -26,6 +26,7 @@
 
 #include "common/config.h"
 #include "provisioning/provisioner.h"
+#include "provisioning/schema_copy.h"
 
 namespace ecom::provisioning {
 
@@ -46,6 +47,7 @@ struct MoveOptions {
   int64_t cache_ttl_ms = 2000;           // how long other hosts may serve from a cached lookup
   std::function<void()> notify;          // tells this host's workers that stores changed
   std::function<void(const char*)> step_done;  // after each step (lock, copy, verify, switch)
+  size_t copy_chunk_rows = kCopyChunkRows;     // rows of a table read at a time (schema_copy.h)
 };
 
 struct MoveReport {

@@ -1,5 +1,6 @@
-"""Moving a store to another database server (`ecom-provision move`), on a stack of this module's
-own plus a second private MariaDB (tests/lib/second_db.py), both removed in teardown.
+"""Moving a store to another database server (`ecom-provision move`), on a stack of its own plus a
+second private MariaDB (tests/lib/second_db.py), shared with test_servers.py
+(tests/lib/two_servers.py) and removed when the run ends.
 
 Checked: a moved store keeps every row (the move's own verification, and the API's answers
 compared before and after) and serves from the target; a store of 1,000 products and 1,000
@@ -21,25 +22,27 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import ecom  # noqa: E402
 import shop  # noqa: E402
 from ecom import http, tenant_headers  # noqa: E402
-from two_servers import TwoServers  # noqa: E402
+import two_servers  # noqa: E402
 
 ENV = None   # the stack and its second server
 
 
 def setup_module():
     global ENV
-    ENV = TwoServers().start()
+    ENV = two_servers.shared()
 
 
 def teardown_module():
     if ENV is not None:
-        ENV.stop()
+        ENV.stack.deselect()
 
 
-def move(slug, *args, kill_after=None):
+def move(slug, *args, kill_after=None, chunk_rows=None):
     env = dict(os.environ)
     if kill_after:
         env["ECOM_MOVE_KILL_AFTER"] = kill_after
+    if chunk_rows is not None:
+        env["ECOM_MOVE_CHUNK_ROWS"] = str(chunk_rows)
     return ecom.provision("--json", "move", slug, *args, env=env, timeout=170)
 
 
@@ -131,6 +134,41 @@ def test_the_refusals():
         assert ecom.provision("server", "resume", "second").returncode == 0
     assert server_of(slug) == "default"
     assert http("GET", "/api/features", headers=tenant_headers(slug)).status == 200
+
+
+def test_tables_larger_than_one_chunk_are_copied_whole():
+    """Seven rows of a table at a time: products (a key of one column) and order items (of two, an
+    order's three lines split over chunks) are there in full, the same to the checksum."""
+    slug, _ = big_store(products=50, orders=12)
+    schema = ecom.schema_of(slug)
+    for line in (2, 3):
+        ecom.sql(f"INSERT INTO `{schema}`.order_items (order_id, line_no, product_id, product_name, unit_price, "
+                 f"quantity, subtotal) SELECT order_id, {line}, product_id, product_name, unit_price, quantity, "
+                 f"subtotal FROM `{schema}`.order_items WHERE line_no = 1")
+    tables = [r[0] for r in ecom.sql(f"SHOW FULL TABLES FROM `{schema}` WHERE Table_type = 'BASE TABLE'")]
+
+    def sums(run_sql):
+        return {t: (run_sql(f"SELECT COUNT(*) FROM `{schema}`.`{t}`")[0][0],
+                    run_sql(f"CHECKSUM TABLE `{schema}`.`{t}` EXTENDED")[0][1]) for t in tables}
+    before = sums(ecom.sql)
+    assert int(before["products"][0]) > 7 * 7 and int(before["order_items"][0]) == 36, before
+    for bad in ("0", "many", "-3"):
+        proc = ecom.provision("move", slug, "second", env=dict(os.environ, ECOM_MOVE_CHUNK_ROWS=bad))
+        assert proc.returncode == 2 and "ECOM_MOVE_CHUNK_ROWS" in proc.stderr, ecom.describe(proc)
+    ecom.sql("SET GLOBAL log_output = 'TABLE', general_log = 1")   # to count the reads of products
+    try:
+        proc = move(slug, "second", chunk_rows=7)
+    finally:
+        ecom.sql("SET GLOBAL general_log = 0")
+    reads = ecom.sql("SELECT COUNT(*) FROM mysql.general_log WHERE command_type = 'Query' AND argument LIKE "
+                     f"'SELECT %FROM `{schema}`.`products`%ORDER BY `id` LIMIT 7'")
+    ecom.sql("TRUNCATE mysql.general_log")
+    assert proc.returncode == 0, ecom.describe(proc)
+    assert int(reads[0][0]) == int(before["products"][0]) // 7 + 1, (reads, before["products"])
+    report = ecom.parse_json(proc)
+    assert report["rows"] == sum(int(n) for n, _ in before.values()), (report, before)
+    assert server_of(slug) == "second"
+    assert sums(ENV.db2.sql) == before
 
 
 # --------------------------------------------------------------------------- interrupted

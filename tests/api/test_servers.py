@@ -1,6 +1,7 @@
-"""Stores over several database servers, on a stack of this module's own plus a second private
-MariaDB (tests/lib/second_db.py) started under its var dir on a free loopback port; both are
-stopped and removed in teardown, so the suite's stack is not touched.
+"""Stores over several database servers, on a stack of its own plus a second private MariaDB
+(tests/lib/second_db.py) started under its var dir on a free loopback port, shared with
+test_move.py (tests/lib/two_servers.py); both are stopped and removed when the run ends, so the
+suite's stack is not touched.
 
 The second server's accounts have passwords of their own, given to the platform in a
 [db_server.second] section of ecom.conf (never in the control database): that its stores are
@@ -13,7 +14,8 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import ecom  # noqa: E402
-from two_servers import TwoServers, ok  # noqa: E402
+import two_servers  # noqa: E402
+from two_servers import ok  # noqa: E402
 
 ENV = None     # the stack and its second server (tests/lib/two_servers.py)
 STACK = None
@@ -23,7 +25,7 @@ STORES = {}  # what the tests made: name -> slug
 
 def setup_module():
     global ENV, STACK, DB2
-    ENV = TwoServers(capacity=100).start()
+    ENV = two_servers.shared()
     STACK, DB2 = ENV.stack, ENV.db2
 
 
@@ -32,7 +34,7 @@ def teardown_module():
         import shutil
         shutil.copytree(os.path.join(ENV.stack.var_dir, "log"), os.environ["KEEP_LOGS"], dirs_exist_ok=True)
     if ENV is not None:
-        ENV.stop()
+        ENV.stack.deselect()
 
 
 def servers():

@@ -201,6 +201,12 @@ def test_backup_writes_a_private_gzip_with_a_header():
         "format": 1, "slug": STORE, "storeId": out["storeId"], "schema": schema_of(STORE),
         "migrationLevel": tenant_migration_level()}, h
     assert h["createdAt"] == out["createdAt"] and h["createdAt"].endswith("Z"), h
+    # Byte for byte: the header line is these fields in this order, and --json gives the same
+    # fields after file and bytes.
+    fields = ("format", "slug", "storeId", "schema", "migrationLevel", "createdAt")
+    compact = {"separators": (",", ":"), "ensure_ascii": False}
+    assert header == "-- header " + json.dumps({k: out[k] for k in fields}, **compact) + "\n", header
+    assert proc.stdout == json.dumps({k: out[k] for k in ("file", "bytes") + fields}, **compact) + "\n", proc.stdout
     c = json.loads(control[len("-- control "):])
     assert c["tenants"][0]["plan_code"] == "ENTERPRISE" and c["tenants"][0]["name"] == "Backup Store ☕", c
     assert c["tenant_limit_overrides"] == [{"tenant_id": out["storeId"], "limit_code": "maxCartItems", "value": "7"}], c

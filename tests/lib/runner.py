@@ -7,6 +7,8 @@ Discovers `test_*.py` files in the given directories (sorted by name), imports e
 every top-level function named `test_*` in the order it is defined. A module may define
 `setup_module()` (if it raises, every test of the module fails with that error) and
 `teardown_module()` (run after the module's tests; if it raises, that counts as one failure).
+Fixtures several modules share (tests/lib/run_fixtures.py) are stopped after the last module, each
+stop that raises counting as one failure.
 
 Output: `PASS <file>::<test> (<ms> ms)` or `FAIL <file>::<test>` followed by the indented
 traceback; the last line is exactly `N passed, N failed`. Exit status 0 when nothing failed.
@@ -28,6 +30,8 @@ import traceback
 LIB_DIR = os.path.dirname(os.path.abspath(__file__))
 if LIB_DIR not in sys.path:
     sys.path.insert(0, LIB_DIR)
+
+import run_fixtures  # noqa: E402
 
 
 class TestTimeout(Exception):
@@ -155,6 +159,16 @@ def main(argv):
                 failed += 1
                 print(f"FAIL {shown}::teardown_module", flush=True)
                 print(indent(error), end="", flush=True)
+
+    signal.alarm(_timeout_seconds())   # the watchdog's TestTimeout ends a stop like any error
+    try:
+        stop_errors = run_fixtures.stop_all()
+    finally:
+        signal.alarm(0)
+    for name, error in stop_errors:
+        failed += 1
+        print(f"FAIL <shared fixture {name}>::stop", flush=True)
+        print(indent(error), end="", flush=True)
 
     print(f"{passed} passed, {failed} failed", flush=True)
     return 0 if failed == 0 else 1

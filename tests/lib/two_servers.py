@@ -2,19 +2,37 @@
 second server's accounts made by `ecom-provision db-init --db-server second`, with passwords of
 their own given in a [db_server.second] section of ecom.conf (never in the control database),
 registered by `ecom-provision server add second`. Both are stopped and removed by stop().
+Its tenancy.cache_ttl_ms is short (CACHE_TTL_MS): every move waits that long (and 0.5 s) for the
+workers to see the store locked.
 
     env = TwoServers().start()     # the helpers now speak to this stack
     env.server_of(slug); env.db2.sql("..."); env.schemas_on_second()
     env.stop()
+
+The modules that use one share it (started once a run, stopped when the run ends: run_fixtures):
+
+    env = two_servers.shared()     # setup_module: the helpers now speak to it
+    env.stack.deselect()           # teardown_module: to the suite's stack again
 """
 
 import os
+import re
 import secrets as pysecrets
 import signal
 import subprocess
 
 import ecom
+import run_fixtures
 from second_db import SecondDb
+
+CACHE_TTL_MS = 300
+
+
+def shared():
+    """The run's TwoServers (made and started by the first module that asks), selected."""
+    env = run_fixtures.shared("two servers", TwoServers, stop=TwoServers.stop, start=TwoServers.start)
+    env.stack.select()
+    return env
 
 
 class TwoServers:
@@ -30,6 +48,12 @@ class TwoServers:
         self.stack = ecom.Stack()
         self.stack.start()
         self.stack.select()
+        with open(ecom.config_path(), encoding="utf-8") as fh:
+            conf = fh.read()
+        assert "\ncache_ttl_ms=" in conf, "no tenancy.cache_ttl_ms in the stack's ecom.conf"
+        conf = re.sub(r"\ncache_ttl_ms=\d+\n", f"\ncache_ttl_ms={CACHE_TTL_MS}\n", conf)
+        with open(ecom.config_path(), "w", encoding="utf-8") as fh:
+            fh.write(conf)
         self.db2 = SecondDb(os.path.join(ecom.var_dir(), "db2")).start()
         admin_file = os.path.join(ecom.var_dir(), "db2-admin-password")
         fd = os.open(admin_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

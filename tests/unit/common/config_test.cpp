@@ -237,6 +237,25 @@ BOOST_AUTO_TEST_CASE(db_server_sections_give_each_server_its_accounts) {
   BOOST_TEST(c.db_servers.at("db2").admin_password_file == "/etc/a2");
 }
 
+BOOST_AUTO_TEST_CASE(db_server_admin_login_is_the_sections_account_else_the_default_servers) {
+  auto r = parse_config("[admin_database]\nuser=adm\n[db_server.db2]\nadmin_user=adm2\n"
+                        "admin_password_file=/nonexistent/ecom-admin2\n[db_server.db3]\nuser=app3\n",
+                        false);
+  BOOST_TEST_REQUIRE(r.ok(), all_errors(r));
+  ecom::Config c = r.config;
+  c.admin_password = "held";  // as ecom-provision and the agent hold it once read
+  std::string error;
+  auto login = ecom::db_server_admin_login(c, "", error);
+  BOOST_TEST_REQUIRE(login.has_value());
+  BOOST_TEST((*login == std::make_pair(std::string("adm"), std::string("held"))));
+  login = ecom::db_server_admin_login(c, "db3", error);  // a section without admin keys
+  BOOST_TEST_REQUIRE(login.has_value());
+  BOOST_TEST((*login == std::make_pair(std::string("adm"), std::string("held"))));
+  login = ecom::db_server_admin_login(c, "db2", error);  // its own file, unreadable here
+  BOOST_TEST(!login.has_value());
+  BOOST_TEST(error.find("db_server.db2.admin_password_file") != std::string::npos, error);
+}
+
 BOOST_AUTO_TEST_CASE(db_server_sections_refuse_clear_admin_passwords_bad_names_and_unknown_keys) {
   auto r = parse_config("[db_server.db2]\nadmin_password=secret\n", false);
   BOOST_TEST(any_error_contains(r, "admin_password_file"), all_errors(r));
