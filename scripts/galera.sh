@@ -112,7 +112,7 @@ write_cnf() {
   local n=$1 d cluster="gcomm://" i
   d=$(node_dir "$n")
   for i in "${NODES[@]}"; do cluster+="127.0.0.1:$(gcomm_port "$i"),"; done
-  mkdir -p -- "$d/data"
+  mkdir -p -- "$d/data" "$d/tmp"
   touch -- "$d/mariadb.log"
   if ((EUID == 0)); then
     chown -R mysql:mysql -- "$d"

@@ -404,7 +404,7 @@ render_template() {
 
 write_my_cnf() {
   render_template "$MY_CNF_TEMPLATE" "$MY_CNF.tmp" VAR_DIR="$VAR_DIR" DATA_DIR="$DATA_DIR" DB_SOCK="$DB_SOCK" \
-    DB_PORT="$DB_PORT" RUN_DIR="$RUN_DIR" LOG_DIR="$LOG_DIR" MY_CNF="$MY_CNF"
+    DB_PORT="$DB_PORT" RUN_DIR="$RUN_DIR" LOG_DIR="$LOG_DIR" MY_CNF="$MY_CNF" MYSQL_DIR="$MYSQL_DIR"
   mv -f -- "$MY_CNF.tmp" "$MY_CNF"
 }
 
@@ -620,7 +620,7 @@ cmd_start() {
   fi
   command -v mariadbd >/dev/null || fail "mariadbd not installed (scripts/setup.sh)"
 
-  mkdir -p -- "$MYSQL_DIR" "$RUN_DIR" "$LOG_DIR" "$NGINX_DIR"/{client_body,fastcgi,proxy,uwsgi,scgi}_temp
+  mkdir -p -- "$MYSQL_DIR" "$MYSQL_DIR/tmp" "$RUN_DIR" "$LOG_DIR" "$NGINX_DIR"/{client_body,fastcgi,proxy,uwsgi,scgi}_temp
   lock_stack
 
   if ((DB_ONLY)); then
