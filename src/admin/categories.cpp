@@ -81,11 +81,13 @@ void deactivate(Context& ctx) {
 
 void add_category_routes(http::Router& r) {
   const http::RouteOptions read{.tenant = true, .auth = http::Auth::kAdmin};
-  const http::RouteOptions write{.tenant = true, .auth = http::Auth::kAdmin, .json_body = http::JsonBody::kRequired};
+  const http::RouteOptions write{
+      .tenant = true, .auth = http::Auth::kAdmin, .json_body = http::JsonBody::kRequired, .changes_catalog = true};
+  const http::RouteOptions remove_one{.tenant = true, .auth = http::Auth::kAdmin, .changes_catalog = true};
   r.add("GET", "/api/admin/categories", list, read);
   r.add("POST", "/api/admin/categories", create, write);
   r.add("PATCH", "/api/admin/categories/{id}", update, write);
-  r.add("DELETE", "/api/admin/categories/{id}", deactivate, read);
+  r.add("DELETE", "/api/admin/categories/{id}", deactivate, remove_one);
 }
 
 }  // namespace ecom::admin

@@ -147,7 +147,8 @@ void add_order_routes(http::Router& r) {
   r.add("GET", "/api/admin/orders", list, read);
   r.add("GET", "/api/admin/orders/{id}", get, read);
   r.add("PATCH", "/api/admin/orders/{id}", update_status,
-        {.tenant = true, .auth = http::Auth::kAdmin, .json_body = http::JsonBody::kRequired});
+        {.tenant = true, .auth = http::Auth::kAdmin, .json_body = http::JsonBody::kRequired,
+         .changes_catalog = true});  // a cancel puts stock back
 }
 
 }  // namespace ecom::admin

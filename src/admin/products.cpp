@@ -129,12 +129,14 @@ void remove(Context& ctx) {
 
 void add_product_routes(http::Router& r) {
   const http::RouteOptions read{.tenant = true, .auth = http::Auth::kAdmin};
-  const http::RouteOptions write{.tenant = true, .auth = http::Auth::kAdmin, .json_body = http::JsonBody::kRequired};
+  const http::RouteOptions write{
+      .tenant = true, .auth = http::Auth::kAdmin, .json_body = http::JsonBody::kRequired, .changes_catalog = true};
+  const http::RouteOptions remove_one{.tenant = true, .auth = http::Auth::kAdmin, .changes_catalog = true};
   r.add("GET", "/api/admin/products", list, read);
   r.add("POST", "/api/admin/products", create, write);
   r.add("GET", "/api/admin/products/{id}", get, read);
   r.add("PATCH", "/api/admin/products/{id}", update, write);
-  r.add("DELETE", "/api/admin/products/{id}", remove, read);
+  r.add("DELETE", "/api/admin/products/{id}", remove, remove_one);
   r.add("PUT", "/api/admin/products/{id}/stock", set_stock, write);
 }
 

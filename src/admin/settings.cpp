@@ -56,7 +56,8 @@ void update(Context& ctx) {
 void add_settings_routes(http::Router& r) {
   r.add("GET", "/api/admin/settings", get, {.tenant = true, .auth = http::Auth::kAdmin});
   r.add("PATCH", "/api/admin/settings", update,
-        {.tenant = true, .auth = http::Auth::kAdmin, .json_body = http::JsonBody::kRequired});
+        {.tenant = true, .auth = http::Auth::kAdmin, .json_body = http::JsonBody::kRequired,
+         .changes_catalog = true});  // theme and SEO of /public/tenant-config
 }
 
 }  // namespace ecom::admin

@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "core/answer.h"
 #include "health/metrics.h"
 #include "http/errors.h"
 #include "http/problem.h"
@@ -111,6 +112,17 @@ void write_log_line(const http::Request& req, const http::Response& res, const s
   log::raw(line);
 }
 
+// A route that writes the catalog bumps the store's generation after its handler returned (its
+// transaction committed) — or failed: a refused write costs an extra invalidation, no more.
+void run_handler(Context& ctx, const http::Route& route) {
+  if (!route.options.changes_catalog || !ctx.tenant_ptr) return route.handler(ctx);
+  struct Bump {
+    std::shared_ptr<const tenancy::Tenant> t;
+    ~Bump() { catalog_changed(*t); }
+  } bump{ctx.tenant_ptr};
+  route.handler(ctx);
+}
+
 }  // namespace
 
 void Dispatcher::resolve_tenant(Context& ctx, const http::RouteOptions& o) {
@@ -154,7 +166,7 @@ void Dispatcher::handle(http::Request& req, http::Response& res) {
       if (slug) tenant_for_log = tenancy::valid_slug(*slug) ? *slug : log::field(*slug, 192);
     }
     prepare(ctx, m.route->options);
-    m.route->handler(ctx);
+    run_handler(ctx, *m.route);
   } catch (const ApiError& e) {
     http::write_problem(res, e, req.path);
   } catch (const db::Error& e) {

@@ -48,4 +48,15 @@ ProductFilter parse_product_filter(const http::Request& req) {
   return f;
 }
 
+std::string canonical_key(const ProductFilter& f) {
+  std::string k = "p=" + std::to_string(f.page.page) + "&n=" + std::to_string(f.page.page_size) +
+                  "&o=" + std::to_string(static_cast<int>(f.sort));
+  if (f.category_id) k += "&c=" + *f.category_id;
+  if (f.min_price) k += "&lo=" + std::to_string(*f.min_price);
+  if (f.max_price) k += "&hi=" + std::to_string(*f.max_price);
+  // Last, length-prefixed: whatever the term holds cannot read as another field.
+  if (f.search) k += "&q=" + std::to_string(f.search->size()) + ":" + *f.search;
+  return k;
+}
+
 }  // namespace ecom::catalog

@@ -6,15 +6,14 @@
 #include "catalog/product_repository.h"
 #include "common/error.h"
 #include "common/uuid.h"
+#include "core/answer.h"
 #include "core/context.h"
 #include "http/errors.h"
 
 namespace ecom::catalog {
 namespace {
 
-// GET /api/catalog/products
-void list(Context& ctx) {
-  ProductFilter f = parse_product_filter(ctx.req);
+void render_list(Context& ctx, const ProductFilter& f) {
   ProductPage page = list_products(ctx.tenant_db(), ctx.tenant(), f, f.page.page_size, f.page.offset());
   ctx.res.body.reserve(512 + page.items.size() * 700);
   http::JsonWriter w(ctx.res.body);
@@ -26,23 +25,34 @@ void list(Context& ctx) {
   w.end_object();
 }
 
+// GET /api/catalog/products
+void list(Context& ctx) {
+  ProductFilter f = parse_product_filter(ctx.req);  // 400 before the cache: never kept
+  serve_cached(ctx, 'l', canonical_key(f), [&] { render_list(ctx, f); });
+}
+
 // GET /api/catalog/products/{id}
 void detail(Context& ctx) {
-  const std::string& id = ctx.req.param("id");
-  ProductRow p;
-  if (!uuid::is_valid(id) || !find_active_product(ctx.tenant_db(), ctx.tenant(), uuid::normalize(id), p))
-    throw http::not_found("Product not found.");
-  http::JsonWriter w(ctx.res.body);
-  write_product(w, p);
+  const std::string& raw = ctx.req.param("id");
+  if (!uuid::is_valid(raw)) throw http::not_found("Product not found.");
+  std::string id = uuid::normalize(raw);
+  serve_cached(ctx, 'd', id, [&] {
+    ProductRow p;
+    if (!find_active_product(ctx.tenant_db(), ctx.tenant(), id, p)) throw http::not_found("Product not found.");
+    http::JsonWriter w(ctx.res.body);
+    write_product(w, p);
+  });
 }
 
 // GET /api/catalog/categories
 void categories(Context& ctx) {
-  auto rows = list_categories(ctx.tenant_db(), ctx.tenant());
-  http::JsonWriter w(ctx.res.body);
-  w.begin_array();
-  for (const auto& c : rows) write_category(w, c);
-  w.end_array();
+  serve_cached(ctx, 'c', "", [&] {
+    auto rows = list_categories(ctx.tenant_db(), ctx.tenant());
+    http::JsonWriter w(ctx.res.body);
+    w.begin_array();
+    for (const auto& c : rows) write_category(w, c);
+    w.end_array();
+  });
 }
 
 }  // namespace

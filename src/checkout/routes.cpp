@@ -169,7 +169,8 @@ void add_routes(http::Router& r) {
   r.add("POST", "/api/checkout/quote", quote,
         {.tenant = true, .features = {"checkout"}, .json_body = http::JsonBody::kOptional});
   r.add("POST", "/api/checkout/place-order", place,
-        {.tenant = true, .features = {"checkout"}, .json_body = http::JsonBody::kRequired});
+        {.tenant = true, .features = {"checkout"}, .json_body = http::JsonBody::kRequired,
+         .changes_catalog = true});  // takes stock
 }
 
 }  // namespace ecom::checkout

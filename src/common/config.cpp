@@ -62,6 +62,8 @@ const std::vector<Key>& keys() {
       {"admin_database", "password", Kind::String, &Config::admin_password, nullptr, 0, 0},
       {"admin_database", "password_file", Kind::String, &Config::admin_password_file, nullptr, 0, 0},
       {"tenancy", "cache_ttl_ms", Kind::Int, nullptr, &Config::tenant_cache_ttl_ms, 0, 600000},
+      {"catalog", "cache_ttl_ms", Kind::Int, nullptr, &Config::catalog_cache_ttl_ms, 0, 3600000},
+      {"catalog", "cache_bytes", Kind::Int, nullptr, &Config::catalog_cache_bytes, 0, int64_t{1} << 34},
       {"paths", "control_migrations", Kind::String, &Config::control_migrations, nullptr, 0, 0},
       {"paths", "tenant_migrations", Kind::String, &Config::tenant_migrations, nullptr, 0, 0},
       {"paths", "seed_file", Kind::String, &Config::seed_file, nullptr, 0, 0},

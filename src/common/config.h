@@ -81,6 +81,12 @@ struct Config {
   // [tenancy]
   int64_t tenant_cache_ttl_ms = 2000;
 
+  // [catalog] — each worker's cache of public catalog answers (core/answer.h): how long an
+  // answer may be served without a write on this host telling otherwise (0 = no cache), and the
+  // bytes a worker keeps at most.
+  int64_t catalog_cache_ttl_ms = 2000;
+  int64_t catalog_cache_bytes = 4 << 20;
+
   // [paths]
   std::string control_migrations = "/usr/share/ecom/sql/control";
   std::string tenant_migrations = "/usr/share/ecom/sql/tenant";

@@ -13,7 +13,8 @@ Services::Services(const Config& c)
       registry(c.tenant_cache_ttl_ms, prefork::scoreboard() ? &prefork::scoreboard()->tenancy_generation : nullptr,
                prefork::scoreboard() ? &prefork::scoreboard()->metrics.tenant_cache_hits : nullptr,
                prefork::scoreboard() ? &prefork::scoreboard()->metrics.tenant_cache_misses : nullptr),
-      trusted_proxies(net::parse_cidr_list(c.trusted_proxies).value_or(std::vector<net::Cidr>{})) {}
+      trusted_proxies(net::parse_cidr_list(c.trusted_proxies).value_or(std::vector<net::Cidr>{})),
+      answers(static_cast<size_t>(c.catalog_cache_bytes), c.catalog_cache_ttl_ms) {}
 
 db::Connection& Services::server_db(const std::string& name, const std::string& url) {
   auto [user, password] = db_server_app_login(config, name);

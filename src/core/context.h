@@ -10,6 +10,7 @@
 #include "common/config.h"
 #include "common/net.h"
 #include "db/pool.h"
+#include "http/answer_cache.h"
 #include "http/json_reader.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -24,6 +25,7 @@ struct Services {
   db::Pool pool;
   tenancy::Registry registry;
   std::vector<net::Cidr> trusted_proxies;  // server.trusted_proxies, parsed once
+  http::AnswerCache answers;               // public catalog answers ([catalog], core/answer.h)
 
   db::Connection& control() { return pool.get(config.db_url); }
   // The connection to the database server named `name` at `url`, with that server's application

@@ -88,6 +88,12 @@ void render_workers(std::string& out, const prefork::Scoreboard& sb) {
   single(out, "ecom_request_timeouts_total", "counter", "Workers killed for exceeding server.request_timeout.",
          get(sb.timeouts));
   single(out, "ecom_reloads_total", "counter", "Configuration reloads (SIGHUP).", get(sb.reloads));
+  header(out, "ecom_answer_cache_bytes", "gauge", "What each worker's catalog answer cache holds, by scoreboard slot.");
+  for (int i = 0; i < prefork::kMaxSlots; ++i) {
+    const auto& s = sb.slots[i];
+    if (s.pid.load(std::memory_order_acquire) == 0) continue;
+    sample(out, "ecom_answer_cache_bytes", "slot=\"" + std::to_string(i) + "\"", get(s.answer_cache_bytes));
+  }
 }
 
 void render_data(std::string& out, const Metrics& m) {
@@ -98,6 +104,10 @@ void render_data(std::string& out, const Metrics& m) {
          get(m.tenant_cache_hits));
   single(out, "ecom_tenant_cache_misses_total", "counter", "Store lookups that queried the control database.",
          get(m.tenant_cache_misses));
+  single(out, "ecom_answer_cache_hits_total", "counter", "Public catalog answers served from a worker's cache.",
+         get(m.answer_cache_hits));
+  single(out, "ecom_answer_cache_misses_total", "counter", "Public catalog answers rendered from the database.",
+         get(m.answer_cache_misses));
 }
 
 void render_control(std::string& out, const ControlCounts& c) {

@@ -38,6 +38,9 @@ struct RouteOptions {
   std::vector<const char*> features = {};  // features that must all be on (403), snake_case
   Auth auth = Auth::kNone;
   JsonBody json_body = JsonBody::kNone;    // parsed once (400); the handler reads ctx.body()
+  // The route writes what public catalog answers show (products, categories, stock, settings):
+  // after it ran, the dispatcher tells every worker's answer cache (core/answer.h).
+  bool changes_catalog = false;
 };
 
 struct Route {

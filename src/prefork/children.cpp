@@ -94,6 +94,7 @@ void Children::spawn(Child& c) {
     WorkerSlot& s = sb_.slots[c.slot];
     s.requests = 0;
     s.request_start_ms = 0;
+    s.answer_cache_bytes = 0;
     s.started_unix = std::time(nullptr);
     s.state = static_cast<int32_t>(SlotState::Idle);
     s.pid = pid;

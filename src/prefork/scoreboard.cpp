@@ -11,6 +11,19 @@ namespace ecom::prefork {
 namespace {
 
 Scoreboard* g_scoreboard = nullptr;
+std::atomic<uint64_t> g_local_generations[kStoreGenerationSlots];  // without a scoreboard
+
+// FNV-1a: the id's slot in the generation table.
+size_t generation_slot(std::string_view id) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : id) h = (h ^ c) * 1099511628211ull;
+  return static_cast<size_t>(h % kStoreGenerationSlots);
+}
+
+std::atomic<uint64_t>& generation_of(std::string_view id) {
+  size_t i = generation_slot(id);
+  return g_scoreboard ? g_scoreboard->store_generations[i] : g_local_generations[i];
+}
 
 void copy_field(char* dst, size_t cap, const std::string& src) {
   size_t n = std::min(cap - 1, src.size());
@@ -33,6 +46,21 @@ Scoreboard* scoreboard() { return g_scoreboard; }
 
 void announce_tenancy_change() {
   if (g_scoreboard) g_scoreboard->tenancy_generation.fetch_add(1, std::memory_order_acq_rel);
+}
+
+uint64_t store_generation(std::string_view tenant_id) {
+  return generation_of(tenant_id).load(std::memory_order_acquire);
+}
+
+void bump_store_generation(std::string_view tenant_id) {
+  generation_of(tenant_id).fetch_add(1, std::memory_order_acq_rel);
+}
+
+WorkerSlot* slot_of(int32_t pid) {
+  if (!g_scoreboard || pid <= 0) return nullptr;
+  for (auto& s : g_scoreboard->slots)
+    if (s.pid.load(std::memory_order_acquire) == pid) return &s;
+  return nullptr;
 }
 
 void slot_begin_request(WorkerSlot& s, const std::string& method, const std::string& path, const std::string& tenant,

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/config.h"
@@ -17,6 +18,9 @@
 namespace ecom::prefork {
 
 inline constexpr int kMaxSlots = kMaxWorkers;  // one per worker
+// Per-store catalog generations: a fixed table indexed by a hash of the store's id. Two stores
+// sharing a slot only ever cost each other an extra invalidation, never a stale answer.
+inline constexpr int kStoreGenerationSlots = 4096;
 
 enum class SlotState : int32_t { Free = 0, Idle = 1, Busy = 2 };
 
@@ -28,6 +32,7 @@ struct WorkerSlot {
   std::atomic<int64_t> request_start_ms;   // monotonic ms; 0 when idle
   std::atomic<int32_t> slow_reported;      // the master warned about this request
   std::atomic<uint32_t> seq;               // odd while the text below is written
+  std::atomic<uint64_t> answer_cache_bytes;  // what this worker's catalog answer cache holds
   char method[8];
   char path[128];
   char tenant[64];
@@ -48,6 +53,8 @@ struct Metrics {
   std::atomic<uint64_t> db_errors[kDbErrorKinds];
   std::atomic<uint64_t> tenant_cache_hits;
   std::atomic<uint64_t> tenant_cache_misses;
+  std::atomic<uint64_t> answer_cache_hits;    // catalog answers served from a worker's cache
+  std::atomic<uint64_t> answer_cache_misses;  // catalog answers rendered from the database
 };
 
 struct Scoreboard {
@@ -62,6 +69,10 @@ struct Scoreboard {
   // master). Each worker compares it with the value its store cache was filled under, once per
   // lookup, and starts afresh when it moved.
   std::atomic<uint64_t> tenancy_generation;
+  // Bumped after every write to a store's catalog on this host (admin writes, orders taking or
+  // putting back stock, settings): each worker's answer cache compares the store's slot with
+  // the value its entry was rendered under (prefork::store_generation).
+  alignas(64) std::atomic<uint64_t> store_generations[kStoreGenerationSlots];
   alignas(64) Metrics metrics;
   WorkerSlot slots[kMaxSlots];
 };
@@ -74,6 +85,14 @@ Scoreboard* scoreboard();
 
 // Announces that a store's control data changed (no-op without a scoreboard).
 void announce_tenancy_change();
+
+// The catalog generation of the store `tenant_id` (one atomic load), and its bump after a write
+// committed. Without a scoreboard (tests, tools) a table of this process stands in.
+uint64_t store_generation(std::string_view tenant_id);
+void bump_store_generation(std::string_view tenant_id);
+
+// The slot of the worker `pid`, or nullptr.
+WorkerSlot* slot_of(int32_t pid);
 
 // Worker side: claim `index` for pid, mark a request's start and end.
 void slot_begin_request(WorkerSlot& s, const std::string& method, const std::string& path, const std::string& tenant,

@@ -1,5 +1,6 @@
 #include "storefront/routes.h"
 
+#include "core/answer.h"
 #include "core/context.h"
 #include "http/json_writer.h"
 #include "settings/settings_repository.h"
@@ -8,8 +9,7 @@
 namespace ecom::storefront {
 namespace {
 
-// GET /public/tenant-config → {name, slug, theme, seo, features: [snake_case, sorted]}
-void get_tenant_config(Context& ctx) {
+void render_tenant_config(Context& ctx) {
   const auto& t = ctx.tenant();
   settings::Appearance look = settings::find_appearance(ctx.tenant_db(), t);
   http::JsonWriter w(ctx.res.body);
@@ -22,6 +22,12 @@ void get_tenant_config(Context& ctx) {
   for (const auto& f : t.features) w.string(f);  // std::set: sorted
   w.end_array();
   w.end_object();
+}
+
+// GET /public/tenant-config → {name, slug, theme, seo, features: [snake_case, sorted]}
+// (the store's control data, under the tenancy generation, and its settings)
+void get_tenant_config(Context& ctx) {
+  serve_cached(ctx, 't', "", [&] { render_tenant_config(ctx); });
 }
 
 // GET /api/features → {features: {camelCase: bool}, limits: {name: number}}

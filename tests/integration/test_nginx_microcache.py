@@ -136,6 +136,26 @@ def test_same_url_two_stores_each_gets_its_own_catalog():
     assert [p["id"] for p in ok_json(cget(ecom.url(PRODUCTS, search=tok), b))["items"]] == [pb]
 
 
+def test_etag_passes_through_and_revalidation_gets_304_from_a_miss_and_a_hit():
+    slug = ecom.new_store()
+    ecom.insert_product(slug, f"{token()} Tagged", "9.00")
+    path = ecom.url(PRODUCTS, search="Tagged")
+    first = cget(path, slug)
+    etag = first.headers.get("ETag")
+    assert first.status == 200 and etag and etag == direct(path, slug).headers.get("ETag"), first.headers
+    hit = cget(path, slug)
+    assert_status(hit, "HIT")
+    assert hit.headers.get("ETag") == etag and hit.raw == first.raw
+    revalidated = cget(path, slug, **{"If-None-Match": etag})
+    assert revalidated.status == 304 and revalidated.raw == b"", revalidated
+    assert revalidated.headers.get("ETag") == etag
+    # another key for the same answer (pageSize spelt out): a MISS, revalidated all the same
+    other = cget(ecom.url(PRODUCTS, search="Tagged", pageSize=20), slug, **{"If-None-Match": f'W/"x", {etag}'})
+    assert_not_hit(other)
+    assert other.status == 304 and other.headers.get("ETag") == etag, other
+    assert cget(path, slug, **{"If-None-Match": '"stale"'}).status == 200
+
+
 def test_repeated_tenant_header_cannot_fill_another_stores_key():
     """The key takes nginx's $http_x_tenant_slug; the application must read the same store out
     of a request that names two, or one store's catalog would be kept under the other's key."""
