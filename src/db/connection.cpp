@@ -8,6 +8,7 @@
 #include <mysql_driver.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <map>
 
@@ -118,7 +119,13 @@ std::string galera_refusal(sql::Connection& c) {
   return {};
 }
 
+std::atomic<uint64_t> g_connection_events{0};
+
+void count_connection_event() { g_connection_events.fetch_add(1, std::memory_order_relaxed); }
+
 }  // namespace
+
+uint64_t connection_events() { return g_connection_events.load(std::memory_order_relaxed); }
 
 ThreadScope::ThreadScope() { sql::mysql::get_mysql_driver_instance()->threadInit(); }
 ThreadScope::~ThreadScope() { sql::mysql::get_mysql_driver_instance()->threadEnd(); }
@@ -176,6 +183,7 @@ Connection::~Connection() {
 }
 
 void Connection::drop() {
+  if (conn_) count_connection_event();
   // Statements first: they must not outlive their connection.
   cache_.clear();
   lru_.clear();
@@ -229,8 +237,10 @@ void Connection::open(const std::string& address) {
       drop();
       throw Error(ErrorKind::Unavailable, code::kWsrepNotReady, address + ": " + refusal);
     }
+    count_connection_event();
   } catch (const sql::SQLException& e) {
     drop();
+    count_connection_event();  // a failed attempt too: the server's state is not what it was
     int c = e.getErrorCode();
     // Failing to connect is an outage whatever the driver's code says (0 for bad sockets).
     ErrorKind k = (c == code::kAccessDenied || c == code::kAccessDeniedToDatabase) ? ErrorKind::Other

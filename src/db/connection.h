@@ -141,6 +141,11 @@ class Connection {
   std::list<std::string> lru_;
 };
 
+// Connections of this process lost, dropped or (re)opened so far, on every server: a value that
+// moves when some connection's state may have changed (a cheap hint for cached health states;
+// see health/routes.cpp). Relaxed atomic counter.
+uint64_t connection_events();
+
 // Each thread other than the main one that uses connections holds one of these for its
 // lifetime (the client library's per-thread state; Connector/C++ threadInit/threadEnd).
 class ThreadScope {

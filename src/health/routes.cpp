@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "core/context.h"
+#include "db/connection.h"
 #include "http/errors.h"
 #include "health/metrics.h"
 #include "http/json_writer.h"
@@ -40,29 +41,64 @@ std::vector<ServerState> server_states(Context& ctx) {
   return out;
 }
 
+// What /health reports, as this worker last checked it: the control database's ping, then the
+// servers' list and their pings. A check costs two round trips or more; /health is polled by
+// monitors and load balancers, often many times a second, so each worker reuses its last check
+// for kHealthReuseMs unless something says the state may have moved (db::connection_events():
+// a connection of this worker lost, dropped or opened, e.g. by a store request that failed)
+// or the caller asks for a fresh check (Cache-Control: no-cache).
+constexpr int64_t kHealthReuseMs = 1000;
+
+struct HealthCheck {
+  bool ok = false;
+  std::vector<ServerState> servers;
+  int64_t checked_ms = 0;
+  uint64_t events = 0;  // db::connection_events() after the check
+  bool done = false;
+};
+
+bool wants_fresh_check(const http::Request& req) {
+  const std::string* cc = req.header("cache-control");
+  return cc && (cc->find("no-cache") != std::string::npos || cc->find("max-age=0") != std::string::npos);
+}
+
+const HealthCheck& health_check(Context& ctx) {
+  static HealthCheck last;  // one per worker process (workers are single-threaded)
+  int64_t now = clock::mono_ms();
+  if (last.done && now - last.checked_ms < kHealthReuseMs && last.events == db::connection_events() &&
+      !wants_fresh_check(ctx.req))
+    return last;
+  last.ok = ctx.control_db().ping();
+  last.servers = last.ok ? server_states(ctx) : std::vector<ServerState>{};
+  last.checked_ms = clock::mono_ms();
+  last.events = db::connection_events();
+  last.done = true;
+  return last;
+}
+
 // Healthy when the control database answers a round trip. A database server for stores that
 // does not answer makes only its own stores unavailable: /health stays Healthy and says which
-// (`servers`, with more than one server registered, and `detail`).
+// (`servers`, with more than one server registered, and `detail`). The state is this worker's
+// check of at most kHealthReuseMs ago (see HealthCheck).
 void get_health(Context& ctx) {
-  bool ok = ctx.control_db().ping();
-  std::vector<ServerState> servers = ok ? server_states(ctx) : std::vector<ServerState>{};
+  const HealthCheck& c = health_check(ctx);
   std::string down;
-  for (const auto& s : servers)
+  for (const auto& s : c.servers)
     if (!s.up) down += (down.empty() ? "'" : ", '") + s.name + "'";
   http::JsonWriter w(ctx.res.body);
   w.begin_object();
-  w.field("status", ok ? "Healthy" : "Unhealthy");
+  w.field("status", c.ok ? "Healthy" : "Unhealthy");
   w.field("timestamp", clock::iso_now());
-  if (!ok) w.field("detail", "The control database does not answer.");
+  if (!c.ok) w.field("detail", "The control database does not answer.");
   else if (!down.empty())
     w.field("detail", "Database server " + down + " does not answer; only the stores it holds are unavailable.");
-  if (servers.size() > 1) {
+  if (c.servers.size() > 1) {
     w.key("servers").begin_object();
-    for (const auto& s : servers) w.field(s.name, s.up ? "Up" : "Down");
+    for (const auto& s : c.servers) w.field(s.name, s.up ? "Up" : "Down");
     w.end_object();
   }
   w.end_object();
-  ctx.res.status = ok ? http::status::kOk : http::status::kServiceUnavailable;
+  ctx.res.status = c.ok ? http::status::kOk : http::status::kServiceUnavailable;
   ctx.res.add_header("Cache-Control", "no-store");
 }
 

@@ -260,7 +260,11 @@ def test_a_server_down_affects_only_its_own_stores_and_health_says_which():
             ecom.assert_problem(r, 503)
             assert r.headers.get("Retry-After"), r.headers
             assert ecom.get("/api/catalog/products", on_default).status == 200
-        r = ecom.http("GET", "/health")
+        # Each worker reuses its last check for up to a second (CONTRACT: /health).
+        def health_with_second_down():
+            resp = ecom.http("GET", "/health")
+            return resp if resp.json().get("servers", {}).get("second") == "Down" else None
+        r = ecom.wait_until(health_with_second_down, timeout=5, interval=0.2, what="/health saying 'second' is down")
         body = r.json()
         assert r.status == 200 and body["status"] == "Healthy", r.text
         assert body["servers"] == {"default": "Up", "second": "Down"}, body
@@ -271,6 +275,9 @@ def test_a_server_down_affects_only_its_own_stores_and_health_says_which():
                     what="the second server's store served again")
     for _ in range(2 * STACK.workers):
         assert ecom.get("/api/catalog/products", on_second).status == 200
-    r = ecom.http("GET", "/health")
+    def health_with_second_up():
+        resp = ecom.http("GET", "/health")
+        return resp if resp.json().get("servers", {}).get("second") == "Up" else None
+    r = ecom.wait_until(health_with_second_up, timeout=5, interval=0.2, what="/health saying 'second' is up again")
     assert r.status == 200 and r.json()["servers"] == {"default": "Up", "second": "Up"}, r.text
     assert json.loads(ok(ecom.provision("--json", "server", "list")).stdout)["servers"][1]["reachable"] is True
