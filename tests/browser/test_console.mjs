@@ -123,16 +123,17 @@ export async function test_console_super_admin_suspends(browser) {
   assertEqual(await page.textContent('#store-status'), 'Ready', 'status shown');
   await screenshot(page, 'console-store');
   await checkAccessibility(page, 'console store');
-  await page.click('#store-suspend');
-  await page.waitForSelector('#store-notice .notice');
+  // Each action renders the page again; its notice says which action it was.
+  await andRender(page, 'super-store', () => page.click('#store-suspend'));
+  assertEqual(await page.textContent('#store-notice'), 'Suspended: the shop shows "temporarily closed".', 'the suspension notice');
   assertEqual(await page.textContent('#store-status'), 'Suspended', 'suspended');
   const shop = await newPage(browser);
   await shop.goto(shopUrl(slug));
   await waitForPage(shop, 'closed');
   // Change plan, then resume: the shop opens again.
   await page.selectOption('#f-planCode', 'ENTERPRISE');
-  await page.click('#store-plan');
-  await page.waitForSelector('#store-notice .notice');
+  await andRender(page, 'super-store', () => page.click('#store-plan'));
+  assertEqual(await page.textContent('#store-notice'), 'Plan changed to ENTERPRISE.', 'the plan notice');
   const detail = await http('GET', `/superadmin/tenants/${slug}`, { headers: { Authorization: `Bearer ${superAdminToken()}` } });
   assertEqual(detail.body.planCode, 'ENTERPRISE', 'plan changed');
   await page.click('#store-resume');
