@@ -1,7 +1,5 @@
 #include "core/answer.h"
 
-#include <unistd.h>
-
 #include "common/clock.h"
 #include "prefork/scoreboard.h"
 
@@ -13,16 +11,12 @@ void count(bool hit) {
     (hit ? sb->metrics.answer_cache_hits : sb->metrics.answer_cache_misses).fetch_add(1, std::memory_order_relaxed);
 }
 
-// Publishes what this worker's cache holds in its scoreboard slot (found once by pid).
+// Publishes what this worker's cache holds in its own scoreboard slot.
 void publish_bytes(const http::AnswerCache& cache) {
-  static prefork::WorkerSlot* slot = nullptr;
-  static int32_t slot_pid = 0;
-  int32_t pid = static_cast<int32_t>(getpid());
-  if (!slot || slot_pid != pid) {
-    slot = prefork::slot_of(pid);
-    slot_pid = slot ? pid : 0;
-  }
-  if (slot) slot->answer_cache_bytes.store(cache.bytes(), std::memory_order_relaxed);
+  prefork::Scoreboard* sb = prefork::scoreboard();
+  int i = prefork::own_slot();
+  if (sb && i >= 0 && i < prefork::kMaxSlots)
+    sb->slots[i].answer_cache_bytes.store(cache.bytes(), std::memory_order_relaxed);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "prefork/child_program.h"
 
 #include "common/log.h"
+#include "prefork/scoreboard.h"
 
 namespace ecom::prefork {
 namespace {
@@ -19,6 +20,7 @@ bool run_init(const InitChain& chain, Config& config, const char* role) {
 }  // namespace
 
 int run_worker(const WorkerProgram& program, int listen_fd, int slot, const Config& config) {
+  set_own_slot(slot);  // before the application is built: its services may publish there
   Config own = config;
   if (!run_init(program.init, own, "worker")) return 1;
   RequestHandler handle = program.application(own);  // per worker: connections, caches

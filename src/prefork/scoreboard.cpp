@@ -11,6 +11,7 @@ namespace ecom::prefork {
 namespace {
 
 Scoreboard* g_scoreboard = nullptr;
+int g_own_slot = -1;  // a worker's slot (set_own_slot)
 std::atomic<uint64_t> g_local_generations[kStoreGenerationSlots];  // without a scoreboard
 
 // FNV-1a: the id's slot in the generation table.
@@ -56,12 +57,9 @@ void bump_store_generation(std::string_view tenant_id) {
   generation_of(tenant_id).fetch_add(1, std::memory_order_acq_rel);
 }
 
-WorkerSlot* slot_of(int32_t pid) {
-  if (!g_scoreboard || pid <= 0) return nullptr;
-  for (auto& s : g_scoreboard->slots)
-    if (s.pid.load(std::memory_order_acquire) == pid) return &s;
-  return nullptr;
-}
+void set_own_slot(int index) { g_own_slot = index; }
+
+int own_slot() { return g_own_slot; }
 
 void slot_begin_request(WorkerSlot& s, const std::string& method, const std::string& path, const std::string& tenant,
                         const std::string& request_id) {

@@ -91,8 +91,10 @@ void announce_tenancy_change();
 uint64_t store_generation(std::string_view tenant_id);
 void bump_store_generation(std::string_view tenant_id);
 
-// The slot of the worker `pid`, or nullptr.
-WorkerSlot* slot_of(int32_t pid);
+// This process's own slot index, set once when a worker starts (run_worker), -1 elsewhere
+// (the master, the agent, tools and tests).
+void set_own_slot(int index);
+int own_slot();
 
 // Worker side: claim `index` for pid, mark a request's start and end.
 void slot_begin_request(WorkerSlot& s, const std::string& method, const std::string& path, const std::string& tenant,
