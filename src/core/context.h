@@ -3,9 +3,11 @@
 // identity travels only here; a handler never chooses a schema itself.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/config.h"
 #include "common/net.h"
@@ -18,6 +20,19 @@
 
 namespace ecom {
 
+// /health's last check of the databases on this worker (health/routes.cpp), reused a moment.
+struct HealthCheck {
+  struct Server {
+    std::string name;
+    bool up = false;
+  };
+  bool ok = false;              // the control database answered
+  std::vector<Server> servers;  // every registered database server, and whether it answered
+  int64_t checked_ms = 0;       // monotonic
+  uint64_t events = 0;          // db::connection_events() after the check
+  bool done = false;
+};
+
 // Created once per worker process, after fork.
 struct Services {
   explicit Services(const Config& c);
@@ -26,6 +41,7 @@ struct Services {
   tenancy::Registry registry;
   std::vector<net::Cidr> trusted_proxies;  // server.trusted_proxies, parsed once
   http::AnswerCache answers;               // public catalog answers ([catalog], core/answer.h)
+  HealthCheck health;                      // /health's last check
 
   db::Connection& control() { return pool.get(config.db_url); }
   // The connection to the database server named `name` at `url`, with that server's application

@@ -19,16 +19,11 @@
 namespace ecom::health {
 namespace {
 
-struct ServerState {
-  std::string name;
-  bool up = false;
-};
-
 // Every registered database server, and whether it answers (one ping each on this worker's
 // connection to it, opened on first use; the control database's server is not pinged twice).
 // Empty when the list cannot be read.
-std::vector<ServerState> server_states(Context& ctx) {
-  std::vector<ServerState> out;
+std::vector<HealthCheck::Server> server_states(Context& ctx) {
+  std::vector<HealthCheck::Server> out;
   try {
     auto rows = ctx.control_db().query("SELECT name, url FROM db_servers ORDER BY id");
     std::vector<std::pair<std::string, std::string>> servers;
@@ -46,16 +41,9 @@ std::vector<ServerState> server_states(Context& ctx) {
 // monitors and load balancers, often many times a second, so each worker reuses its last check
 // for kHealthReuseMs unless something says the state may have moved (db::connection_events():
 // a connection of this worker lost, dropped or opened, e.g. by a store request that failed)
-// or the caller asks for a fresh check (Cache-Control: no-cache).
+// or the caller asks for a fresh check (Cache-Control: no-cache). The check is kept in the
+// worker's services (Services::health).
 constexpr int64_t kHealthReuseMs = 1000;
-
-struct HealthCheck {
-  bool ok = false;
-  std::vector<ServerState> servers;
-  int64_t checked_ms = 0;
-  uint64_t events = 0;  // db::connection_events() after the check
-  bool done = false;
-};
 
 bool wants_fresh_check(const http::Request& req) {
   const std::string* cc = req.header("cache-control");
@@ -63,13 +51,13 @@ bool wants_fresh_check(const http::Request& req) {
 }
 
 const HealthCheck& health_check(Context& ctx) {
-  static HealthCheck last;  // one per worker process (workers are single-threaded)
+  HealthCheck& last = ctx.services.health;
   int64_t now = clock::mono_ms();
   if (last.done && now - last.checked_ms < kHealthReuseMs && last.events == db::connection_events() &&
       !wants_fresh_check(ctx.req))
     return last;
   last.ok = ctx.control_db().ping();
-  last.servers = last.ok ? server_states(ctx) : std::vector<ServerState>{};
+  last.servers = last.ok ? server_states(ctx) : std::vector<HealthCheck::Server>{};
   last.checked_ms = clock::mono_ms();
   last.events = db::connection_events();
   last.done = true;
