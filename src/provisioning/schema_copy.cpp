@@ -1,6 +1,8 @@
 #include "provisioning/schema_copy.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <stdexcept>
 
 #include "db/identifier.h"
@@ -61,6 +63,20 @@ struct KeyColumn {
   std::string charset;  // of a Text column ("utf8mb4" for dates and decimals)
 };
 
+// How a key column of type `type` (DATA_TYPE, lower case) is paged by: the types whose text
+// compares as it orders. None for any other type.
+std::optional<KeyColumn::Kind> key_kind(const std::string& type) {
+  using enum KeyColumn::Kind;
+  static const std::map<std::string, KeyColumn::Kind> kKinds = {
+      {"tinyint", Integer}, {"smallint", Integer}, {"mediumint", Integer}, {"int", Integer}, {"bigint", Integer},
+      {"binary", Binary}, {"varbinary", Binary}, {"tinyblob", Binary}, {"blob", Binary}, {"mediumblob", Binary},
+      {"longblob", Binary}, {"char", Text}, {"varchar", Text}, {"tinytext", Text}, {"text", Text}, {"mediumtext", Text},
+      {"longtext", Text}, {"decimal", Text}, {"date", Text}, {"datetime", Text}, {"timestamp", Text}, {"time", Text},
+      {"year", Text}};
+  auto it = kKinds.find(type);
+  return it == kKinds.end() ? std::nullopt : std::optional(it->second);
+}
+
 // The primary key's columns when rows can be paged by it: every column stored (not generated),
 // whole (no prefix) and of a type whose text compares as it orders (integers, decimals, strings,
 // binary strings, dates and times). Empty otherwise.
@@ -70,14 +86,6 @@ std::vector<KeyColumn> paging_key(db::Connection& c, const std::string& schema, 
       "SELECT COLUMN_NAME, SUB_PART IS NULL FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? "
       "AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
       {schema, table});
-  static const std::vector<std::string> kInteger = {"tinyint", "smallint", "mediumint", "int", "bigint"};
-  static const std::vector<std::string> kBinary = {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"};
-  static const std::vector<std::string> kText = {"char",     "varchar", "tinytext", "text",      "mediumtext",
-                                                 "longtext", "decimal", "date",     "datetime", "timestamp",
-                                                 "time",     "year"};
-  auto in = [](const std::vector<std::string>& list, const std::string& v) {
-    return std::find(list.begin(), list.end(), v) != list.end();
-  };
   std::vector<KeyColumn> key;
   while (r.next()) {
     const std::string name = r.str(0);
@@ -85,13 +93,9 @@ std::vector<KeyColumn> paging_key(db::Connection& c, const std::string& schema, 
     if (at == columns.end() || r.i64(1) != 1) return {};
     const std::string charset = at->charset.empty() ? "utf8mb4" : at->charset;
     if (!db::safe_identifier(charset)) return {};
-    KeyColumn k;
-    k.position = static_cast<size_t>(at - columns.begin());
-    if (in(kInteger, at->type)) k.kind = KeyColumn::Integer;
-    else if (in(kBinary, at->type)) k.kind = KeyColumn::Binary;
-    else if (in(kText, at->type)) k.charset = charset;
-    else return {};
-    key.push_back(std::move(k));
+    std::optional<KeyColumn::Kind> kind = key_kind(at->type);
+    if (!kind) return {};
+    key.push_back({static_cast<size_t>(at - columns.begin()), *kind, *kind == KeyColumn::Text ? charset : ""});
   }
   return key;
 }
