@@ -48,9 +48,6 @@ export ECOM_HTTP_PORT="${ECOM_HTTP_PORT:-$(free_port)}"
 export ECOM_DB_PORT=$((ECOM_HTTP_PORT + 10000))
 export ECOM_BIN_DIR="$bin" ECOM_WORKERS="${ECOM_WORKERS:-2}" ECOM_REPO_DIR="$repo"
 export ECOM_BASE_URL="http://127.0.0.1:$ECOM_HTTP_PORT" ECOM_CONFIG="$ECOM_VAR_DIR/ecom.conf"
-# The suites change catalogs by SQL and read them back at once: the workers' answer cache is off
-# for them ([catalog] cache_ttl_ms); tests/api/test_answer_cache.py runs a stack of its own with it on.
-export ECOM_CATALOG_CACHE_TTL_MS="${ECOM_CATALOG_CACHE_TTL_MS:-0}"
 # tests/lib/http_client.py appends every response to this file (checked after the API tests).
 export ECOM_RECORD_RESPONSES="$ECOM_VAR_DIR/responses.jsonl"
 

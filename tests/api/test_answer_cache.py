@@ -34,8 +34,8 @@ PIDS = []      # STORE's products
 
 
 class CacheStack(ecom.Stack):
-    """A stack whose [catalog] keys come from its ecom.conf alone (the suite's environment turns the
-    cache off for the shared stack)."""
+    """A stack whose [catalog] keys come from its ecom.conf alone (an ECOM_CATALOG_* variable in the
+    caller's environment would override them)."""
 
     def env(self):
         env = super().env()

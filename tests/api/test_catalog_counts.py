@@ -1,10 +1,14 @@
 """Maintained counts (sql/tenant/0004_catalog_counts.sql): catalog_stats.active_products and category_counts.product_count
-equal a recount from the rows after admin API writes, operators' SQL, orders, a random mix and concurrent requests."""
+equal a recount from the rows after admin API writes, operators' SQL, orders, a random mix and concurrent requests.
+
+The public catalog is read through the workers' answer cache ([catalog] cache_ttl_ms, on as configured): a write
+through the API shows at once, one by SQL within the TTL, so a check after SQL reads the API once the TTL has run."""
 
 import collections
 import os
 import random
 import sys
+import time
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -20,10 +24,14 @@ LIST = "/api/catalog/products"
 SEED = int(os.environ.get("ECOM_COUNTS_SEED", "4004"))
 # recounted from the rows: total active products, category id -> its active products, the active categories
 Counts = collections.namedtuple("Counts", "total cats active_cats")
+# How long a worker may serve a catalog answer rendered before a write made by SQL, in seconds.
+CACHE_TTL = int(ecom.config_value("catalog", "cache_ttl_ms", "2000")) / 1000
 
 
-def check(slug, admin=None, what=""):
-    """Asserts that the maintained counts equal a recount, in SQL and through the API; returns the recount."""
+def check(slug, admin=None, what="", after_sql=False):
+    """Asserts that the maintained counts equal a recount, in SQL and through the API; returns the recount.
+    after_sql: the last write was made by SQL just before (the API is read once the answer cache's TTL has run)."""
+    written = time.monotonic()
     db = ecom.schema_of(slug)
     stats = ecom.sql("SELECT active_products, (SELECT COUNT(*) FROM products WHERE is_active = 1) "
                      "FROM catalog_stats", db=db)
@@ -38,6 +46,8 @@ def check(slug, admin=None, what=""):
     assert not wrong, f"{what}: category_counts.product_count != recount, (kept, recount): {wrong}"
     cats = {r[0]: int(r[3]) for r in rows}
     active_cats = {r[0] for r in rows if r[1] == "1"}
+    if after_sql:
+        time.sleep(max(0.0, written + CACHE_TTL + 0.05 - time.monotonic()))
     items, first = ecom.fetch_all_pages(LIST, slug)
     assert first["totalCount"] == total, f"{what}: totalCount {first['totalCount']} != recount {total}"
     assert len(items) == total, f"{what}: the list walks {len(items)} products, totalCount says {total}"
@@ -147,7 +157,7 @@ def test_operator_sql_keeps_the_counts():
     def step(what, stmt=None):
         if stmt is not None:
             ecom.sql(stmt, db=db)
-        n = check(slug, what=what)
+        n = check(slug, what=what, after_sql=True)
         expect(n, base, m, cats, what)
         return n
 
@@ -265,7 +275,8 @@ def test_random_mix_of_api_and_sql_writes():
             patch(admin, pid, **{"api isActive": {"isActive": active == "0"}, "api categoryIds": {"categoryIds": some},
                                  "api both": {"isActive": active == "0", "categoryIds": some}}[op])
         log.append(f"#{i} {op} {pid} {cid} {lp} {lc}")
-        totals.add(check(slug, admin, f"seed {SEED}, after " + " | ".join(log[-3:])).total)
+        what = f"seed {SEED}, after " + " | ".join(log[-3:])
+        totals.add(check(slug, admin, what, after_sql=op.startswith("sql")).total)
     assert len(log) == 60 and len(totals) > 3 and shop.order_count(slug) >= 4, (totals, log)
 
 
@@ -313,7 +324,7 @@ def test_operator_is_active_other_than_0_or_1():
     pid = shop.product(slug, categories=[ecom.insert_category(slug, f"Two {uuid.uuid4().hex[:6]}")])
     check(slug, what="before")
     ecom.sql(f"UPDATE products SET is_active = 2 WHERE id = {q(pid)}", db=ecom.schema_of(slug))
-    check(slug, what="is_active = 2")
+    check(slug, what="is_active = 2", after_sql=True)
 
 
 def test_operator_merges_categories_with_update_ignore():
@@ -325,9 +336,9 @@ def test_operator_merges_categories_with_update_ignore():
     check(slug, what="before the merge")
     ecom.sql(f"UPDATE IGNORE product_categories SET category_id = {q(b)} WHERE category_id = {q(a)}",
              db=ecom.schema_of(slug))
-    assert check(slug, what="links moved").cats[a] == 1
+    assert check(slug, what="links moved", after_sql=True).cats[a] == 1
     ecom.sql(f"DELETE FROM categories WHERE id = {q(a)}", db=ecom.schema_of(slug))
-    assert check(slug, what="merged").cats[b] == 2
+    assert check(slug, what="merged", after_sql=True).cats[b] == 2
 
 
 def test_operator_statements_that_read_categories_while_changing_links():
@@ -342,14 +353,14 @@ def test_operator_statements_that_read_categories_while_changing_links():
     check(slug, what="before")
     ecom.sql(f"INSERT INTO product_categories (product_id, category_id) SELECT p.id, c.id FROM products p "
              f"JOIN categories c ON c.id IN ({q(a)}, {q(b)}) WHERE p.id IN ({q(p1)}, {q(p2)})", db=db)
-    n = check(slug, what="linked by INSERT ... SELECT from categories")
+    n = check(slug, what="linked by INSERT ... SELECT from categories", after_sql=True)
     assert n.cats[a] == 2 and n.cats[b] == 2, n.cats
     ecom.sql(f"UPDATE products p JOIN product_categories pc ON pc.product_id = p.id "
              f"JOIN categories c ON c.id = pc.category_id SET p.is_active = 0 "
              f"WHERE c.id = {q(a)} AND p.id = {q(p1)}", db=db)
-    n = check(slug, what="switched off through a join with categories")
+    n = check(slug, what="switched off through a join with categories", after_sql=True)
     assert n.cats[a] == 1 and n.cats[b] == 1, n.cats
     ecom.sql(f"DELETE FROM product_categories WHERE category_id IN (SELECT id FROM categories WHERE id = {q(b)})",
              db=db)
-    n = check(slug, what="unlinked by a subquery on categories")
+    n = check(slug, what="unlinked by a subquery on categories", after_sql=True)
     assert n.cats[b] == 0 and n.cats[a] == 1, n.cats

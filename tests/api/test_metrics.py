@@ -201,11 +201,14 @@ def test_provisioning_jobs_and_stores_by_state_match_the_control_database():
 def test_database_errors_are_counted_by_kind():
     # The store's products table is briefly gone: its query fails with an error that is neither
     # a lost connection nor a lock conflict (500, kind "other").
+    # The list is asked with a search term no worker can have cached: a cached answer would be
+    # served for up to [catalog] cache_ttl_ms without a query.
     schema = ecom.schema_of(STORE)
+    path = ecom.url("/api/catalog/products", search=f"away-{uuid.uuid4().hex[:8]}")
     before = scrape()
     ecom.sql(f"RENAME TABLE `{schema}`.products TO `{schema}`.products_away")
     try:
-        r = ecom.http("GET", "/api/catalog/products", headers=ecom.tenant_headers(STORE))
+        r = ecom.http("GET", path, headers=ecom.tenant_headers(STORE))
     finally:
         ecom.sql(f"RENAME TABLE `{schema}`.products_away TO `{schema}`.products")
     assert r.status == 500, (r.status, r.text)
