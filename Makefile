@@ -38,7 +38,7 @@ TOOL_OBJS := $(OBJ)/tests/tools/db_probe.o
 LIB       := $(OBJ)/libecom.a
 JOBS      := -j$(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all run test bench fuzz soak clean setup unit-tests test-tools install deb docs screenshots
+.PHONY: all run test bench bench-stores fuzz soak clean setup unit-tests test-tools install deb docs screenshots
 all: $(BIN)/ecom-fcgi $(BIN)/ecom-provision
 
 $(OBJ)/%.o: %.cpp
@@ -100,6 +100,12 @@ bench: setup
 	@$(MAKE) --no-print-directory $(JOBS) all
 	@bench/run.sh
 
+# How many stores one database server holds (STORES=10000 by default; hours, not part of make test):
+# grows var/bench-stores and writes var/bench/stores-<time>.json.
+bench-stores: setup
+	@$(MAKE) --no-print-directory $(JOBS) all
+	@bench/stores.sh
+
 soak: setup
 	@$(MAKE) --no-print-directory $(JOBS) all
 	@tests/soak/run.sh
@@ -157,6 +163,8 @@ install: all
 	$(SUBST) conf/apache/ecom-site.conf > $(DESTDIR)$(SYSCONFDIR)/apache2/sites-available/ecom.conf
 	$(SUBST) -e 's|/etc/ecom/ecom.conf|$(CONFDIR)/ecom.conf|g' $(CRON_SUBST) conf/cron/ecom-provision > $(DESTDIR)$(DATADIR)/cron/ecom-provision
 	install -m 0644 conf/logrotate/ecom $(DESTDIR)$(SYSCONFDIR)/logrotate.d/ecom
+	install -d $(DESTDIR)$(DATADIR)/mariadb
+	install -m 0644 conf/mariadb/ecom-stores.cnf conf/mariadb/mariadb-limits.conf $(DESTDIR)$(DATADIR)/mariadb/
 	for u in conf/systemd/*.service conf/systemd/*.timer; do \
 	  $(UNIT_SUBST) $$u > $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done
 	$(SUBST) conf/ecom.conf.example > $(DESTDIR)$(CONFDIR)/ecom.conf.example

@@ -16,6 +16,7 @@
 #   ECOM_BIN_DIR         where ecom-fcgi and ecom-provision are (default <repo>/bin)
 #   ECOM_WORKERS         server.workers for ecom-fcgi (default 0 = two per CPU)
 #   ECOM_PROVISION_LOOP  seconds between provisioner runs (default 2)
+#   ECOM_DB_BUFFER_POOL  MariaDB's innodb_buffer_pool_size (default 256M; make bench-stores: more)
 #   ECOM_STACK_DB_ONLY   1: start only MariaDB, create the accounts and write ecom.conf, then
 #                        exit (no binaries needed); for tests of the database layer
 #
@@ -67,6 +68,9 @@ WORKERS=${ECOM_WORKERS:-0}
 PROVISION_LOOP=${ECOM_PROVISION_LOOP:-2}
 [[ $PROVISION_LOOP =~ ^[1-9][0-9]{0,5}$ ]] ||
   config_error "ECOM_PROVISION_LOOP must be a number of seconds >= 1, got '$PROVISION_LOOP'"
+DB_BUFFER_POOL=${ECOM_DB_BUFFER_POOL:-256M}
+[[ $DB_BUFFER_POOL =~ ^[1-9][0-9]{0,6}[MG]$ ]] ||
+  config_error "ECOM_DB_BUFFER_POOL must be a size such as 256M or 4G, got '$DB_BUFFER_POOL'"
 case ${ECOM_STACK_DB_ONLY:-0} in
   0 | "") DB_ONLY=0 ;;
   1) DB_ONLY=1 ;;
@@ -402,9 +406,31 @@ render_template() {
   sed "${script[@]}" "$template" >"$out"
 }
 
+# MariaDB's descriptor budget, from what this process may open (the hard limit: MariaDB raises its
+# soft limit up to it, never past it). InnoDB gets 40 % for .ibd files (it closes the least
+# recently used beyond innodb_open_files); the open-table cache the most MariaDB's own check
+# allows, (open_files_limit - max_connections - 10) / 2, less a margin. Every store is about 15
+# tables, so without this budget a server that keeps every .ibd open runs out of descriptors at
+# about open_files_limit / 15 stores (README "Sizing a database server").
+db_file_budget() {
+  local hard max_connections=500
+  hard=$(ulimit -Hn)
+  [[ $hard =~ ^[0-9]+$ ]] || hard=1048576  # "unlimited"
+  ((hard > 1048576)) && hard=1048576
+  DB_OPEN_FILES=$hard
+  DB_INNODB_OPEN_FILES=$((hard * 2 / 5))
+  DB_TABLE_OPEN_CACHE=$(((hard - max_connections - 10) / 2 - 100))
+  ((DB_TABLE_OPEN_CACHE > 100000)) && DB_TABLE_OPEN_CACHE=100000
+  ((DB_TABLE_OPEN_CACHE >= 400 && DB_INNODB_OPEN_FILES >= 300)) ||
+    fail "only $hard open files allowed (ulimit -Hn); MariaDB needs several thousand"
+}
+
 write_my_cnf() {
+  db_file_budget
   render_template "$MY_CNF_TEMPLATE" "$MY_CNF.tmp" VAR_DIR="$VAR_DIR" DATA_DIR="$DATA_DIR" DB_SOCK="$DB_SOCK" \
-    DB_PORT="$DB_PORT" RUN_DIR="$RUN_DIR" LOG_DIR="$LOG_DIR" MY_CNF="$MY_CNF" MYSQL_DIR="$MYSQL_DIR"
+    DB_PORT="$DB_PORT" RUN_DIR="$RUN_DIR" LOG_DIR="$LOG_DIR" MY_CNF="$MY_CNF" MYSQL_DIR="$MYSQL_DIR" \
+    OPEN_FILES="$DB_OPEN_FILES" INNODB_OPEN_FILES="$DB_INNODB_OPEN_FILES" TABLE_OPEN_CACHE="$DB_TABLE_OPEN_CACHE" \
+    BUFFER_POOL="$DB_BUFFER_POOL"
   mv -f -- "$MY_CNF.tmp" "$MY_CNF"
 }
 

@@ -42,6 +42,10 @@ const Command kCommands[] = {
      cmd_backup},
     {"restore", "restore FILE [--as NEWSLUG] [--server NAME]", "create a store from a backup, Ready at once", 1, 1,
      true, cmd_restore, true},
+    {"refresh", "refresh",
+     "tell this host's running ecom-fcgi that stores changed (after editing the control database by hand): "
+     "its workers look every store up again from the next request on",
+     0, 0, false, cmd_refresh},
     {"gc", "gc", "delete expired sign-ups and old limit records; list sign-ups never activated", 0, 0, true,
      cmd_gc},
 };

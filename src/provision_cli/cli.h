@@ -41,8 +41,10 @@ std::string tenant_json(const provisioning::TenantRecord& t, const std::vector<p
 int exit_code_for(const provisioning::ProvisionError& e);
 
 // Tells the ecom-fcgi master of this host (server.pid_file) that stores changed, so that its
-// workers read them again from the next request on. Silent when it is not running here.
-void notify_master(const Config& cfg);
+// workers read them again from the next request on. Silent when it is not running here; a
+// master that does not answer within 2 s is logged as a warning.
+enum class Notified { NotRunning, Told, NoAnswer };
+Notified notify_master(const Config& cfg);
 
 // Subcommands (one file each).
 int cmd_db_init(CliContext&);
@@ -58,6 +60,7 @@ int cmd_gc(CliContext&);
 int cmd_admin(CliContext&);
 int cmd_server(CliContext&);
 int cmd_move(CliContext&);
+int cmd_refresh(CliContext&);
 int cmd_backup(CliContext&);
 int cmd_restore(CliContext&);
 

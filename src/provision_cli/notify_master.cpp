@@ -17,18 +17,18 @@
 
 namespace ecom::provision_cli {
 
-void notify_master(const Config& cfg) {
-  if (cfg.pid_file.empty()) return;
+Notified notify_master(const Config& cfg) {
+  if (cfg.pid_file.empty()) return Notified::NotRunning;
   std::ifstream in(cfg.pid_file);
   std::string line;
-  if (!in || !std::getline(in, line)) return;  // not running here
+  if (!in || !std::getline(in, line)) return Notified::NotRunning;  // not running here
   auto pid = parse_int(std::string(trim(line)));
-  if (!pid || *pid <= 1 || *pid > 0x3fffffff) return;
+  if (!pid || *pid <= 1 || *pid > 0x3fffffff) return Notified::NotRunning;
   // Only an ecom-fcgi master: a stale pid file may name any process by now, and SIGUSR2 ends
   // most programs.
   std::ifstream comm("/proc/" + std::to_string(*pid) + "/comm");
   std::string name;
-  if (!comm || !std::getline(comm, name) || name != "ecom: master") return;
+  if (!comm || !std::getline(comm, name) || name != "ecom: master") return Notified::NotRunning;
   // The master answers once the generation has moved, so that every request sent after this
   // command returns sees the change.
   // Ignored when not waited for: an answer arriving after the wait must not end this process
@@ -56,9 +56,10 @@ void notify_master(const Config& cfg) {
     }
   }
   sigprocmask(SIG_SETMASK, &old, nullptr);
-  if (!problem.empty())
-    log::warn("cannot tell ecom-fcgi (pid " + std::to_string(*pid) + ") that stores changed: " + problem +
-              "; its workers see the change within tenancy.cache_ttl_ms");
+  if (problem.empty()) return Notified::Told;
+  log::warn("cannot tell ecom-fcgi (pid " + std::to_string(*pid) + ") that stores changed: " + problem +
+            "; its workers see the change within tenancy.cache_ttl_ms");
+  return Notified::NoAnswer;
 }
 
 }  // namespace ecom::provision_cli

@@ -6,6 +6,10 @@ state, then asserts on a burst of concurrent requests, more than there are worke
 worker answered (per-worker request counts on /status), all with the new state."""
 
 import concurrent.futures
+import json
+import re
+import subprocess
+import tempfile
 import os
 import sys
 
@@ -177,3 +181,36 @@ def test_a_plain_usr2_is_not_answered_and_a_stale_pid_file_is_not_signalled():
         sleeper.kill()
         sleeper.wait()
         os.unlink(fh.name)
+
+
+def test_ecom_provision_refresh_makes_every_worker_see_a_change_made_by_sql():
+    slug = ecom.new_store("PREMIUM")
+    for resp in burst(slug):  # every worker caches the store as Ready
+        assert resp.status == 200, resp
+    ecom.set_tenant_status(slug, "Suspended")  # by hand: nobody told the workers
+    stale = [resp.status for resp in burst(slug)]
+    assert 200 in stale, "the workers' cached lookups should still serve the store"
+    proc = ecom.provision("refresh")
+    assert proc.returncode == 0 and "ecom-fcgi told" in proc.stdout, ecom.describe(proc)
+    for resp in burst(slug):
+        assert assert_problem(resp, 423)["title"] == "Tenant locked"
+    ecom.set_tenant_status(slug, "Ready")
+    proc = ecom.provision("--json", "refresh")
+    assert proc.returncode == 0 and json.loads(proc.stdout) == {"told": True}, ecom.describe(proc)
+    for resp in burst(slug):
+        assert resp.status == 200, resp
+
+
+def test_ecom_provision_refresh_with_no_server_running_has_nothing_to_tell():
+    conf = os.path.join(tempfile.mkdtemp(prefix="refresh-"), "ecom.conf")
+    with open(ecom.config_path()) as f:
+        text = f.read()
+    pid_file = os.path.join(os.path.dirname(conf), "ecom-fcgi.pid")
+    text = re.sub(r"(?m)^pid_file\s*=.*$", f"pid_file={pid_file}", text)
+    assert f"pid_file={pid_file}" in text, "the stack's config has no server.pid_file to replace"
+    with open(conf, "w") as f:
+        f.write(text)
+    os.chmod(conf, 0o600)
+    proc = subprocess.run([os.path.join(ecom.bin_dir(), "ecom-provision"), "--config", conf, "refresh"],
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0 and "nothing to tell" in proc.stdout, ecom.describe(proc)

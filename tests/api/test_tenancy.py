@@ -91,7 +91,7 @@ def test_status_change_of_live_store_is_seen_after_cache_ttl():
     assert http("GET", "/api/features", headers=tenant_headers(slug)).status == 200
     ecom.set_tenant_status(slug, "Suspended")
     try:
-        ecom.wait_tenant_cache()
+        ecom.wait_tenant_cache_ttl()
         body = assert_problem(http("GET", "/api/features", headers=tenant_headers(slug)), 423)
         assert body["title"] == "Tenant locked"
     finally:

@@ -321,7 +321,8 @@ def test_deb_has_the_files_conffiles_and_depends():
               "/usr/share/ecom/cron/ecom-provision", "/usr/share/doc/ecom/README.Debian",
               "/usr/share/doc/ecom/copyright", "/usr/share/doc/ecom/changelog.Debian.gz",
               "/usr/share/man/man1/ecom-fcgi.1.gz", "/usr/share/doc/ecom/api/index.html",
-              "/usr/share/doc/ecom/api/openapi.yaml", "/etc/apache2/sites-available/ecom.conf"):
+              "/usr/share/doc/ecom/api/openapi.yaml", "/etc/apache2/sites-available/ecom.conf",
+              "/usr/share/ecom/mariadb/ecom-stores.cnf", "/usr/share/ecom/mariadb/mariadb-limits.conf"):
         assert f in files, f"{f} is not in the package"
     assert {f"/usr/share/ecom/{f}" for f in sql_files()} <= files, "sql/ is not all in the package"
     assert {f"/usr/share/ecom/{f}" for f in web_files()} <= files, "web/ is not all in the package"
