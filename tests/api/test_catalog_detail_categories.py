@@ -2,7 +2,6 @@
 
 import os
 import sys
-import time
 import uuid
 from decimal import Decimal
 
@@ -40,10 +39,10 @@ def setup_module():
 
 
 def past_cache_ttl():
-    """Waits until every catalog answer a worker rendered before now has run out: a change made by
-    SQL (not through the application) shows within [catalog] cache_ttl_ms (README: the catalog
-    answer cache)."""
-    time.sleep(int(ecom.config_value("catalog", "cache_ttl_ms", "2000")) / 1000 + 0.05)
+    """Makes every worker drop the catalog answers it rendered before now: a change made by SQL
+    (not through the application) shows within [catalog] cache_ttl_ms, or at once after
+    `ecom-provision refresh` (README: the catalog answer cache)."""
+    ecom.wait_tenant_cache()
 
 
 def detail(pid):
