@@ -88,6 +88,10 @@ void record_derived_capacity(db::Connection& c, int64_t id, int64_t capacity, co
          {capacity, limits.substr(0, 255), id});
 }
 
+void record_limits_unread(db::Connection& c, int64_t id) {
+  c.exec("UPDATE db_servers SET limits_read_at = UTC_TIMESTAMP() WHERE id = ?", {id});
+}
+
 int64_t built_stores_besides(db::Connection& c, int64_t server_id, const std::string& tenant_id) {
   auto r = c.query(
       "SELECT COUNT(*) FROM tenants WHERE db_server_id = ? AND id <> ? "

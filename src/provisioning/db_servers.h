@@ -23,7 +23,7 @@ struct DbServer {
   std::optional<int64_t> configured;   // set by an operator (server add --capacity, server capacity)
   std::optional<int64_t> derived;      // from the server's limits (server_limits.h), when read
   std::string limits;                  // what `derived` was derived from
-  std::optional<int64_t> limits_age;   // seconds since the limits were read
+  std::optional<int64_t> limits_age;   // seconds since the limits were last read (or tried)
   int64_t stores = 0;  // stores placed there (any status, sign-ups waiting to be built included)
   bool is_default = false;
   int64_t free() const { return capacity > stores ? capacity - stores : 0; }
@@ -45,7 +45,10 @@ ServerChange set_db_server_capacity(db::Connection& control, const std::string& 
                                     std::optional<int64_t> capacity);
 // Records the capacity derived from server `id`'s limits (described by `limits`), read now.
 void record_derived_capacity(db::Connection& control, int64_t id, int64_t capacity, const std::string& limits);
-// Until its limits are read, a server counts as holding kStoresPerServerTested (server_limits.h).
+// Records that server `id`'s limits could not be read now (it keeps its derived capacity, and
+// is asked again when that reading is old enough). Until its limits are read once, a server
+// counts as holding kStoresPerServerTested (server_limits.h).
+void record_limits_unread(db::Connection& control, int64_t id);
 
 // Stores on server `server_id` that are built or being built (any status but
 // PendingConfirmation and Queued), `tenant_id` left out: what a queued sign-up must find room

@@ -1,7 +1,6 @@
 #include "provisioning/provisioner.h"
 
 #include "common/digest.h"
-#include "common/log.h"
 #include "common/strings.h"
 #include "common/uuid.h"
 #include "common/validation.h"
@@ -109,13 +108,15 @@ std::vector<std::string> Provisioner::refresh_capacities(int64_t max_age_seconds
   std::vector<std::string> unreachable;
   std::optional<int64_t> tables;
   for (const auto& s : list_db_servers(*control_)) {
-    if (s.derived && s.limits_age && *s.limits_age <= max_age_seconds) continue;
+    if (s.limits_age && *s.limits_age <= max_age_seconds) continue;
     try {
       auto limits = read_server_limits(admin(s.url, s.is_default ? "" : s.name));
       if (!tables) tables = tables_per_store();
       record_derived_capacity(*control_, s.id, derive_capacity(limits, *tables), describe_limits(limits, *tables));
     } catch (const std::exception&) {
+      // Tried again once the reading is as old as the next caller allows, not by every create.
       unreachable.push_back(s.name);
+      record_limits_unread(*control_, s.id);
     }
   }
   return unreachable;

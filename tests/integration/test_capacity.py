@@ -170,6 +170,19 @@ def test_a_configured_capacity_overrides_the_derived_one_until_set_back():
         assert proc.returncode == 2, describe(proc)
 
 
+def test_a_server_added_without_a_capacity_derives_one_once_its_limits_can_be_read():
+    name = "capspare"
+    ok(provision("server", "add", name, "unix:///nonexistent/mysqld.sock"))
+    try:
+        s = servers()[name]
+        # never reached: no derived capacity yet, and it counts as holding the tested ceiling
+        assert (s["capacitySource"], s["derivedCapacity"], s["derivedFrom"], s["reachable"]) == \
+            ("derived", None, None, False), s
+        assert s["capacity"] == STORES_PER_SERVER_TESTED and s["free"] == STORES_PER_SERVER_TESTED, s
+    finally:
+        ok(provision("server", "remove", name))
+
+
 def test_status_shows_the_room_on_the_store_s_server():
     slug = ecom.new_store("BASIC")
     body = ecom.parse_json(ok(provision("--json", "status", slug)))
