@@ -31,7 +31,8 @@ const Command kCommands[] = {
     {"admin", "admin create SLUG EMAIL", "invite a store admin; prints the activation token (48 hours)", 3, 3, true,
      cmd_admin},
     {"server", "server add|list|drain|resume|capacity|remove ...",
-     "database servers for stores: add NAME URL [--capacity N], list, drain NAME, resume NAME, capacity NAME N, "
+     "database servers for stores: add NAME URL [--capacity N], list, drain NAME, resume NAME, "
+     "capacity NAME N|derived, "
      "remove NAME",
      1, 3, true, cmd_server},
     {"move", "move SLUG SERVER [--drop-source] | move SLUG --abort",

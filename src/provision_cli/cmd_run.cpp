@@ -1,9 +1,11 @@
 // run [--loop SECONDS]: process every claimable provisioning job, once or
-// repeatedly. SIGTERM/SIGINT end the loop after the job in hand.
+// repeatedly. SIGTERM/SIGINT end the loop after the job in hand. A store whose database server
+// is full stays Queued (logged once) and is built by a later pass once there is room.
 #include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <set>
 
 #include "common/clock.h"
 #include "common/log.h"
@@ -11,6 +13,7 @@
 #include "http/json_writer.h"
 #include "provision_cli/cli.h"
 #include "provisioning/jobs.h"
+#include "tenancy/tenant.h"
 
 namespace ecom::provision_cli {
 namespace {
@@ -19,19 +22,36 @@ volatile sig_atomic_t g_stop = 0;
 void on_stop(int) { g_stop = 1; }
 
 struct Tally {
-  int64_t done = 0, failed = 0;
+  int64_t done = 0, failed = 0, waiting = 0;
 };
 
-// Works through the queue until it is empty. Throws db::Error on database trouble.
+// The jobs this process said it leaves waiting for room (said once each, not every pass).
+std::set<std::string> g_said_waiting;
+
+// Works through the queue until it is empty (or holds only stores waiting for room). Throws
+// db::Error on database trouble.
 Tally drain(const Config& cfg, provisioning::Provisioner& p, provisioning::JobQueue& q) {
   Tally t;
+  std::set<std::string> waiting;
   while (!g_stop) {
-    auto job = q.claim();
+    auto job = q.claim(waiting);
     if (!job) break;
     auto tenant = p.store().find_by_id(job->tenant_id);
     if (!tenant) {
       q.finish(*job, false);
       continue;
+    }
+    if (tenant->provisioning_status == tenancy::state::kQueued) {
+      // Not built yet: only where its server has room. Else it stays Queued, nothing made.
+      if (auto why = p.no_room_for(*tenant)) {
+        q.defer(*job);
+        waiting.insert(job->id);
+        ++t.waiting;
+        if (g_said_waiting.insert(job->id).second)
+          log::info("run: " + tenant->slug + " stays Queued: " + *why +
+                    "; it is built once there is room (ecom-provision server capacity NAME N)");
+        continue;
+      }
     }
     log::info("run: job " + job->id + " (attempt " + std::to_string(job->attempts) + ") for " + tenant->slug);
     double started = clock::mono_seconds();
@@ -80,11 +100,13 @@ int cmd_run(CliContext& ctx) {
     if (ctx.json) {
       std::string out;
       http::JsonWriter w(out);
-      w.begin_object().field("provisioned", t.done).field("failed", t.failed).end_object();
+      w.begin_object().field("provisioned", t.done).field("failed", t.failed).field("waitingForRoom", t.waiting);
+      w.end_object();
       print_json(out);
     } else {
-      std::printf("%lld store(s) provisioned, %lld failed\n", static_cast<long long>(t.done),
-                  static_cast<long long>(t.failed));
+      std::printf("%lld store(s) provisioned, %lld failed, %lld waiting for room on a full database server\n",
+                  static_cast<long long>(t.done), static_cast<long long>(t.failed),
+                  static_cast<long long>(t.waiting));
     }
     return t.failed ? kExitFailure : kExitOk;
   }

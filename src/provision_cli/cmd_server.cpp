@@ -2,6 +2,7 @@
 // Their addresses, capacities and states live in the control database (db_servers); their
 // accounts never do: each server's come from ecom.conf ([db_server.NAME], else the default
 // server's [database] and [admin_database]).
+#include <algorithm>
 #include <cstdio>
 
 #include "common/strings.h"
@@ -19,8 +20,7 @@ constexpr const char* kUsage =
     "usage: ecom-provision server add NAME URL [--capacity N]\n"
     "       ecom-provision server list\n"
     "       ecom-provision server drain|resume|remove NAME\n"
-    "       ecom-provision server capacity NAME N\n";
-constexpr int64_t kDefaultCapacity = 5000;  // as sql/control/0005_server_placement.sql
+    "       ecom-provision server capacity NAME N|derived\n";
 constexpr int64_t kMaxCapacity = 1'000'000;
 
 int usage_error(const CliContext& ctx, const std::string& message) {
@@ -77,7 +77,7 @@ int add(CliContext& ctx) {
   if (ctx.args.size() != 3) return usage_error(ctx, "server add takes NAME and URL");
   const std::string& name = ctx.args[1];
   const std::string& url = ctx.args[2];
-  int64_t capacity = kDefaultCapacity;
+  std::optional<int64_t> capacity;  // derived from the server's limits unless given
   for (size_t i = 0; i < ctx.flags.size(); ++i) {
     std::optional<int64_t> n;
     if (ctx.flags[i] == "--capacity" && i + 1 < ctx.flags.size() && (n = capacity_of(ctx.flags[++i]))) {
@@ -89,6 +89,7 @@ int add(CliContext& ctx) {
   if (!valid_db_server_name(name)) return usage_error(ctx, "a server name is 1-64 of [a-z0-9_-]");
   if (!provisioning::valid_db_url(url)) return usage_error(ctx, "the URL must be unix:///path or tcp://host:port");
   int code = changed(ctx, provisioning::add_db_server(ctx.p->control(), name, url, capacity), name, "added");
+  if (code == kExitOk) ctx.p->refresh_capacities(0);
   if (code == kExitOk && !ctx.json) {
     auto s = provisioning::find_db_server(ctx.p->control(), name);
     if (s && !reachable(ctx, *s))
@@ -101,23 +102,22 @@ int add(CliContext& ctx) {
 
 int list(CliContext& ctx) {
   if (ctx.args.size() != 1 || !ctx.flags.empty()) return usage_error(ctx, "server list takes no argument");
+  auto unreachable = ctx.p->refresh_capacities(0);
   auto servers = provisioning::list_db_servers(ctx.p->control());
   std::string out;
   http::JsonWriter w(out);
   w.begin_object().key("servers").begin_array();
-  if (!ctx.json)
-    std::printf("%-16s %-9s %7s %8s %7s %-10s %s\n", "NAME", "STATE", "STORES", "CAPACITY", "FREE", "REACHABLE",
-                "URL");
+  if (!ctx.json) std::printf("%s %-10s %s\n", provisioning::capacity_columns_header().c_str(), "REACHABLE", "URL");
   for (const auto& s : servers) {
-    bool up = reachable(ctx, s);
+    bool up = std::find(unreachable.begin(), unreachable.end(), s.name) == unreachable.end() && reachable(ctx, s);
     if (ctx.json) {
-      w.begin_object().field("name", s.name).field("url", s.url).field("default", s.is_default);
-      w.field("state", s.state).field("stores", s.stores).field("capacity", s.capacity).field("free", s.free());
+      w.begin_object().field("name", s.name).field("url", s.url).field("default", s.is_default).field("state", s.state);
+      provisioning::write_capacity_fields(w, s);
       w.field("reachable", up).end_object();
     } else {
-      std::printf("%-16s %-9s %7lld %8lld %7lld %-10s %s%s\n", s.name.c_str(), s.state.c_str(),
-                  static_cast<long long>(s.stores), static_cast<long long>(s.capacity),
-                  static_cast<long long>(s.free()), up ? "yes" : "no", s.url.c_str(), s.is_default ? " (default)" : "");
+      std::printf("%s %-10s %s%s\n", provisioning::capacity_columns(s).c_str(), up ? "yes" : "no", s.url.c_str(),
+                  s.is_default ? " (default)" : "");
+      if (!s.configured && !s.limits.empty()) std::printf("  derived from %s\n", s.limits.c_str());
     }
   }
   w.end_array().end_object();
@@ -144,8 +144,16 @@ int cmd_server(CliContext& ctx) {
     return changed(ctx, provisioning::set_db_server_state(c, name, provisioning::kServerActive), name,
                    "active: new stores may go there");
   if (sub == "remove") return changed(ctx, provisioning::remove_db_server(c, name), name, "removed");
+  if (ctx.args[2] == "derived") {
+    int code = changed(ctx, provisioning::set_db_server_capacity(c, name, std::nullopt), name,
+                       "capacity derived from its limits");
+    if (code == kExitOk) ctx.p->refresh_capacities(0);
+    return code;
+  }
   auto n = capacity_of(ctx.args[2]);
-  if (!n) return usage_error(ctx, "a capacity is a number of stores from 0 to " + std::to_string(kMaxCapacity));
+  if (!n)
+    return usage_error(ctx, "a capacity is a number of stores from 0 to " + std::to_string(kMaxCapacity) +
+                                ", or 'derived'");
   return changed(ctx, provisioning::set_db_server_capacity(c, name, *n), name,
                  "capacity set to " + std::to_string(*n));
 }

@@ -61,6 +61,7 @@ const char* kind_name(ProvisionError::Kind k) {
     case ProvisionError::SlugTaken: return "SlugTaken";
     case ProvisionError::NotFound: return "NotFound";
     case ProvisionError::UnknownServer: return "UnknownServer";
+    case ProvisionError::Full: return "Full";
     case ProvisionError::Failed: break;
   }
   return "Failed";
@@ -90,6 +91,7 @@ std::string serve_one(Provisioner& p, const std::string& request) {
     w.end_object();
   } catch (const ProvisionError& e) {
     if (e.kind() == ProvisionError::Failed) log::error(std::string("provisioning agent: ") + e.what());
+    if (e.kind() == ProvisionError::Full) log::info(std::string("provisioning agent: refused: ") + e.what());
     w.begin_object().field("ok", false).field("kind", kind_name(e.kind())).field("error", e.what()).end_object();
   } catch (const std::exception& e) {
     log::error(std::string("provisioning agent: ") + e.what());

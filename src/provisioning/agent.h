@@ -6,7 +6,7 @@
 // Protocol: one JSON object per connection each way.
 //   → {"op":"create","slug":..,"name":..,"plan":..,"adminEmail"?:..,"server"?:..}   {"op":"repair","slug":..}
 //   ← {"ok":true,"slug":..,"status":..}
-//   | {"ok":false,"kind":"Invalid|PlanNotFound|SlugTaken|NotFound|UnknownServer|Failed","error":..}
+//   | {"ok":false,"kind":"Invalid|PlanNotFound|SlugTaken|NotFound|UnknownServer|Full|Failed","error":..}
 #pragma once
 
 #include <string>

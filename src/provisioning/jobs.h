@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 
 #include "db/connection.h"
@@ -26,11 +27,14 @@ class JobQueue {
   // Queues a job for a tenant (called on confirm).
   void enqueue(const std::string& tenant_id);
 
-  // Claims the oldest claimable job, or nullopt when there is none.
-  std::optional<Job> claim();
+  // Claims the oldest claimable job (none of `skip`, by id), or nullopt when there is none.
+  std::optional<Job> claim(const std::set<std::string>& skip = {});
   // Extends the lease of a job this runner holds.
   void renew(const Job& j);
   void finish(const Job& j, bool ok);
+  // Gives a job back to the queue untried (its store cannot be built yet): Queued again, the
+  // attempt not counted.
+  void defer(const Job& j);
 
  private:
   db::Connection& c_;

@@ -10,6 +10,7 @@
 #include "provisioning/app_privileges.h"
 #include "provisioning/db_servers.h"
 #include "provisioning/seeder.h"
+#include "provisioning/server_limits.h"
 #include "tenancy/slug.h"
 #include "tenancy/tenant.h"
 
@@ -76,7 +77,61 @@ std::vector<std::string> Provisioner::setup_control() {
   control_->use_schema(cfg_.control_schema);
   store_.register_default_server(cfg_.db_url);
   grant_app_control_privileges(*control_, cfg_.control_schema, app_accounts(*control_));
+  refresh_capacities(0);
   return outcome.applied;
+}
+
+int64_t Provisioner::tables_per_store() {
+  auto newest = control_->query(
+      "SELECT t.schema_name, s.url, s.name, s.is_default FROM tenants t JOIN db_servers s ON s.id = t.db_server_id "
+      "WHERE t.status = 'Ready' ORDER BY t.created_at DESC, t.id LIMIT 1");
+  if (newest.next()) {
+    std::string schema = newest.str(0), url = newest.str(1), name = newest.i64(3) ? "" : newest.str(2);
+    try {
+      if (int64_t n = count_base_tables(admin(url, name), schema); n > 0) return n;
+    } catch (const std::exception&) {
+      // Its server does not answer: counted from the migrations below.
+    }
+  }
+  int64_t tables = 1;  // schema_migrations
+  for (const auto& m : tenant_migrations()) {
+    std::string sql = to_upper(m.sql);
+    for (const char* word : {"CREATE TABLE", "DROP TABLE"}) {
+      for (size_t at = sql.find(word); at != std::string::npos; at = sql.find(word, at + 1))
+        tables += word[0] == 'C' ? 1 : -1;
+    }
+  }
+  return std::max<int64_t>(1, tables);
+}
+
+std::vector<std::string> Provisioner::refresh_capacities(int64_t max_age_seconds) {
+  std::vector<std::string> unreachable;
+  std::optional<int64_t> tables;
+  for (const auto& s : list_db_servers(*control_)) {
+    if (s.limits_age && *s.limits_age <= max_age_seconds) continue;
+    try {
+      auto limits = read_server_limits(admin(s.url, s.is_default ? "" : s.name));
+      if (!tables) tables = tables_per_store();
+      record_derived_capacity(*control_, s.id, derive_capacity(limits, *tables), describe_limits(limits, *tables));
+    } catch (const std::exception&) {
+      // Tried again once the reading is as old as the next caller allows, not by every create.
+      unreachable.push_back(s.name);
+      record_limits_unread(*control_, s.id);
+    }
+  }
+  return unreachable;
+}
+
+std::optional<std::string> Provisioner::no_room_for(const TenantRecord& t) {
+  refresh_capacities(kLimitsMaxAgeSeconds);
+  for (const auto& s : list_db_servers(*control_)) {
+    if (s.id != t.server_id) continue;
+    int64_t built = built_stores_besides(*control_, s.id, t.id);
+    if (built < s.capacity) return std::nullopt;
+    return "database server '" + s.name + "' is full: " + std::to_string(built) + " store(s) built, capacity " +
+           std::to_string(s.capacity) + " (" + s.capacity_source() + ")";
+  }
+  return std::nullopt;
 }
 
 std::vector<std::string> Provisioner::app_accounts(db::Connection& a) {
@@ -98,7 +153,7 @@ std::vector<std::string> Provisioner::app_accounts(db::Connection& a) {
   return accounts;
 }
 
-void Provisioner::create_database(const TenantRecord& t, bool created_before, std::string& log) {
+void Provisioner::create_database(const TenantRecord& t, bool created_before, std::string& log, bool& created_now) {
   auto& a = admin(t.server_url, t.server_name);
   const std::string schema = db::quote_identifier(t.schema);
   // The schema carries the id of the store it was created for. A schema of that name that is
@@ -106,6 +161,10 @@ void Provisioner::create_database(const TenantRecord& t, bool created_before, st
   // adopted by a new store.
   if (!uuid::is_valid(t.id)) throw std::runtime_error("invalid store id");
   const std::string owner = "ecom store " + t.id;
+  {
+    auto existing = a.query("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", {t.schema});
+    created_now = !(existing.next() && existing.i64(0) > 0);
+  }
   a.execute("CREATE DATABASE IF NOT EXISTS " + schema + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci COMMENT '" +
             owner + "'");
   auto r = a.query("SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", {t.schema});
@@ -126,6 +185,20 @@ void Provisioner::create_database(const TenantRecord& t, bool created_before, st
   // The web workers' account reaches it through its grant on every store schema (ecom\_tenant\_%),
   // made once when the account is created: nothing is granted per store.
   log = "Database " + t.schema + " created successfully";
+}
+
+std::string Provisioner::drop_created_schema(const TenantRecord& t) {
+  try {
+    auto& a = admin(t.server_url, t.server_name);
+    // Only the schema this store's run created: it carries the store's id.
+    auto r = a.query("SELECT SCHEMA_COMMENT FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", {t.schema});
+    if (!r.next()) return "";
+    if (r.is_null(0) || r.str(0) != "ecom store " + t.id) return "";
+    a.execute("DROP DATABASE " + db::quote_identifier(t.schema));
+    return " (the schema " + t.schema + " this run created was dropped again; repair builds it anew)";
+  } catch (const std::exception& e) {
+    return std::string(" (the schema ") + t.schema + " this run created could not be dropped: " + e.what() + ")";
+  }
 }
 
 StepsOutcome Provisioner::run_steps(const TenantRecord& t) {
@@ -156,9 +229,10 @@ StepsOutcome Provisioner::run_steps(const TenantRecord& t) {
     }
   };
   store_.set_status(t.id, tenancy::state::kProvisioning);
+  bool created_now = false;
   bool ok = run("CreateDatabase", [&] {
               std::string log;
-              create_database(t, created_before, log);
+              create_database(t, created_before, log, created_now);
               return log;
             }) &&
             run("ApplyMigrations", [&] {
@@ -175,6 +249,14 @@ StepsOutcome Provisioner::run_steps(const TenantRecord& t) {
               return log;
             });
   out.ok = ok;
+  if (!ok && created_now) {
+    // Nothing half-made stays behind: the store is Failed with no schema, and repair starts over.
+    out.error += drop_created_schema(t);
+    try {
+      store_.step_failed(t.id, out.failed_step, out.error);
+    } catch (const std::exception&) {
+    }
+  }
   try {
     store_.set_status(t.id, ok ? tenancy::state::kReady : tenancy::state::kFailed);
   } catch (const std::exception& e) {
@@ -200,8 +282,11 @@ TenantRecord Provisioner::create(const std::string& slug, const std::string& nam
   }
   auto plan_code = store_.find_plan(plan);
   if (!plan_code) throw ProvisionError(ProvisionError::PlanNotFound, "plan '" + plan + "' not found");
+  refresh_capacities(kLimitsMaxAgeSeconds);
+  // Refused before anything is made (no store row, no schema) when there is no room.
   auto placed = place_store(*control_, server);
   if (placed.outcome == Placement::Unknown) throw ProvisionError(ProvisionError::UnknownServer, placed.message);
+  if (placed.outcome == Placement::Full) throw ProvisionError(ProvisionError::Full, placed.message);
   if (placed.outcome != Placement::Placed) throw ProvisionError(ProvisionError::Failed, placed.message);
   t.id = uuid::v4();
   t.slug = slug;

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -20,7 +21,8 @@ namespace ecom::provisioning {
 // and the HTTP layer to status codes.
 class ProvisionError : public std::runtime_error {
  public:
-  enum Kind { Invalid, PlanNotFound, SlugTaken, NotFound, UnknownServer, Failed };
+  // Full: the database server has no room for another store; nothing was made.
+  enum Kind { Invalid, PlanNotFound, SlugTaken, NotFound, UnknownServer, Full, Failed };
   ProvisionError(Kind k, const std::string& m) : std::runtime_error(m), kind_(k) {}
   Kind kind() const { return kind_; }
 
@@ -62,8 +64,21 @@ class Provisioner {
   // Invites (or re-invites) a store admin now; returns the activation token.
   std::string invite_admin(const std::string& slug, const std::string& email);
 
-  // Runs the three steps for an existing tenant, recording each; marks it Ready or Failed.
+  // Runs the three steps for an existing tenant, recording each; marks it Ready or Failed. When
+  // a step fails after CreateDatabase made the schema in this run, the schema is dropped again
+  // (never one that was there before), so that a repair starts from nothing.
   StepsOutcome run_steps(const TenantRecord& t);
+
+  // Why a store placed on a server but not built yet (a queued sign-up) cannot be built there
+  // now: the server holds as many built stores besides it as its capacity. nullopt: room.
+  std::optional<std::string> no_room_for(const TenantRecord& t);
+
+  // Derives again the capacity of every server whose limits were read more than
+  // `max_age_seconds` ago (or never), recording it in db_servers. A server that does not answer
+  // keeps what was recorded. Returns the servers that did not answer.
+  std::vector<std::string> refresh_capacities(int64_t max_age_seconds);
+  // How long a derived capacity is trusted before create and run read the limits again.
+  static constexpr int64_t kLimitsMaxAgeSeconds = 600;
 
   // Re-runs whatever is missing for a tenant (schema, migrations, seed). Throws ProvisionError.
   TenantRecord repair(const std::string& slug);
@@ -73,7 +88,13 @@ class Provisioner {
 
  private:
   // `created_before`: this store's CreateDatabase step succeeded in an earlier run.
-  void create_database(const TenantRecord& t, bool created_before, std::string& log);
+  // `created_now`: the schema did not exist before this call.
+  void create_database(const TenantRecord& t, bool created_before, std::string& log, bool& created_now);
+  // Drops the schema a failed run created; what to add to the failed step's error.
+  std::string drop_created_schema(const TenantRecord& t);
+  // The base tables of the newest Ready store (else what the tenant migrations create, and
+  // schema_migrations): the tables a store holds.
+  int64_t tables_per_store();
   // 'user'@'host' of every host of the application account on the server of `a`.
   std::vector<std::string> app_accounts(db::Connection& a);
   const Config& cfg_;

@@ -63,7 +63,11 @@ void init(Context& ctx) {
   throw_if_refused(event);
   ControlStore store(ctx.control_db());
   auto placed = place_store(ctx.control_db());
-  if (placed.outcome != Placement::Placed) {
+  if (placed.outcome == Placement::Full && placed.has_server) {
+    // Every active server is full: the sign-up is taken all the same, on the server least over
+    // its capacity, and waits Queued until the provisioner finds room there (ecom-provision run).
+    log::info("sign-up: " + *slug + " will wait for room: " + placed.message);
+  } else if (placed.outcome != Placement::Placed) {
     log::error("sign-up: " + placed.message);
     throw http::unavailable("No database server can take a new store right now.");
   }

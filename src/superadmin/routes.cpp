@@ -58,6 +58,10 @@ void write_detail(Context& ctx, ControlStore& store, const std::string& slug) {
   w.end_object();
 }
 
+// How long a client waits before asking again when the database servers are full: an operator
+// must raise a capacity or add a server first.
+constexpr int kFullRetryAfter = 300;
+
 // A `server` no database server is registered under: a validation error of that field.
 ApiError unknown_server(const std::string& detail) { return ApiError::Validation({{"server", {detail}}}); }
 
@@ -68,6 +72,7 @@ ApiError from_agent(const provisioning::AgentReply& r, const std::string& slug) 
   if (r.kind == "NotFound") return http::not_found("Tenant not found.");
   if (r.kind == "UnknownServer") return unknown_server(r.error);
   if (r.kind == "Unavailable") return http::unavailable("Provisioning is unavailable right now; try again shortly.", 30);
+  if (r.kind == "Full") return http::unavailable("No room for a new store: " + r.error + ".", kFullRetryAfter);
   return ApiError(500, "Provisioning Failed", r.error);
 }
 
@@ -106,7 +111,10 @@ void write_in_progress(Context& ctx, const std::string& slug, const char* key) {
 std::string requested_server(Context& ctx, const std::optional<std::string>& server) {
   if (!server) {
     // Placed by the agent; when no server takes new stores at all, say so now (503, not a 500).
-    if (provisioning::place_store(ctx.control_db()).outcome != provisioning::Placement::Placed)
+    auto placed = provisioning::place_store(ctx.control_db());
+    if (placed.outcome == provisioning::Placement::Full && placed.has_server)
+      throw http::unavailable("No room for a new store: " + placed.message + ".", kFullRetryAfter);
+    if (placed.outcome != provisioning::Placement::Placed)
       throw http::unavailable("No database server can take a new store right now.", 30);
     return "";
   }
@@ -114,6 +122,7 @@ std::string requested_server(Context& ctx, const std::optional<std::string>& ser
   if (!s) throw unknown_server("No database server is named '" + *server + "'.");
   if (s->state != provisioning::kServerActive)
     throw http::conflict("Conflict", "The database server '" + *server + "' is draining: it takes no new store.");
+  if (s->free() <= 0) throw http::unavailable("No room for a new store: " + s->full_message() + ".", kFullRetryAfter);
   return *server;
 }
 
