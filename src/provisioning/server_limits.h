@@ -9,8 +9,9 @@
 
 namespace ecom::provisioning {
 
-// The most stores one server is known to hold well: what `make bench-stores` grows one MariaDB
-// to (10,000 stores of about 15 tables each on a 2-core, 24 GB machine). A server whose file
+// The most stores one server is meant to hold well: what `make bench-stores` grows one MariaDB
+// to (10,000 stores of 16 tables each on a 2-core, 24 GB machine; README "Sizing a database
+// server" has what it measured). A server whose file
 // descriptors do not bound the count derives this capacity; to go beyond it an operator sets a
 // capacity of the server's own (`ecom-provision server capacity NAME N`).
 inline constexpr int64_t kStoresPerServerTested = 10000;
