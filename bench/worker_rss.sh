@@ -7,15 +7,18 @@
 #                             afresh, then RSS_PASSES times touch every store through nginx:
 #                             product list, categories, one product's detail. Prints the worker's
 #                             VmRSS (from /proc; the worker's pid from the master's /status) every
-#                             RSS_STEP stores, and KiB per store over each pass.
+#                             RSS_STEP stores, and KiB per store over each pass. Then RSS_RANDOM
+#                             requests (list or detail) to stores drawn at random, as the many-
+#                             stores row of bench/run.sh does, and the worker's VmRSS and VmHWM.
 #   bench/worker_rss.sh rps   single-store hot path: product list and detail of rss-1 with wrk
 #                             (RPS_SECONDS each, 16 connections, default workers), RPS_ROUNDS
 #                             times; with several binary directories in RPS_BINS (space-separated)
 #                             the stack is restarted with each in turn every round (interleaved).
 #
-# Env: RSS_STORES (default 250), RSS_PASSES (default 2), RSS_STEP (default 50), RPS_SECONDS
+# Env: RSS_STORES (default 250), RSS_PASSES (default 2), RSS_STEP (default 50), RSS_RANDOM
+# (default 3 x RSS_STORES), RPS_SECONDS
 # (default 5), RPS_ROUNDS (default 3), RPS_BINS (default ECOM_BIN_DIR), ECOM_VAR_DIR (default
-# <repo>/var/rss-stack), ECOM_HTTP_PORT (default 18300), ECOM_BIN_DIR (default <repo>/bin).
+# <repo>/var/rss-stack), ECOM_HTTP_PORT (default 18370), ECOM_BIN_DIR (default <repo>/bin).
 # Creating stores takes about 1 s each; 1,000 take ~15 min, so measure a few hundred and
 # multiply the KiB per store.
 set -euo pipefail
@@ -27,7 +30,7 @@ step="${RSS_STEP:-50}"
 for v in stores passes step; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "worker_rss: ${v} must be a positive number, got '${!v}'" >&2; exit 2; }
 done
-export ECOM_VAR_DIR="${ECOM_VAR_DIR:-$repo/var/rss-stack}" ECOM_HTTP_PORT="${ECOM_HTTP_PORT:-18300}"
+export ECOM_VAR_DIR="${ECOM_VAR_DIR:-$repo/var/rss-stack}" ECOM_HTTP_PORT="${ECOM_HTTP_PORT:-18370}"
 export ECOM_BIN_DIR="${ECOM_BIN_DIR:-$repo/bin}"
 base="http://127.0.0.1:$ECOM_HTTP_PORT"
 
@@ -71,9 +74,9 @@ case "$mode" in
     start_stack
     ensure_stores
     start_stack  # a fresh worker that has served nothing
-    python3 - "$base" "$stores" "$passes" "$step" <<'PY'
-import http.client, json, sys, urllib.parse
-base, stores, passes, step = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    python3 - "$base" "$stores" "$passes" "$step" "${RSS_RANDOM:-$((3 * stores))}" <<'PY'
+import http.client, json, random, sys, urllib.parse
+base, stores, passes, step, randoms = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 u = urllib.parse.urlparse(base)
 conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
 
@@ -121,6 +124,17 @@ for p in range(1, passes + 1):
     print(f"pass {p}: +{(r - before) / stores:.1f} KiB per store over this pass; "
           f"{(r - start) / stores:.1f} KiB per store since /health; "
           f"extrapolated to 1,000 stores: {(start + (r - start) / stores * 1000) / 1024:.1f} MiB")
+
+products = {}
+rng = random.Random(16)
+for _ in range(randoms):
+    slug = f"rss-{rng.randint(1, stores)}"
+    if slug not in products or rng.random() < 0.5:
+        products[slug] = product_id(get("/api/catalog/products", slug))
+    else:
+        get(f"/api/catalog/products/{products[slug]}", slug)
+r, hwm = rss()
+print(f"after {randoms} requests to random stores: VmRSS {r} KiB ({r / 1024:.1f} MiB), VmHWM {hwm} KiB ({hwm / 1024:.1f} MiB)")
 PY
     ;;
   rps)

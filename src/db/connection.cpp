@@ -1,5 +1,6 @@
 #include "db/connection.h"
 
+#include <cppconn/datatype.h>
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset_metadata.h>
@@ -132,7 +133,7 @@ uint64_t connection_events() { return g_connection_events.load(std::memory_order
 ThreadScope::ThreadScope() { sql::mysql::get_mysql_driver_instance()->threadInit(); }
 ThreadScope::~ThreadScope() { sql::mysql::get_mysql_driver_instance()->threadEnd(); }
 
-Rows::Rows(sql::ResultSet* rs) : rs_(rs) {}
+Rows::Rows(sql::ResultSet* rs, bool unprepared) : rs_(rs), unprepared_(unprepared) {}
 Rows::~Rows() = default;
 Rows::Rows(Rows&&) noexcept = default;
 
@@ -147,10 +148,20 @@ bool Rows::next() {
 std::string Rows::str(int col) const {
   try {
     sql::SQLString s = rs_->getString(static_cast<uint32_t>(col + 1));
-    return std::string(s.c_str(), s.length());
+    std::string_view v(s.c_str(), s.length());
+    if (unprepared_ && looks_like_fractional_datetime(v) && is_datetime(col)) return prepared_datetime_form(v);
+    return std::string(v);
   } catch (const sql::SQLException& e) {
     rethrow(e);
   }
+}
+
+bool Rows::is_datetime(int col) const {
+  auto i = static_cast<size_t>(col);
+  if (datetime_.size() <= i) datetime_.resize(i + 1, -1);
+  if (datetime_[i] < 0)
+    datetime_[i] = rs_->getMetaData()->getColumnType(static_cast<uint32_t>(col + 1)) == sql::DataType::TIMESTAMP;
+  return datetime_[i] == 1;
 }
 
 int64_t Rows::i64(int col) const {
@@ -381,7 +392,7 @@ Rows Connection::query(const std::string& text, const std::vector<Param>& params
       return Rows(st->executeQuery());
     }
     std::unique_ptr<sql::Statement> st(conn_->createStatement());
-    return Rows(st->executeQuery(sql::SQLString(inline_text(text, params))));
+    return Rows(st->executeQuery(sql::SQLString(inline_text(text, params))), true);
   });
 }
 

@@ -78,7 +78,9 @@ struct ConnectOptions {
 // Rows of one query. Columns are 0-based here.
 class Rows {
  public:
-  explicit Rows(sql::ResultSet* rs);
+  // unprepared: rows of a statement run unprepared by query(), whose DATETIME/TIMESTAMP values
+  // with a fraction are given in the prepared form (db/sql_text.h: prepared_datetime_form).
+  explicit Rows(sql::ResultSet* rs, bool unprepared = false);
   ~Rows();
   Rows(Rows&&) noexcept;
   Rows(const Rows&) = delete;
@@ -92,7 +94,11 @@ class Rows {
   std::string column_name(int col) const;  // its label (the alias, if any)
 
  private:
+  bool is_datetime(int col) const;
+
   std::unique_ptr<sql::ResultSet> rs_;
+  bool unprepared_ = false;
+  mutable std::vector<signed char> datetime_;  // per column, once asked: 1 DATETIME/TIMESTAMP, 0 not
 };
 
 class Connection {

@@ -85,4 +85,23 @@ std::string inline_params(std::string_view sql, const std::vector<Param>& params
   return out;
 }
 
+bool looks_like_fractional_datetime(std::string_view v) {
+  static constexpr size_t kSeconds = 19;  // "YYYY-MM-DD hh:mm:ss"
+  if (v.size() < kSeconds + 2 || v.size() > kSeconds + 7 || v[4] != '-' || v[7] != '-' || v[10] != ' ' ||
+      v[13] != ':' || v[16] != ':' || v[kSeconds] != '.')
+    return false;
+  for (size_t i = kSeconds + 1; i < v.size(); ++i)
+    if (v[i] < '0' || v[i] > '9') return false;
+  return true;
+}
+
+std::string prepared_datetime_form(std::string_view v) {
+  if (!looks_like_fractional_datetime(v)) return std::string(v);
+  std::string_view fraction = v.substr(20);
+  if (fraction.find_first_not_of('0') == std::string_view::npos) return std::string(v.substr(0, 19));
+  std::string out(v);
+  out.append(6 - fraction.size(), '0');
+  return out;
+}
+
 }  // namespace ecom::db

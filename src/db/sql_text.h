@@ -26,4 +26,14 @@ std::vector<size_t> placeholders(std::string_view sql);
 std::string inline_params(std::string_view sql, const std::vector<Param>& params,
                           const std::function<std::string(const std::string&)>& escape);
 
+// A DATETIME/TIMESTAMP value as the text protocol gives it ("2024-02-29 23:59:59.120", as many
+// fraction digits as the column declares) in the form Connector/C++ gives for the same value read
+// from a prepared statement: six fraction digits, or none when they are all zero ("...59.120000";
+// "...00.000" -> "...00"). Anything else is returned as it is. Rows read unprepared go through it,
+// so a value reads the same whichever way its statement ran.
+std::string prepared_datetime_form(std::string_view text_value);
+
+// Whether `v` has the shape of a DATETIME with a fraction ("YYYY-MM-DD hh:mm:ss.f...").
+bool looks_like_fractional_datetime(std::string_view v);
+
 }  // namespace ecom::db

@@ -65,4 +65,17 @@ BOOST_AUTO_TEST_CASE(a_parameter_count_that_does_not_match_is_refused) {
   BOOST_CHECK_THROW(inlined("SELECT 1", {nullptr}), std::invalid_argument);
 }
 
+BOOST_AUTO_TEST_CASE(datetimes_read_unprepared_take_the_prepared_form) {
+  using ecom::db::prepared_datetime_form;
+  BOOST_TEST(prepared_datetime_form("2024-02-29 23:59:59.123") == "2024-02-29 23:59:59.123000");
+  BOOST_TEST(prepared_datetime_form("2024-02-29 23:59:59.120") == "2024-02-29 23:59:59.120000");
+  BOOST_TEST(prepared_datetime_form("2024-02-29 23:59:59.1") == "2024-02-29 23:59:59.100000");
+  BOOST_TEST(prepared_datetime_form("2024-02-29 23:59:59.000001") == "2024-02-29 23:59:59.000001");
+  BOOST_TEST(prepared_datetime_form("2026-01-01 00:00:00.000") == "2026-01-01 00:00:00");
+  // Anything else as it is.
+  for (const char* v : {"2026-01-01 00:00:00", "2026-01-01", "12:00:00.5", "9.40", "2026-01-01 00:00:00.12x",
+                        "2026-01-01 00:00:00.1234567", "", "2026-01-01T00:00:00.5"})
+    BOOST_TEST(prepared_datetime_form(v) == v);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
