@@ -22,7 +22,7 @@ inline constexpr int64_t kDefaultMaxBodyBytes = 1 << 20;  // 1 MiB
 inline constexpr int kDefaultDbConnectTimeout = 2;        // seconds
 inline constexpr int kDefaultDbReadTimeout = 10;
 inline constexpr int kDefaultDbWriteTimeout = 10;
-inline constexpr int64_t kDefaultStatementCache = 1024;  // prepared statements per connection
+inline constexpr int64_t kDefaultStatementCache = 256;  // prepared statements per connection (~11 KiB each)
 
 // The accounts of one database server for stores other than the default one: the section
 // [db_server.NAME] (NAME as registered by `ecom-provision server add`). An empty key means the

@@ -1,13 +1,16 @@
 #include "db/connection.h"
 
+#include <cppconn/datatype.h>
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
+#include <cppconn/resultset_metadata.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 #include <mysql_connection.h>
 #include <mysql_driver.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <map>
@@ -130,7 +133,7 @@ uint64_t connection_events() { return g_connection_events.load(std::memory_order
 ThreadScope::ThreadScope() { sql::mysql::get_mysql_driver_instance()->threadInit(); }
 ThreadScope::~ThreadScope() { sql::mysql::get_mysql_driver_instance()->threadEnd(); }
 
-Rows::Rows(sql::ResultSet* rs) : rs_(rs) {}
+Rows::Rows(sql::ResultSet* rs, bool unprepared) : rs_(rs), unprepared_(unprepared) {}
 Rows::~Rows() = default;
 Rows::Rows(Rows&&) noexcept = default;
 
@@ -145,15 +148,42 @@ bool Rows::next() {
 std::string Rows::str(int col) const {
   try {
     sql::SQLString s = rs_->getString(static_cast<uint32_t>(col + 1));
-    return std::string(s.c_str(), s.length());
+    std::string_view v(s.c_str(), s.length());
+    if (unprepared_ && looks_like_fractional_datetime(v) && is_datetime(col)) return prepared_datetime_form(v);
+    return std::string(v);
   } catch (const sql::SQLException& e) {
     rethrow(e);
   }
 }
 
+bool Rows::is_datetime(int col) const {
+  auto i = static_cast<size_t>(col);
+  if (datetime_.size() <= i) datetime_.resize(i + 1, -1);
+  if (datetime_[i] < 0)
+    datetime_[i] = rs_->getMetaData()->getColumnType(static_cast<uint32_t>(col + 1)) == sql::DataType::TIMESTAMP;
+  return datetime_[i] == 1;
+}
+
 int64_t Rows::i64(int col) const {
   try {
     return rs_->getInt64(static_cast<uint32_t>(col + 1));
+  } catch (const sql::SQLException& e) {
+    rethrow(e);
+  }
+}
+
+int Rows::columns() const {
+  try {
+    return rs_ ? static_cast<int>(rs_->getMetaData()->getColumnCount()) : 0;
+  } catch (const sql::SQLException& e) {
+    rethrow(e);
+  }
+}
+
+std::string Rows::column_name(int col) const {
+  try {
+    sql::SQLString s = rs_->getMetaData()->getColumnLabel(static_cast<uint32_t>(col + 1));
+    return std::string(s.c_str(), s.length());
   } catch (const sql::SQLException& e) {
     rethrow(e);
   }
@@ -274,12 +304,53 @@ auto Connection::with_retry(F&& f) -> decltype(f()) {
   }
 }
 
-sql::PreparedStatement* Connection::prepare(const std::string& text) {
+sql::PreparedStatement* Connection::statement_for(const std::string& text) {
   auto it = cache_.find(text);
   if (it != cache_.end()) {
     lru_.splice(lru_.begin(), lru_, it->second.lru);
     return it->second.stmt.get();
   }
+  return hot(text) ? prepare(text) : nullptr;
+}
+
+bool Connection::hot(const std::string& text) {
+  if (options_.prepare_at <= 1) return options_.prepare_at == 1;
+  size_t h = std::hash<std::string>{}(text);  // a collision only prepares a text early
+  auto it = seen_.find(h);
+  if (it == seen_.end()) {
+    if (seen_.size() >= std::max<size_t>(options_.max_statements, 1)) {
+      seen_.erase(seen_lru_.back());
+      seen_lru_.pop_back();
+    }
+    seen_lru_.push_front(h);
+    seen_.emplace(h, Seen{1, seen_lru_.begin()});
+    return false;
+  }
+  if (++it->second.runs < options_.prepare_at) {
+    seen_lru_.splice(seen_lru_.begin(), seen_lru_, it->second.lru);
+    return false;
+  }
+  seen_lru_.erase(it->second.lru);
+  seen_.erase(it);
+  return true;
+}
+
+// Parameters inlined as literals: strings escaped by the client library for this connection's
+// character set (mysql_real_escape_string), integers in decimal, NULL.
+std::string Connection::inline_text(const std::string& text, const std::vector<Param>& params) {
+  auto* native = dynamic_cast<sql::mysql::MySQL_Connection*>(conn_.get());
+  if (!native) throw Error(ErrorKind::Other, 0, "no native connection to escape parameters with");
+  try {
+    return inline_params(text, params, [native](const std::string& v) {
+      sql::SQLString e = native->escapeString(sql::SQLString(v));
+      return std::string(e.c_str(), e.length());
+    });
+  } catch (const std::invalid_argument& e) {
+    throw Error(ErrorKind::Other, 0, e.what());
+  }
+}
+
+sql::PreparedStatement* Connection::prepare(const std::string& text) {
   if (cache_.size() >= options_.max_statements) evict(1);
   std::unique_ptr<sql::PreparedStatement> st;
   try {
@@ -316,17 +387,23 @@ void Connection::evict(size_t n) {
 
 Rows Connection::query(const std::string& text, const std::vector<Param>& params) {
   return with_retry([&] {
-    auto* st = prepare(text);
-    bind(st, params);
-    return Rows(st->executeQuery());
+    if (auto* st = statement_for(text)) {
+      bind(st, params);
+      return Rows(st->executeQuery());
+    }
+    std::unique_ptr<sql::Statement> st(conn_->createStatement());
+    return Rows(st->executeQuery(sql::SQLString(inline_text(text, params))), true);
   });
 }
 
 uint64_t Connection::exec(const std::string& text, const std::vector<Param>& params) {
   return with_retry([&] {
-    auto* st = prepare(text);
-    bind(st, params);
-    return static_cast<uint64_t>(st->executeUpdate());
+    if (auto* st = statement_for(text)) {
+      bind(st, params);
+      return static_cast<uint64_t>(st->executeUpdate());
+    }
+    std::unique_ptr<sql::Statement> st(conn_->createStatement());
+    return static_cast<uint64_t>(st->executeUpdate(sql::SQLString(inline_text(text, params))));
   });
 }
 

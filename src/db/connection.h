@@ -5,6 +5,13 @@
 // Tenant isolation: a prepared statement stays bound to the schema that was
 // current when it was prepared, so tenant SQL always names its tables with the
 // schema (see db/identifier.h) and the cache key (the SQL text) differs per store.
+//
+// Memory: a kept prepared statement costs the worker about 11 KiB (the client library's
+// per-statement pools, column metadata, bind buffers) and the server more. A statement text is
+// therefore prepared only when it runs again while it is still among the recently run ones (a
+// store's hot path: from its second request on); until then it runs unprepared (text protocol,
+// its parameters inlined as literals, strings escaped by the connection — db/sql_text.h). A worker
+// that touches many stores once each keeps no statements for them.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +25,7 @@
 #include <vector>
 
 #include "common/config.h"
+#include "db/sql_text.h"
 
 namespace sql {
 class Connection;
@@ -62,14 +70,17 @@ struct ConnectOptions {
   // Prepared statements kept (LRU). Every store has its own statements (its schema is in
   // the SQL text), so this bounds both this process and the server's memory for them.
   size_t max_statements = kDefaultStatementCache;
+  // A statement text is prepared on its run number `prepare_at` among the last max_statements
+  // distinct unprepared texts run (2: the second run); 1 prepares at once, 0 never prepares.
+  unsigned prepare_at = 2;
 };
-
-using Param = std::variant<std::nullptr_t, int64_t, std::string>;
 
 // Rows of one query. Columns are 0-based here.
 class Rows {
  public:
-  explicit Rows(sql::ResultSet* rs);
+  // unprepared: rows of a statement run unprepared by query(), whose DATETIME/TIMESTAMP values
+  // with a fraction are given in the prepared form (db/sql_text.h: prepared_datetime_form).
+  explicit Rows(sql::ResultSet* rs, bool unprepared = false);
   ~Rows();
   Rows(Rows&&) noexcept;
   Rows(const Rows&) = delete;
@@ -79,9 +90,15 @@ class Rows {
   std::string str(int col) const;
   int64_t i64(int col) const;
   bool is_null(int col) const;
+  int columns() const;
+  std::string column_name(int col) const;  // its label (the alias, if any)
 
  private:
+  bool is_datetime(int col) const;
+
   std::unique_ptr<sql::ResultSet> rs_;
+  bool unprepared_ = false;
+  mutable std::vector<signed char> datetime_;  // per column, once asked: 1 DATETIME/TIMESTAMP, 0 not
 };
 
 class Connection {
@@ -119,7 +136,11 @@ class Connection {
   void connect();
   void open(const std::string& address);
   void drop();
+  // The kept statement for `sql`, prepared now if it has become hot; nullptr: run it unprepared.
+  sql::PreparedStatement* statement_for(const std::string& sql);
+  bool hot(const std::string& sql);
   sql::PreparedStatement* prepare(const std::string& sql);
+  std::string inline_text(const std::string& sql, const std::vector<Param>& params);
   void evict(size_t n);  // the n least recently used statements
   void bind(sql::PreparedStatement* st, const std::vector<Param>& params);
   template <typename F>
@@ -139,6 +160,15 @@ class Connection {
   };
   std::unordered_map<std::string, Entry> cache_;
   std::list<std::string> lru_;
+
+  // The last max_statements distinct texts run unprepared (hashes, with their runs so far),
+  // most recent first: a text that is run again while here gets prepared.
+  struct Seen {
+    unsigned runs;
+    std::list<size_t>::iterator lru;
+  };
+  std::unordered_map<size_t, Seen> seen_;
+  std::list<size_t> seen_lru_;
 };
 
 // Connections of this process lost, dropped or (re)opened so far, on every server: a value that
