@@ -57,9 +57,12 @@ failed=0
 create_range() {  # first last parallel
   local errs="$work/create-errors.log" before after
   before=$(count_stores)
-  seq "$1" "$2" | xargs -P "$3" -I{} sh -c '"$0" --config "$1" status "st-{}" >/dev/null 2>&1 ||
-      "$0" --config "$1" create "st-{}" "Store {}" BASIC >/dev/null 2>>"$2" || echo "st-{}" >>"$2.failed"' \
-    "${P[0]}" "$ECOM_VAR_DIR/ecom.conf" "$errs"
+  # A store left half-made by an interrupted run is finished with repair.
+  seq "$1" "$2" | xargs -P "$3" -I{} sh -c 'case $("$0" --config "$1" --json status "st-{}" 2>/dev/null) in
+      *\"status\":\"Ready\"*) ;;
+      "") "$0" --config "$1" create "st-{}" "Store {}" BASIC >/dev/null 2>>"$2" || echo "st-{}" >>"$2.failed" ;;
+      *) "$0" --config "$1" repair "st-{}" >/dev/null 2>>"$2" || echo "st-{}" >>"$2.failed" ;;
+    esac' "${P[0]}" "$ECOM_VAR_DIR/ecom.conf" "$errs"
   after=$(count_stores)
   failed=$((failed + ($2 - $1 + 1) - (after - before)))
 }
@@ -84,7 +87,11 @@ fi
 if ((failed == 0)); then
   echo "creating the last $single stores one at a time"
   for ((i = stores - single + 1; i <= stores; i++)); do
-    "${P[@]}" status "st-$i" >/dev/null 2>&1 && continue
+    case $("${P[@]}" --json status "st-$i" 2>/dev/null) in
+      *'"status":"Ready"'*) continue ;;
+      "") ;;
+      *) "${P[@]}" repair "st-$i" >/dev/null 2>>"$work/create-errors.log" || failed=$((failed + 1)); continue ;;
+    esac
     t0=$EPOCHREALTIME
     if "${P[@]}" create "st-$i" "Store $i" BASIC >/dev/null 2>>"$work/create-errors.log"; then
       put create_one "$i" "$(elapsed "$t0")"
