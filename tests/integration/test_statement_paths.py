@@ -34,8 +34,9 @@ def get(m, slug, uri):
 
 
 def touch(m, slug):
-    """The list, the categories and one product's detail: the statements of the store's own."""
-    product = sorted(ecom.all_product_ids(slug))[0]
+    """The list, the categories and one product's detail: the statements of the store's own.
+    The product is an active one: the seed holds an inactive product, whose detail is a 404."""
+    product = ecom.active_products(slug)[0]["id"]
     get(m, slug, "/api/catalog/products")
     get(m, slug, "/api/catalog/categories")
     get(m, slug, f"/api/catalog/products/{product}")
@@ -43,7 +44,7 @@ def touch(m, slug):
 
 def store_with_a_product():
     slug = ecom.new_store("BASIC")
-    if not ecom.all_product_ids(slug):
+    if not ecom.active_products(slug):
         ecom.insert_product(slug, "Thing", "9.99")
     return slug
 
