@@ -384,6 +384,9 @@ def main() -> None:
     if vs_small:
         print(f"list over {settings['stores']:,} stores ÷ the list of one small store (the same demo catalog): "
               f"{fmt_spread(vs_small, 'ratio')}")
+    ttl = settings.get("answer_cache_ttl_ms")
+    if ttl is not None:
+        print("catalog answer cache: " + (f"on (TTL {ttl} ms)" if ttl else "off (every catalog read reaches MariaDB)"))
     print(f"{passes} passes, {settings['seconds']} s per measurement, {settings['connections']} connections, "
           f"{settings['workers']} workers; ratio = row ÷ mean of the B right before and right after it "
           f"(B: {len(b.passes)} measurements, {fmt_spread(b, 'rps')} rps)")

@@ -17,18 +17,17 @@
 #   - The goals of issue 16 are checked against the medians: met / not met.
 # Writes every number to var/bench/<time>.json and prints the summary tables.
 # Env: BENCH_SECONDS (per measurement, default 5), BENCH_PASSES (default 3), BENCH_CONNECTIONS
-# (default 64), BENCH_STORES (small stores for the many-stores case, default 1000).
+# (default 64), BENCH_STORES (small stores for the many-stores case, default 1000),
+# ECOM_CATALOG_CACHE_TTL_MS (the workers' catalog answer cache: 0 turns it off; default as configured).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${BENCH_SECONDS:-5}"
 passes="${BENCH_PASSES:-3}"
 conns="${BENCH_CONNECTIONS:-64}"
 nstores="${BENCH_STORES:-1000}"
-for v in seconds passes conns nstores; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "bench: ${v} must be a positive number, got '${!v}'" >&2; exit 2; }
-done
-export ECOM_VAR_DIR="${ECOM_VAR_DIR:-$repo/var/bench-stack}" ECOM_HTTP_PORT="${ECOM_HTTP_PORT:-18200}"
-export ECOM_BIN_DIR="${ECOM_BIN_DIR:-$repo/bin}"
+. "$repo/bench/lib.sh"
+positive_numbers bench seconds passes conns nstores
+private_stack bench-stack 18200
 bench_dir="$repo/var/bench/run"
 port=$((ECOM_HTTP_PORT + 1))
 cache_port=$((ECOM_HTTP_PORT + 2))  # the same nginx with the optional micro-cache
@@ -46,6 +45,9 @@ trap cleanup EXIT
 . "$ECOM_VAR_DIR/secrets.env"
 db_sock="$ECOM_VAR_DIR/mysql/mysqld.sock"
 sql() { mariadb --socket="$db_sock" -uecom_admin -p"$ECOM_DB_ADMIN_PASSWORD" -N -B "$@"; }
+# The catalog answer cache as the workers run it (ECOM_CATALOG_CACHE_TTL_MS=0 make bench: off).
+answer_ttl="${ECOM_CATALOG_CACHE_TTL_MS:-$(awk -F= '/^cache_ttl_ms=/{print $2}' "$ECOM_VAR_DIR/ecom.conf")}"
+answer_ttl="${answer_ttl:-2000}"  # not in the file: the default ([catalog] cache_ttl_ms)
 workers=$(awk -F= '/^workers=/{print $2}' "$ECOM_VAR_DIR/ecom.conf"); ((workers > 0)) || workers=$((2 * $(nproc)))  # as ecom-fcgi: 0 = two per CPU (kWorkersPerCpu, src/common/config.h)
 
 # --- data: one store with 1,000 products in 20 categories, and many small stores (kept between runs)
@@ -232,6 +234,7 @@ qc_set ON
   printf 'setting\tworkers\t%s\n' "$workers"
   printf 'setting\tstores\t%s\n' "$nstores"
   printf 'setting\tquery_cache_size\t%s\n' "$qc_size"
+  printf 'setting\tanswer_cache_ttl_ms\t%s\n' "$answer_ttl"
   printf 'setting\trun_seconds\t%s\n' "$(elapsed "$run_started")"
 } >>"$meta"
 python3 "$repo/bench/report.py" "$results" "$meta" "$repo/var/bench"

@@ -19,11 +19,10 @@ stores="${STORES:-10000}"
 creators="${BENCH_CREATORS:-4}"
 seconds="${BENCH_SECONDS:-10}"
 conns="${BENCH_CONNECTIONS:-64}"
-for v in stores creators seconds conns; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "bench-stores: ${v} must be a positive number, got '${!v}'" >&2; exit 2; }
-done
-export ECOM_VAR_DIR="${ECOM_VAR_DIR:-$repo/var/bench-stores}" ECOM_HTTP_PORT="${ECOM_HTTP_PORT:-18300}"
-export ECOM_BIN_DIR="${ECOM_BIN_DIR:-$repo/bin}" ECOM_DB_BUFFER_POOL="${ECOM_DB_BUFFER_POOL:-3G}"
+. "$repo/bench/lib.sh"
+positive_numbers bench-stores stores creators seconds conns
+private_stack bench-stores 18300
+export ECOM_DB_BUFFER_POOL="${ECOM_DB_BUFFER_POOL:-3G}"
 work="$repo/var/bench/stores-run"
 mkdir -p "$work" "$repo/var/bench"
 P=("$ECOM_BIN_DIR/ecom-provision" --config "$ECOM_VAR_DIR/ecom.conf")

@@ -27,11 +27,9 @@ mode="${1:-rss}"
 stores="${RSS_STORES:-250}"
 passes="${RSS_PASSES:-2}"
 step="${RSS_STEP:-50}"
-for v in stores passes step; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "worker_rss: ${v} must be a positive number, got '${!v}'" >&2; exit 2; }
-done
-export ECOM_VAR_DIR="${ECOM_VAR_DIR:-$repo/var/rss-stack}" ECOM_HTTP_PORT="${ECOM_HTTP_PORT:-18370}"
-export ECOM_BIN_DIR="${ECOM_BIN_DIR:-$repo/bin}"
+. "$repo/bench/lib.sh"
+positive_numbers worker_rss stores passes step
+private_stack rss-stack 18370
 base="http://127.0.0.1:$ECOM_HTTP_PORT"
 
 cleanup() { "$repo/scripts/stack.sh" stop >/dev/null 2>&1 || true; }
