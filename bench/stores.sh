@@ -94,10 +94,10 @@ if ((have < stores - single)); then
     ((failed == 0)) || break
   done
 fi
-missing=$(gaps $((stores - single)) | wc -l)
-if ((failed == 0 && missing > 0)); then
-  echo "creating $missing stores missing below $((stores - single + 1)), $creators at once"
-  gaps $((stores - single)) | create_numbers "$creators"
+missing=$(gaps $((stores - single)))
+if ((failed == 0)) && [[ -n $missing ]]; then
+  echo "creating $(wc -l <<<"$missing") stores missing below $((stores - single + 1)), $creators at once"
+  create_numbers "$creators" <<<"$missing"
 fi
 if ((failed == 0)); then
   echo "creating the last $single stores one at a time"

@@ -55,6 +55,11 @@ def node_sql(n, query):
     return [line.split("\t") for line in proc.stdout.splitlines()]
 
 
+def schema(slug):
+    """The schema of store SLUG (as ecom-provision names it)."""
+    return "ecom_tenant_" + slug.replace("-", "_")
+
+
 def provision(*args, order=(1, 2, 3), timeout=120):
     env = dict(os.environ, ECOM_DATABASE_URL=urls(order))
     return subprocess.run([os.path.join(bin_dir(), "ecom-provision"), "--config", STATE["conf"]] +
@@ -290,8 +295,7 @@ def test_two_runners_on_two_nodes_build_every_store_once():
                             f"JOIN ecom_control.tenants t ON t.id = s.tenant_id WHERE t.slug IN ({in_list})")
         assert len(steps) == 3 * STORES and all(r[2] == "Success" and r[3] == "Ready" for r in steps), steps
         for slug in slugs:
-            schema = "ecom_tenant_" + slug.replace("-", "_")
-            marks = node_sql(n, f"SELECT COUNT(*) FROM `{schema}`.provisioning_marks")
+            marks = node_sql(n, f"SELECT COUNT(*) FROM `{schema(slug)}`.provisioning_marks")
             assert marks == [["1"]], (slug, marks)
     # Each runner's log names every store it built: together, each store exactly once.
     built = [line.split(" for ")[-1].strip() for _, err in build["outs"] for line in err.splitlines()
@@ -506,11 +510,23 @@ class Traffic:
             t.join(30)
 
 
+def orders_on(n, orders):
+    """Idempotency key → the ids of the orders with it on node N, for the keys of ORDERS
+    ({key: (slug, orderId)}): one query a store."""
+    found = {}
+    for slug in {slug for slug, _ in orders.values()}:
+        keys = ",".join(repr(k) for k, (s, _) in orders.items() if s == slug)
+        for key, order_id in node_sql(n, f"SELECT idempotency_key, id FROM `{schema(slug)}`.orders "
+                                         f"WHERE idempotency_key IN ({keys})"):
+            found.setdefault(key, []).append(order_id)
+    return found
+
+
 def test_killing_a_node_under_traffic_loses_no_accepted_write_and_no_store():
     a = STATE["masters"][0]  # its workers are on node 1, the one that dies
     slugs = built_stores()
     for slug in slugs[:2]:   # the buyers' stores never run out (a refusal for stock is not the test)
-        node_sql(2, f"UPDATE `ecom_tenant_{slug.replace('-', '_')}`.products SET stock = 1000000")
+        node_sql(2, f"UPDATE `{schema(slug)}`.products SET stock = 1000000")
     with Traffic(a, slugs) as traffic:
         time.sleep(2)
         # The master's workers are on node 1 (the first address), and so is the traffic.
@@ -540,22 +556,13 @@ def test_killing_a_node_under_traffic_loses_no_accepted_write_and_no_store():
     for added_at, slug, sid in traffic.emptied:
         assert added_at is not None and killed_at - LOSS_WINDOW <= added_at < killed_at, \
             (f"a cart found empty whose line was accepted {added_at - killed_at:+.3f} s from the kill", slug, sid)
-        schema = "ecom_tenant_" + slug.replace("-", "_")
         for n in (2, 3):
-            lines = node_sql(n, f"SELECT COUNT(*) FROM `{schema}`.cart_items i JOIN `{schema}`.carts c "
+            lines = node_sql(n, f"SELECT COUNT(*) FROM `{schema(slug)}`.cart_items i JOIN `{schema(slug)}`.carts c "
                                 f"ON c.id = i.cart_id WHERE c.session_id = '{sid}'")
             assert lines == [["0"]], ("place-order found a cart empty that has lines", n, slug, sid, lines)
     # An accepted order missing from both survivors is the same loss (and only that).
-    missing = []
-    for n in (2, 3):
-        missing.append(set())
-        for slug in {slug for slug, _ in traffic.orders.values()}:
-            schema = "ecom_tenant_" + slug.replace("-", "_")
-            keys = [key for key, (s, _) in traffic.orders.items() if s == slug]
-            present = {r[0] for r in node_sql(n, f"SELECT idempotency_key FROM `{schema}`.orders WHERE "
-                                                 f"idempotency_key IN ({','.join(repr(k) for k in keys)})")}
-            missing[-1] |= set(keys) - present
-    lost_orders = missing[0] & missing[1]   # missing from one survivor only is checked below
+    on_survivors = [orders_on(n, traffic.orders) for n in (2, 3)]
+    lost_orders = {key for key in traffic.orders if all(key not in found for found in on_survivors)}
     for key in lost_orders:
         assert killed_at - LOSS_WINDOW <= traffic.order_times[key] < killed_at, \
             (f"an order accepted {traffic.order_times[key] - killed_at:+.3f} s from the kill is missing", key)
@@ -573,16 +580,10 @@ def test_killing_a_node_under_traffic_loses_no_accepted_write_and_no_store():
             rows = node_sql(n, "SELECT o.value FROM ecom_control.tenant_limit_overrides o JOIN ecom_control.tenants t "
                                f"ON t.id = o.tenant_id WHERE t.slug = '{slug}' AND o.limit_code = 'maxCartItems'")
             assert rows == [[str(value)]], (n, slug, value, rows)
-        for slug in {slug for slug, _ in traffic.orders.values()}:   # every accepted order, once, everywhere
-            schema = "ecom_tenant_" + slug.replace("-", "_")
-            accepted = {key: order_id for key, (s, order_id) in traffic.orders.items() if s == slug}
-            found = {}   # idempotency key → the ids of the orders with it (one query a store and node)
-            for key, order_id in node_sql(n, f"SELECT idempotency_key, id FROM `{schema}`.orders WHERE "
-                                             f"idempotency_key IN ({','.join(repr(k) for k in accepted)})"):
-                found.setdefault(key, []).append(order_id)
-            for key, order_id in accepted.items():
-                if key not in lost_orders:
-                    assert found.get(key, []) == [order_id], (n, slug, key, order_id, found.get(key))
+        found = orders_on(n, traffic.orders)   # every accepted order, once, everywhere
+        for key, (slug, order_id) in traffic.orders.items():
+            if key not in lost_orders:
+                assert found.get(key, []) == [order_id], (n, slug, key, order_id, found.get(key))
         ready = node_sql(n, "SELECT COUNT(*) FROM ecom_control.tenants WHERE status = 'Ready' AND slug IN (" +
                          ",".join(f"'{s}'" for s in slugs) + ")")
         assert ready == [[str(len(slugs))]], (n, ready)
