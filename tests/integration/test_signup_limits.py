@@ -9,6 +9,7 @@ with limits set just above what the window already holds."""
 
 import json
 import os
+import random
 import sys
 import threading
 import time
@@ -170,20 +171,28 @@ def test_the_client_address_is_the_peer_unless_the_peer_is_a_trusted_proxy():
 
 
 # --------------------------------------------------------------------------- global limits (private masters)
-# The private masters' clients come from TEST-NET-1 (192.0.2.0/24), which no other test uses:
-# other modules pick addresses of 198.51.100.0/24 at random, and a sign-up one of them made from
-# the same address within the hour would count against these tests' per-address limits.
+# The private masters' clients come from the IPv6 documentation prefix 2001:db8::/32, a /64 of
+# their own each (the application counts an IPv6 client by its /64), under a /48 drawn once per
+# run. Requests that name no address get one of 192.0.2.0/24 or 203.0.113.0/24 at random
+# (http_client.random_client_address), and a sign-up one of them made from the same address
+# within the hour would count against these tests' per-address limits.
+_RUN_PREFIX = f"2001:db8:{random.randrange(1, 0x10000):x}"
+
+
+def private_client(n):
+    return f"{_RUN_PREFIX}:{n:x}::1"
+
 
 def test_refused_attempts_do_not_fill_the_global_window():
     """One address hammering at its own limit leaves the hour's total to everyone else."""
     m, d = limited_master(inits_per_address_per_hour=2, inits_per_hour=in_window("init") + 4)
     try:
-        abuser = [d.init(ecom.unique_slug("ab"), "192.0.2.31").status for _ in range(12)]
+        abuser = [d.init(ecom.unique_slug("ab"), private_client(31)).status for _ in range(12)]
         assert abuser.count(200) == 2 and abuser.count(429) == 10, abuser
-        assert d.init(ecom.unique_slug("ok"), "192.0.2.32").status == 200
-        assert d.init(ecom.unique_slug("ok"), "192.0.2.33").status == 200
+        assert d.init(ecom.unique_slug("ok"), private_client(32)).status == 200
+        assert d.init(ecom.unique_slug("ok"), private_client(33)).status == 200
         slug = ecom.unique_slug("gl")
-        body, _ = ecom.assert_429(d.init(slug, "192.0.2.34"))
+        body, _ = ecom.assert_429(d.init(slug, private_client(34)))
         assert "this hour" in body["detail"], body
         assert ecom.tenant_row(slug, TENANT_COLUMNS) is None
     finally:
@@ -194,8 +203,8 @@ def test_the_global_confirm_limit():
     m, d = limited_master(confirms_per_hour=in_window("confirm") + 1)
     try:
         (s1, t1), (s2, t2) = pending_token(), pending_token()
-        assert d.confirm(t1, "192.0.2.41").status == 200
-        ecom.assert_429(d.confirm(t2, "192.0.2.42"))
+        assert d.confirm(t1, private_client(41)).status == 200
+        ecom.assert_429(d.confirm(t2, private_client(42)))
         assert ecom.tenant_row(s2, TENANT_COLUMNS)[0] == "PendingConfirmation"
     finally:
         m.stop()
@@ -210,7 +219,7 @@ def test_the_queue_cap_holds_under_parallel_confirms():
             results = [None] * len(tokens)
 
             def confirm(i):
-                results[i] = d.confirm(tokens[i][1], f"192.0.2.{50 + i}")
+                results[i] = d.confirm(tokens[i][1], private_client(50 + i))
 
             threads = [threading.Thread(target=confirm, args=(i,)) for i in range(len(tokens))]
             for t in threads:
@@ -233,12 +242,12 @@ def test_operators_are_never_limited():
     m, d = limited_master(inits_per_address_per_hour=1, confirms_per_address_per_hour=1,
                           inits_per_hour=1, confirms_per_hour=1, max_queued=1)
     try:
-        d.init(ecom.unique_slug("no"), "192.0.2.60")  # uses up the allowance of 1 (unless the hour has)
-        ecom.assert_429(d.init(ecom.unique_slug("no"), "192.0.2.60"))  # the limits are on
+        d.init(ecom.unique_slug("no"), private_client(60))  # uses up the allowance of 1 (unless the hour has)
+        ecom.assert_429(d.init(ecom.unique_slug("no"), private_client(60)))  # the limits are on
         token = ecom.mint_superadmin_token()
         for _ in range(2):
             slug = ecom.unique_slug("op")
-            resp = d("POST", "/superadmin/tenants", "192.0.2.60", {"slug": slug, "name": "Op", "planCode": "BASIC"},
+            resp = d("POST", "/superadmin/tenants", private_client(60), {"slug": slug, "name": "Op", "planCode": "BASIC"},
                      headers=ecom.bearer(token))
             assert resp.status == 201, resp
             assert ecom.tenant_row(slug, TENANT_COLUMNS)[:2] == ["Ready", "operator"]
