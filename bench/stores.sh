@@ -8,11 +8,14 @@
 #   - one new tenant migration over every store, interrupted once and run again (resumable);
 #   - the product list spread over every store vs one store (64 connections, rps and p99), with
 #     the catalog answer cache off (every request reaches MariaDB) and with the default cache;
-#   - mariadbd's RSS and the largest worker RSS after every store was touched.
+#   - mariadbd's RSS and the largest worker RSS after every store was touched;
+#   - the list's statement at the database reading 5, 3 or 1 of a store's tables (mariadb-slap,
+#     bench/list_tables.sh): what folding tables into the product row would be worth.
 # Writes var/bench/stores-<time>.json and prints the table with the goals of the README.
 # Env: STORES (default 10000), BENCH_CREATORS (stores created at once, default 4),
 #      BENCH_SECONDS (per measurement, default 10), BENCH_CONNECTIONS (default 64),
-#      ECOM_DB_BUFFER_POOL (default 3G: the pages a storefront read touches in 10,000 stores).
+#      ECOM_DB_BUFFER_POOL (default 2G: the pages a storefront read touches in 10,000 stores,
+#      about 150 KB each).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 stores="${STORES:-10000}"
@@ -22,7 +25,7 @@ conns="${BENCH_CONNECTIONS:-64}"
 . "$repo/bench/lib.sh"
 positive_numbers bench-stores stores creators seconds conns
 private_stack bench-stores 18300
-export ECOM_DB_BUFFER_POOL="${ECOM_DB_BUFFER_POOL:-3G}"
+export ECOM_DB_BUFFER_POOL="${ECOM_DB_BUFFER_POOL:-2G}"
 work="$repo/var/bench/stores-run"
 mkdir -p "$work" "$repo/var/bench"
 P=("$ECOM_BIN_DIR/ecom-provision" --config "$ECOM_VAR_DIR/ecom.conf")
@@ -195,6 +198,29 @@ for cache in off on; do
   put rss "$cache" "$(awk '/VmRSS/{print $2}' "/proc/$(cat "$ECOM_VAR_DIR/run/mariadbd.pid")/status")" "$worker_max"
 done
 unset ECOM_CATALOG_CACHE_TTL_MS
+
+# --- the lever of fewer tables a list reads, measured at the database: the list's statement
+# (bench/list_tables.sh) over random Ready stores from 64 clients of mariadb-slap, the query cache
+# bypassed, as the application sends it (5 tables), without the images and the counter (3: what
+# folding those into the product row would leave) and with products alone (1); each twice,
+# interleaved. Table_open_cache_misses per statement tells what each variant reopens.
+echo "the tables a list reads (statements/s from $conns clients, the query cache bypassed):"
+slap_n=$((conns * 200))
+for round in 1 2; do
+  for tables in 5 3 1; do
+    "$repo/bench/list_tables.sh" "$tables" "$slap_n" <"$work/slugs" >"$work/slap-$tables.sql"
+    misses0=$(sql -e "SHOW GLOBAL STATUS LIKE 'Table_open_cache_misses'" | cut -f2)
+    t0=$EPOCHREALTIME
+    MYSQL_PWD=$ECOM_DB_ADMIN_PASSWORD mariadb-slap --socket="$db_sock" -uecom_admin --create-schema=ecom_control \
+      --concurrency="$conns" --iterations=1 --number-of-queries="$slap_n" --delimiter=";" \
+      --query="$work/slap-$tables.sql" >/dev/null
+    s=$(elapsed "$t0")
+    misses=$(($(sql -e "SHOW GLOBAL STATUS LIKE 'Table_open_cache_misses'" | cut -f2) - misses0))
+    put list_tables "$tables" "$round" "$slap_n" "$s" "$misses"
+    printf '  %d tables, round %d: %8.0f statements/s, %.2f table cache misses a statement\n' "$tables" "$round" \
+      "$(awk -v n="$slap_n" -v s="$s" 'BEGIN { print n / s }')" "$(awk -v m="$misses" -v n="$slap_n" 'BEGIN { print m / n }')"
+  done
+done
 put disk_kib "$(du -sk "$ECOM_VAR_DIR/mysql/data" | cut -f1)"
 put run_seconds "$(elapsed "$run_started")"
 python3 "$repo/bench/stores_report.py" "$results" "$repo/var/bench"

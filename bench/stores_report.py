@@ -39,6 +39,10 @@ def load(path):
                 r["touch"][v[0]] = {"seconds": float(v[1]), "not_ok": int(v[2])}
             elif k == "rss":
                 r["rss"][v[0]] = {"mariadbd_kib": int(v[1]), "worker_kib": int(v[2])}
+            elif k == "list_tables":
+                r.setdefault("list_tables", []).append(
+                    {"tables": int(v[0]), "round": int(v[1]), "statements": int(v[2]), "seconds": float(v[3]),
+                     "cache_misses": int(v[4])})
             elif k == "migrate_new":
                 r["migrate_new"] = {"seconds": float(v[0]), "first_part_seconds": float(v[1]),
                                     "after_interrupt": int(v[2]), "done": int(v[3]), "stores": int(v[4])}
@@ -90,6 +94,21 @@ def goals(r):
     return rows
 
 
+def list_tables(r):
+    """(tables, [statements/s of each round], table cache misses a statement over the rounds) per
+    variant of the list's statement, most tables first."""
+    by = {}
+    for row in r.get("list_tables", []):
+        by.setdefault(row["tables"], []).append(row)
+    out = []
+    for tables in sorted(by, reverse=True):
+        rows = by[tables]
+        rates = [x["statements"] / x["seconds"] for x in rows if x["seconds"] > 0]
+        misses = sum(x["cache_misses"] for x in rows) / max(1, sum(x["statements"] for x in rows))
+        out.append((tables, rates, misses))
+    return out
+
+
 def main():
     results, out_dir = sys.argv[1], sys.argv[2]
     r = load(results)
@@ -109,6 +128,16 @@ def main():
     print("| measure | number | goal | |\n|---|---|---|---|")
     for name, number, goal, met in rows:
         print(f"| {name} | {number} | {goal} | {'met' if met else 'not measured' if met is None else 'NOT met'} |")
+    lt = list_tables(r)
+    if lt:
+        full = statistics.median(lt[0][1]) if lt[0][1] else 0
+        print(f"\nThe list's statement at the database, {r['settings'].get('connections', '?')} clients, "
+              "the query cache bypassed (what fewer tables a list would be worth):\n")
+        print("| tables read | statements/s (each round) | ÷ all five | table cache misses a statement |\n"
+              "|---:|---|---:|---:|")
+        for tables, rates, misses in lt:
+            ratio = statistics.median(rates) / full if rates and full else 0
+            print(f"| {tables} | {', '.join(f'{x:,.0f}' for x in rates)} | {ratio:.2f} | {misses:.2f} |")
     out = dict(r, goals=[{"measure": a, "number": b, "goal": c, "met": d} for a, b, c, d in rows])
     path = f"{out_dir}/stores-{time.strftime('%Y%m%d-%H%M%S')}.json"
     with open(path, "w") as f:

@@ -5,6 +5,9 @@
   pending, a new migration (all stores done, and resumed: fewer done before the interruption),
   the spread list's ratio and p99, and the RSS of mariadbd and the largest worker.
 - A read row with errors (non-2xx) is not measured, never met.
+- The list's statement read with fewer tables (bench/list_tables.sh) is reported per variant
+  with its statements/s, its ratio to all five tables and its table cache misses a statement,
+  computed from the rows given; the statements list_tables.sh writes read exactly the tables named.
 - The keys the report reads are the ones bench/stores.sh writes.
 """
 
@@ -18,6 +21,7 @@ import tempfile
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 REPORT = os.path.join(REPO, "bench", "stores_report.py")
+LIST_TABLES = os.path.join(REPO, "bench", "list_tables.sh")
 STORES_SH = os.path.join(REPO, "bench", "stores.sh")
 
 
@@ -95,7 +99,44 @@ def test_latencies_in_every_unit_of_wrk():
 def test_the_keys_read_are_the_ones_the_script_writes():
     script = open(STORES_SH).read()
     for key in ("setting", "create_chunk", "create_one", "stores_ready", "create_failed", "migrate_nothing",
-                "migrate_new", "read", "touch_all", "rss", "disk_kib", "run_seconds"):
+                "migrate_new", "read", "touch_all", "rss", "disk_kib", "run_seconds", "list_tables"):
         assert re.search(rf"\bput {key}\b", script), key
     for row in ("one_store_$cache", "spread_$cache"):
         assert f'wrk_row "{row}"' in script, row
+
+
+def test_the_list_with_fewer_tables_is_reported_per_variant():
+    text = results()
+    # tables, round, statements, seconds, misses: 5 tables at 1,000/s and 2 misses each, 3 at
+    # 1,500/s and 1,000/s (median 1,250: 1.25 of five), 1 at 4,000/s.
+    for row in (("5", "1", "1000", "1.0", "2000"), ("3", "1", "1500", "1.0", "900"), ("1", "1", "4000", "1.0", "0"),
+                ("5", "2", "1000", "1.0", "2000"), ("3", "2", "1000", "1.0", "900"), ("1", "2", "4000", "1.0", "0")):
+        text += "\t".join(("list_tables",) + row) + "\n"
+    out, data = report(text)
+    rows = [l for l in out.splitlines() if re.match(r"\| [531] \|", l)]
+    assert [r.split("|")[1].strip() for r in rows] == ["5", "3", "1"], out
+    assert rows[0].split("|")[2:5] == [" 1,000, 1,000 ", " 1.00 ", " 2.00 "], rows[0]
+    assert rows[1].split("|")[2:5] == [" 1,500, 1,000 ", " 1.25 ", " 0.72 "], rows[1]
+    assert rows[2].split("|")[2:5] == [" 4,000, 4,000 ", " 4.00 ", " 0.00 "], rows[2]
+    assert len(data["list_tables"]) == 6
+
+
+def test_list_tables_writes_statements_on_the_tables_it_names():
+    slugs = "st-1\nst-2\nmy-shop\n"
+    names = {"5": {"products", "product_images", "product_categories", "categories", "catalog_stats"},
+             "3": {"products", "product_categories", "categories"}, "1": {"products"}}
+    for tables, expected in names.items():
+        out = subprocess.run([LIST_TABLES, tables, "40"], input=slugs, capture_output=True, text=True, timeout=30)
+        assert out.returncode == 0, out.stderr
+        lines = out.stdout.splitlines()
+        assert len(lines) == 40 and all(l.endswith("LIMIT 20 OFFSET 0;") and "SQL_NO_CACHE" in l for l in lines)
+        for line in lines:
+            refs = set(re.findall(r"\b(ecom_tenant_[a-z0-9_]+)\.([a-z_]+)", line))
+            assert {t for _, t in refs} == expected, (tables, line)
+            assert len({schema for schema, _ in refs}) == 1, line  # one store a statement
+            assert {schema for schema, _ in refs} <= {"ecom_tenant_st_1", "ecom_tenant_st_2", "ecom_tenant_my_shop"}
+    for bad in (["4", "10"], ["5", "0"], ["5"]):
+        out = subprocess.run([LIST_TABLES] + bad, input=slugs, capture_output=True, text=True, timeout=30)
+        assert out.returncode == 2, (bad, out)
+    out = subprocess.run([LIST_TABLES, "5", "3"], input="", capture_output=True, text=True, timeout=30)
+    assert out.returncode == 1 and "no slugs" in out.stderr, out
