@@ -72,8 +72,7 @@ std::optional<Cart> load_cart(db::Connection& c, const tenancy::Tenant& t, const
   // VARCHAR(2048)) made MariaDB build an on-disk temporary table for every cart read.
   auto r = c.query(
       "SELECT c.id, c.session_id, i.id, i.product_id, p.name, i.unit_price, i.quantity, p.stock, p.is_active, "
-      "(SELECT im.url FROM " + t.table("product_images") +
-          " im WHERE im.product_id = i.product_id ORDER BY im.position LIMIT 1), i.created_at "
+      "JSON_VALUE(p.image_urls, '$[0]'), i.created_at "
       "FROM " + t.table("carts") + " c LEFT JOIN " + t.table("cart_items") + " i ON i.cart_id = c.id LEFT JOIN " +
           t.table("products") + " p ON p.id = i.product_id WHERE c." + o.column() + " = ?",
       {o.value()});

@@ -14,11 +14,9 @@ constexpr int kColumns = 11;  // the columns read_product reads for View::Public
 
 std::string select_columns(const tenancy::Tenant& t, View view, const std::string& extra = {}) {
   const bool admin = view == View::Admin;
-  return "SELECT p.id, p.name, p.description, p.price, p.discount, p.final_price, p.stock, p.is_active, "
-         "p.attributes, "
-         "(SELECT JSON_ARRAYAGG(i.url ORDER BY i.position) FROM " + t.table("product_images") +
-         " i WHERE i.product_id = p.id), "
-         "(SELECT JSON_ARRAYAGG(JSON_OBJECT('id', c.id, 'name', c.name" +
+  return std::string("SELECT p.id, p.name, p.description, p.price, p.discount, p.final_price, p.stock, "
+                     "p.is_active, p.attributes, p.image_urls, "
+                     "(SELECT JSON_ARRAYAGG(JSON_OBJECT('id', c.id, 'name', c.name") +
          (admin ? ", 'isActive', c.is_active = 1" : "") + ") ORDER BY c.name, c.id) FROM " +
          t.table("product_categories") + " pc JOIN " + t.table("categories") + " c ON c.id = pc.category_id" +
          (admin ? "" : " AND c.is_active = 1") + " WHERE pc.product_id = p.id)" +

@@ -2,8 +2,9 @@
 // alone (product_images, product_categories). Every query names the store's schema (see
 // tenancy::Tenant::table). The unfiltered public list is one query (its total is the
 // maintained counter catalog_stats.active_products); a filtered one is two (count + page).
-// Images and categories are aggregated in the page query; category counts are maintained
-// on write (category_counts, sql/tenant/0004_catalog_counts.sql).
+// Categories are aggregated in the page query; images are read from the product row's copy
+// (products.image_urls, kept from product_images by triggers: sql/tenant/0005_product_image_urls.sql)
+// and category counts are maintained on write (category_counts, sql/tenant/0004_catalog_counts.sql).
 #pragma once
 
 #include <cstdint>
