@@ -15,7 +15,7 @@
 # Env: STORES (default 10000), BENCH_CREATORS (stores created at once, default 4),
 #      BENCH_SECONDS (per measurement, default 10), BENCH_CONNECTIONS (default 64),
 #      ECOM_DB_BUFFER_POOL (default 2G: the pages a storefront read touches in 10,000 stores,
-#      about 150 KB each).
+#      about 150 KB each), ECOM_DB_FILE_PER_TABLE (ON or OFF, for a stack created with it).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 stores="${STORES:-10000}"
@@ -48,6 +48,7 @@ put setting creators "$creators"
 put setting seconds "$seconds"
 put setting connections "$conns"
 put setting buffer_pool "$ECOM_DB_BUFFER_POOL"
+put setting file_per_table "$(sql -e 'SELECT @@innodb_file_per_table')"
 put setting open_files_limit "$(sql -e 'SELECT @@open_files_limit')"
 put setting innodb_open_files "$(sql -e 'SELECT @@innodb_open_files')"
 put setting table_open_cache "$(sql -e 'SELECT @@table_open_cache')"

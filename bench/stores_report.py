@@ -117,7 +117,8 @@ def main():
     s = r["settings"]
     print(f"{r.get('stores_ready', 0):,} stores; MariaDB open_files_limit {s.get('open_files_limit')}, "
           f"innodb_open_files {s.get('innodb_open_files')}, table_open_cache {s.get('table_open_cache')}, "
-          f"table_definition_cache {s.get('table_definition_cache')}, buffer pool {s.get('buffer_pool')}; "
+          f"table_definition_cache {s.get('table_definition_cache')}, buffer pool {s.get('buffer_pool')}, "
+          f"innodb_file_per_table {s.get('file_per_table', '?')}; "
           f"data on disk {r.get('disk_kib', 0) / 1024 / 1024:.1f} GiB\n")
     if r["chunks"]:
         print("| stores | seconds | per store | at once |\n|---|---:|---:|---:|")

@@ -17,6 +17,8 @@
 #   ECOM_WORKERS         server.workers for ecom-fcgi (default 0 = two per CPU)
 #   ECOM_PROVISION_LOOP  seconds between provisioner runs (default 2)
 #   ECOM_DB_BUFFER_POOL  MariaDB's innodb_buffer_pool_size (default 256M; make bench-stores: more)
+#   ECOM_DB_FILE_PER_TABLE  MariaDB's innodb_file_per_table, ON (default) or OFF: tables created
+#                        with OFF go to the system tablespace (make bench-stores measures both)
 #   ECOM_STACK_DB_ONLY   1: start only MariaDB, create the accounts and write ecom.conf, then
 #                        exit (no binaries needed); for tests of the database layer
 #
@@ -71,6 +73,9 @@ PROVISION_LOOP=${ECOM_PROVISION_LOOP:-2}
 DB_BUFFER_POOL=${ECOM_DB_BUFFER_POOL:-256M}
 [[ $DB_BUFFER_POOL =~ ^[1-9][0-9]{0,6}[MG]$ ]] ||
   config_error "ECOM_DB_BUFFER_POOL must be a size such as 256M or 4G, got '$DB_BUFFER_POOL'"
+DB_FILE_PER_TABLE=${ECOM_DB_FILE_PER_TABLE:-ON}
+[[ $DB_FILE_PER_TABLE =~ ^(ON|OFF)$ ]] ||
+  config_error "ECOM_DB_FILE_PER_TABLE must be ON or OFF, got '$DB_FILE_PER_TABLE'"
 case ${ECOM_STACK_DB_ONLY:-0} in
   0 | "") DB_ONLY=0 ;;
   1) DB_ONLY=1 ;;
@@ -430,7 +435,7 @@ write_my_cnf() {
   render_template "$MY_CNF_TEMPLATE" "$MY_CNF.tmp" VAR_DIR="$VAR_DIR" DATA_DIR="$DATA_DIR" DB_SOCK="$DB_SOCK" \
     DB_PORT="$DB_PORT" RUN_DIR="$RUN_DIR" LOG_DIR="$LOG_DIR" MY_CNF="$MY_CNF" MYSQL_DIR="$MYSQL_DIR" \
     OPEN_FILES="$DB_OPEN_FILES" INNODB_OPEN_FILES="$DB_INNODB_OPEN_FILES" TABLE_OPEN_CACHE="$DB_TABLE_OPEN_CACHE" \
-    BUFFER_POOL="$DB_BUFFER_POOL"
+    BUFFER_POOL="$DB_BUFFER_POOL" FILE_PER_TABLE="$DB_FILE_PER_TABLE"
   mv -f -- "$MY_CNF.tmp" "$MY_CNF"
 }
 
