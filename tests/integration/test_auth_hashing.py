@@ -95,7 +95,10 @@ def test_parallel_guesses_cannot_pass_the_limit_of_10_failures():
 def test_hashes_at_once_are_capped_so_workers_stay_free():
     """Default cap (half the workers): 4 workers hash at most 2 passwords at once; the others answer
     503 + Retry-After without hashing, and other requests are served meanwhile."""
-    m = Master(workers=4, env={"ECOM_AUTH_MAX_CONCURRENT_HASHES": 0, "ECOM_AUTH_PASSWORD_ITERATIONS": 4000000})
+    # The master hashes its dummy password (4,000,000 iterations) before it forks the workers:
+    # seconds in a sanitizer build.
+    m = Master(workers=4, env={"ECOM_AUTH_MAX_CONCURRENT_HASHES": 0, "ECOM_AUTH_PASSWORD_ITERATIONS": 4000000},
+               start_timeout=60)
     try:
         unknown = [acc.new_email("slow") for _ in range(6)]
         health = []
@@ -124,7 +127,8 @@ def test_hashes_at_once_are_capped_so_workers_stay_free():
 
 
 def test_a_permit_held_by_a_killed_worker_is_reclaimed():
-    m = Master(workers=2, env={"ECOM_AUTH_MAX_CONCURRENT_HASHES": 1, "ECOM_AUTH_PASSWORD_ITERATIONS": 3000000})
+    m = Master(workers=2, env={"ECOM_AUTH_MAX_CONCURRENT_HASHES": 1, "ECOM_AUTH_PASSWORD_ITERATIONS": 3000000},
+               start_timeout=60)  # the dummy hash first, as above
     try:
         holder = threading.Thread(target=lambda: _swallow(lambda: login(m, acc.new_email("k"), "198.51.100.201")))
         holder.start()

@@ -18,10 +18,12 @@ import fcgi_client  # noqa: E402
 class Master:
     """An ecom-fcgi of its own, sharing the stack's database, on a private socket."""
 
-    def __init__(self, workers=2, graceful_timeout=10, config=None, database=None, env=None, **settings):
+    def __init__(self, workers=2, graceful_timeout=10, config=None, database=None, env=None, start_timeout=10,
+                 **settings):
         """settings: more [server] keys as ECOM_SERVER_<KEY> overrides; database: [database] keys
         likewise (ECOM_DATABASE_<KEY>); env: any other variables (ECOM_AUTH_..., ...); config: a
-        config file path."""
+        config file path; start_timeout: seconds for every worker to be there (the master does its
+        start-up work, such as the dummy password hash, before it forks them)."""
         self.dir = tempfile.mkdtemp(prefix="ecom-master-")
         # Started as root, the master runs its workers as another user (server.user), who must
         # reach the agent's socket in here; searchable, not readable.
@@ -44,7 +46,7 @@ class Master:
         self.proc = subprocess.Popen([os.path.join(ecom.bin_dir(), "ecom-fcgi"), "--config",
                                       config or ecom.config_path()],
                                      env=env, stdout=self.log, stderr=self.log, start_new_session=True)
-        deadline = time.time() + 10
+        deadline = time.time() + start_timeout
         while time.time() < deadline and len(self.workers()) < workers:
             time.sleep(0.05)
         assert len(self.workers()) == workers, self.read_log()
