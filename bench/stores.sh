@@ -207,16 +207,17 @@ unset ECOM_CATALOG_CACHE_TTL_MS
 # interleaved. Table_open_cache_misses per statement tells what each variant reopens.
 echo "the tables a list reads (statements/s from $conns clients, the query cache bypassed):"
 slap_n=$((conns * 200))
+open_misses() { sql -e "SHOW GLOBAL STATUS LIKE 'Table_open_cache_misses'" | cut -f2; }
 for round in 1 2; do
   for tables in 5 4 3 1; do
     "$repo/bench/list_tables.sh" "$tables" "$slap_n" <"$work/slugs" >"$work/slap-$tables.sql"
-    misses0=$(sql -e "SHOW GLOBAL STATUS LIKE 'Table_open_cache_misses'" | cut -f2)
+    misses0=$(open_misses)
     t0=$EPOCHREALTIME
     MYSQL_PWD=$ECOM_DB_ADMIN_PASSWORD mariadb-slap --socket="$db_sock" -uecom_admin --create-schema=ecom_control \
       --concurrency="$conns" --iterations=1 --number-of-queries="$slap_n" --delimiter=";" \
       --query="$work/slap-$tables.sql" >/dev/null
     s=$(elapsed "$t0")
-    misses=$(($(sql -e "SHOW GLOBAL STATUS LIKE 'Table_open_cache_misses'" | cut -f2) - misses0))
+    misses=$(($(open_misses) - misses0))
     put list_tables "$tables" "$round" "$slap_n" "$s" "$misses"
     printf '  %d tables, round %d: %8.0f statements/s, %.2f table cache misses a statement\n' "$tables" "$round" \
       "$(awk -v n="$slap_n" -v s="$s" 'BEGIN { print n / s }')" "$(awk -v m="$misses" -v n="$slap_n" 'BEGIN { print m / n }')"
